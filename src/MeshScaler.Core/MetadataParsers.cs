@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace MeshScaler.Core;
+
+/// <summary>Value parsers for the metadata table. Each error names the key and quotes the value it refused.</summary>
+internal static class MetadataParsers
+{
+    /// <summary>Bounds the cost of a hostile <c>topicPattern</c>; topic names are short.</summary>
+    private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(100);
+
+    public static MetadataValue Text(string key, string raw) =>
+        string.IsNullOrWhiteSpace(raw)
+            ? MetadataValue.Fail($"{key} must not be empty")
+            : MetadataValue.Ok(raw.Trim());
+
+    public static MetadataValue HttpUrl(string key, string raw)
+    {
+        var text = raw.Trim();
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) ||
+            (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) ||
+            string.IsNullOrEmpty(uri.Host))
+        {
+            return MetadataValue.Fail($"{key} must be an absolute http or https URL, got {Quote(raw)}");
+        }
+
+        if (!string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
+        {
+            return MetadataValue.Fail($"{key} must not have a query or fragment, got {Quote(raw)}");
+        }
+
+        return MetadataValue.Ok(NormalizeUrl(uri));
+    }
+
+    /// <summary>Scheme and host lowercased, default port dropped, no trailing slash, no user info.</summary>
+    public static Uri NormalizeUrl(Uri uri)
+    {
+        var builder = new UriBuilder(uri) { UserName = string.Empty, Password = string.Empty };
+        builder.Path = builder.Path.TrimEnd('/');
+        if (uri.IsDefaultPort)
+        {
+            builder.Port = -1;
+        }
+
+        return builder.Uri;
+    }
+
+    public static MetadataValue PositiveNumber(string key, string raw) => Number(key, raw, allowZero: false);
+
+    public static MetadataValue NonNegativeNumber(string key, string raw) => Number(key, raw, allowZero: true);
+
+    private static MetadataValue Number(string key, string raw, bool allowZero)
+    {
+        var ok = double.TryParse(raw.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) &&
+                 double.IsFinite(value) && (allowZero ? value >= 0 : value > 0);
+        return ok
+            ? MetadataValue.Ok(value)
+            : MetadataValue.Fail($"{key} must be a number {(allowZero ? ">= 0" : "> 0")}, got {Quote(raw)}");
+    }
+
+    /// <summary>Accepts what Go's strconv.ParseBool accepts, as KEDA does.</summary>
+    public static MetadataValue Boolean(string key, string raw) => raw.Trim() switch
+    {
+        "1" or "t" or "T" or "true" or "TRUE" or "True" => MetadataValue.Ok(true),
+        "0" or "f" or "F" or "false" or "FALSE" or "False" => MetadataValue.Ok(false),
+        _ => MetadataValue.Fail($"{key} must be true or false, got {Quote(raw)}"),
+    };
+
+    public static MetadataValue Mode(string key, string raw) => raw.Trim().ToLowerInvariant() switch
+    {
+        "backlog" => MetadataValue.Ok(ScalingMode.Backlog),
+        "capacity" => MetadataValue.Ok(ScalingMode.Capacity),
+        _ => MetadataValue.Fail($"{key} must be backlog or capacity, got {Quote(raw)}"),
+    };
+
+    public static MetadataValue Topic(string key, string raw) =>
+        TopicName.TryParse(raw, out var topic, out var error)
+            ? MetadataValue.Ok(new TopicList([topic]))
+            : MetadataValue.Fail($"{key} {error}, got {Quote(raw)}");
+
+    public static MetadataValue Topics(string key, string raw)
+    {
+        var topics = new List<TopicName>();
+        var errors = new List<string>();
+        foreach (var item in raw.Split(','))
+        {
+            if (string.IsNullOrWhiteSpace(item))
+            {
+                errors.Add($"{key} has an empty entry, got {Quote(raw)}");
+                continue;
+            }
+
+            if (!TopicName.TryParse(item, out var topic, out var error))
+            {
+                errors.Add($"{key} entry {error}, got {Quote(item.Trim())}");
+            }
+            else if (!topics.Contains(topic))
+            {
+                topics.Add(topic);
+            }
+        }
+
+        return errors.Count > 0 ? MetadataValue.Fail(string.Join("; ", errors)) : MetadataValue.Ok(new TopicList(topics));
+    }
+
+    public static MetadataValue Pattern(string key, string raw)
+    {
+        var text = raw.Trim();
+        if (text.StartsWith("persistent://", StringComparison.Ordinal))
+        {
+            text = text["persistent://".Length..];
+        }
+
+        var parts = text.Split('/', 3);
+        if (parts.Length != 3 || parts[0].Length == 0 || parts[1].Length == 0 || parts[2].Length == 0)
+        {
+            return MetadataValue.Fail($"{key} must be [persistent://]tenant/namespace/<regular expression>, got {Quote(raw)}");
+        }
+
+        try
+        {
+            var regex = new Regex($"^(?:{parts[2]})$", RegexOptions.CultureInvariant, RegexTimeout);
+            return MetadataValue.Ok(new TopicPattern(parts[0], parts[1], regex));
+        }
+        catch (ArgumentException ex)
+        {
+            return MetadataValue.Fail($"{key} is not a valid regular expression ({ex.Message}), got {Quote(raw)}");
+        }
+    }
+
+    public static string Quote(string raw) => "\"" + raw.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+}

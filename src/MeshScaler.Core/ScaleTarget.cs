@@ -1,0 +1,52 @@
+namespace MeshScaler.Core;
+
+/// <summary>
+/// One trigger's question, parsed once from its metadata: where to look, what to sum and how to turn it into a metric.
+/// Immutable; <see cref="Key"/> identifies the question (two ScaledObjects asking the same thing share it).
+/// </summary>
+public sealed record ScaleTarget
+{
+    /// <summary><c>adminURL</c>, normalized (no trailing slash); null when only <c>pulsarCluster</c> is given.</summary>
+    public Uri? AdminUrl { get; init; }
+
+    /// <summary><c>pulsarCluster</c>: a server-side configured cluster name.</summary>
+    public string? ClusterName { get; init; }
+
+    public required TopicSelector Topics { get; init; }
+
+    public required string Subscription { get; init; }
+
+    /// <summary><c>isPartitionedTopic</c>; null means detect it from the topic's partition metadata.</summary>
+    public bool? IsPartitionedTopic { get; init; }
+
+    /// <summary><c>msgBacklogThreshold</c>, default 10: the backlog one replica is expected to hold.</summary>
+    public double MsgBacklogThreshold { get; init; } = MetadataDefaults.MsgBacklogThreshold;
+
+    /// <summary><c>activationMsgBacklogThreshold</c>, default 0: active while backlog is strictly above it.</summary>
+    public double ActivationMsgBacklogThreshold { get; init; }
+
+    /// <summary><c>activationMsgRateThreshold</c>: when set, also active while inflow (msg/s) is strictly above it.</summary>
+    public double? ActivationMsgRateThreshold { get; init; }
+
+    public ScalingMode Mode { get; init; } = ScalingMode.Backlog;
+
+    /// <summary><c>targetDrainSeconds</c>, default 60: capacity mode sizes replicas to drain the backlog in this time.</summary>
+    public double TargetDrainSeconds { get; init; } = MetadataDefaults.TargetDrainSeconds;
+
+    /// <summary><c>msgRatePerReplica</c>: messages per second one replica processes; learned when absent.</summary>
+    public double? MsgRatePerReplica { get; init; }
+
+    /// <summary>The metric name served in GetMetricSpec: lowercase, stable, at most 63 characters.</summary>
+    public required string MetricName { get; init; }
+
+    /// <summary>The AverageValue target: <see cref="MsgBacklogThreshold"/> in backlog mode, 1 replica in capacity mode.</summary>
+    public double MetricTarget => Mode == ScalingMode.Backlog ? MsgBacklogThreshold : 1;
+
+    /// <summary>What is fetched and learned: cluster, topics and subscription (thresholds do not change the data).</summary>
+    public string SourceKey => $"{ClusterName ?? AdminUrl?.ToString()}|{Topics.Key}|{Subscription}";
+
+    /// <summary>Identifies the whole question, thresholds included.</summary>
+    public string Key => string.Create(
+        System.Globalization.CultureInfo.InvariantCulture,
+        $"{SourceKey}|{IsPartitionedTopic}|{Mode}|{MsgBacklogThreshold}|{ActivationMsgBacklogThreshold}|{ActivationMsgRateThreshold}|{TargetDrainSeconds}|{MsgRatePerReplica}");
+}

@@ -1,0 +1,73 @@
+namespace MeshScaler.Core;
+
+/// <summary>Turns observations of a target's topics into its scaling signal. Pure: no clock, no I/O.</summary>
+/// <remarks>
+/// <para>Backlog is the sum of <c>subscriptions[sub].msgBacklog</c> (entries, as KEDA reads it). A topic on which the
+/// subscription does not exist yet contributes 0 backlog but its inflow still counts, so a never-started function wakes
+/// on traffic.</para>
+/// <para>Capacity mode: desired = ceil((inflow + backlogMessages / targetDrainSeconds) / perReplicaRate), where
+/// backlogMessages converts entries to messages with the consumers' messages-per-entry, because the rates are in
+/// messages. Until a per-replica rate is known it falls back to the backlog formula ceil(backlog / msgBacklogThreshold).
+/// No backlog and no inflow gives 0.</para>
+/// <para>Activity: backlog strictly above <c>activationMsgBacklogThreshold</c> (KEDA's rule), or inflow strictly above
+/// <c>activationMsgRateThreshold</c> when set, or inflow above 0 on a topic whose subscription does not exist yet.</para>
+/// </remarks>
+public static class SignalCalculator
+{
+    public static ScalingSignal Compute(ScaleTarget target, IReadOnlyList<TopicObservation> observations, double? learnedPerReplicaRate)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(observations);
+
+        double backlog = 0, backlogMessages = 0, inflow = 0, outRate = 0, missingInflow = 0;
+        var consumers = 0;
+        var missing = new List<TopicName>();
+        var oldest = DateTimeOffset.MaxValue;
+
+        foreach (var observation in observations)
+        {
+            var stats = observation.Stats;
+            inflow += stats.MsgRateIn;
+            oldest = observation.FetchedAt < oldest ? observation.FetchedAt : oldest;
+            if (stats.Subscriptions.TryGetValue(target.Subscription, out var sub))
+            {
+                backlog += sub.MsgBacklog;
+                backlogMessages += sub.MsgBacklog * Math.Max(1, sub.AvgMessagesPerEntry);
+                outRate += sub.MsgRateOut;
+                consumers = Math.Max(consumers, sub.ConsumerCount);
+            }
+            else
+            {
+                missing.Add(observation.Topic);
+                missingInflow += stats.MsgRateIn;
+            }
+        }
+
+        var perReplicaRate = target.MsgRatePerReplica ?? learnedPerReplicaRate;
+        var desired = DesiredReplicas(target, backlog, backlogMessages, inflow, perReplicaRate);
+        var metric = target.Mode == ScalingMode.Backlog ? backlog : desired;
+
+        var active = backlog > target.ActivationMsgBacklogThreshold
+                     || (target.ActivationMsgRateThreshold is { } rate && inflow > rate)
+                     || missingInflow > 0;
+
+        return new ScalingSignal(
+            backlog, inflow, outRate, consumers, metric, active, desired, perReplicaRate, missing,
+            observations.Count == 0 ? DateTimeOffset.MinValue : oldest);
+    }
+
+    internal static double DesiredReplicas(ScaleTarget target, double backlog, double backlogMessages, double inflow, double? perReplicaRate)
+    {
+        if (backlog <= 0 && inflow <= 0)
+        {
+            return 0;
+        }
+
+        if (perReplicaRate is not { } rate || rate <= 0)
+        {
+            return Math.Ceiling(backlog / target.MsgBacklogThreshold);
+        }
+
+        return Math.Ceiling((inflow + (backlogMessages / target.TargetDrainSeconds)) / rate);
+    }
+}

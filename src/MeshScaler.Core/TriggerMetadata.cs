@@ -1,0 +1,180 @@
+namespace MeshScaler.Core;
+
+/// <summary>
+/// The trigger-metadata table and its parser: a drop-in superset of KEDA's pulsar scaler (<c>type: pulsar</c>), so a
+/// trigger can switch to <c>type: external</c> without renaming anything.
+/// </summary>
+/// <remarks>
+/// Parsing follows KEDA's typed config: every key is parsed on its own and every error is collected; then the cross-field
+/// rules run (exactly one topic selector; adminURL or pulsarCluster). A key <c>xFromEnv</c> is an alias of <c>x</c>
+/// (KEDA has already resolved it from the target's environment); when both are present the plain key wins, as in KEDA's
+/// lookup order. Numbers use the invariant culture.
+/// </remarks>
+public static class TriggerMetadata
+{
+    public const string AdminUrl = "adminURL";
+    public const string PulsarCluster = "pulsarCluster";
+    public const string Topic = "topic";
+    public const string Topics = "topics";
+    public const string TopicPattern = "topicPattern";
+    public const string Subscription = "subscription";
+    public const string MsgBacklogThreshold = "msgBacklogThreshold";
+    public const string ActivationMsgBacklogThreshold = "activationMsgBacklogThreshold";
+    public const string ActivationMsgRateThreshold = "activationMsgRateThreshold";
+    public const string IsPartitionedTopic = "isPartitionedTopic";
+    public const string ScalingModeKey = "scalingMode";
+    public const string TargetDrainSeconds = "targetDrainSeconds";
+    public const string MsgRatePerReplica = "msgRatePerReplica";
+
+    private const string FromEnvSuffix = "FromEnv";
+
+    /// <summary>The table: every key MeshScaler reads, its default and its parser.</summary>
+    public static IReadOnlyList<MetadataParameter> Parameters { get; } =
+    [
+        new(AdminUrl, true, null, "Pulsar admin URL, e.g. http://pulsar-broker:8080; must match a configured cluster when clusters are configured. Optional when pulsarCluster is set.", MetadataParsers.HttpUrl),
+        new(PulsarCluster, false, null, "Name of a server-side configured cluster (MeshScaler:Pulsar:Clusters:<name>).", MetadataParsers.Text),
+        new(Topic, false, null, "persistent://tenant/ns/topic or tenant/ns/topic. Exactly one of topic, topics, topicPattern.", MetadataParsers.Topic),
+        new(Topics, false, null, "Comma-separated topics; the backlog is summed over them.", MetadataParsers.Topics),
+        new(TopicPattern, false, null, "[persistent://]tenant/ns/<regex>: every topic of the namespace whose local name matches entirely; list refreshed every minute.", MetadataParsers.Pattern),
+        new(Subscription, true, null, "Subscription name (a Function's default is tenant/ns/name).", MetadataParsers.Text),
+        new(MsgBacklogThreshold, false, "10", "Backlog (entries) per replica; the AverageValue target in backlog mode. > 0.", MetadataParsers.PositiveNumber),
+        new(ActivationMsgBacklogThreshold, false, "0", "Active while backlog > this. >= 0.", MetadataParsers.NonNegativeNumber),
+        new(ActivationMsgRateThreshold, false, null, "Also active while the topics' inflow (msg/s) > this. >= 0.", MetadataParsers.NonNegativeNumber),
+        new(IsPartitionedTopic, false, "detect", "true or false; when absent, detected from the topic's partition metadata and cached.", MetadataParsers.Boolean),
+        new(ScalingModeKey, false, "backlog", "backlog (metric = backlog, target = msgBacklogThreshold) or capacity (metric = desired replicas, target = 1).", MetadataParsers.Mode),
+        new(TargetDrainSeconds, false, "60", "Capacity mode: size replicas to drain the backlog within this many seconds. > 0.", MetadataParsers.PositiveNumber),
+        new(MsgRatePerReplica, false, "learned", "Capacity mode: messages per second one replica processes; learned from the subscription when absent. > 0.", MetadataParsers.PositiveNumber),
+    ];
+
+    /// <summary>Keys KEDA itself uses, or that KEDA's pulsar scaler reads for authentication; accepted and ignored.</summary>
+    public static IReadOnlyDictionary<string, string> IgnoredKeys { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["scalerAddress"] = "used by KEDA to reach this scaler",
+        ["enableTLS"] = "used by KEDA to reach this scaler",
+        ["unsafeSsl"] = "used by KEDA to reach this scaler",
+        ["authModes"] = "Pulsar credentials are configured server-side (MeshScaler:Pulsar:Clusters)",
+        ["authMode"] = "Pulsar credentials are configured server-side (MeshScaler:Pulsar:Clusters)",
+        ["tls"] = "Pulsar TLS is configured server-side (MeshScaler:Pulsar:Clusters:<name>:Tls)",
+        ["oauthTokenURI"] = "Pulsar credentials are configured server-side (MeshScaler:Pulsar:Clusters)",
+        ["scope"] = "Pulsar credentials are configured server-side (MeshScaler:Pulsar:Clusters)",
+        ["clientID"] = "Pulsar credentials are configured server-side (MeshScaler:Pulsar:Clusters)",
+        ["EndpointParams"] = "Pulsar credentials are configured server-side (MeshScaler:Pulsar:Clusters)",
+        ["endpointParams"] = "Pulsar credentials are configured server-side (MeshScaler:Pulsar:Clusters)",
+    };
+
+    private static readonly Dictionary<string, MetadataParameter> ByName =
+        Parameters.ToDictionary(p => p.Name, StringComparer.Ordinal);
+
+    /// <summary>Parses a trigger's metadata; never throws for bad input.</summary>
+    public static MetadataParseResult Parse(IReadOnlyDictionary<string, string> metadata)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        var errors = new List<string>();
+        var unknown = new List<string>();
+        var ignored = new List<string>();
+        var raw = new Dictionary<string, string>(StringComparer.Ordinal);
+
+        foreach (var (key, value) in metadata.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            if (ByName.ContainsKey(key))
+            {
+                raw[key] = value;
+            }
+            else if (key.EndsWith(FromEnvSuffix, StringComparison.Ordinal) && ByName.ContainsKey(key[..^FromEnvSuffix.Length]))
+            {
+                raw.TryAdd(key[..^FromEnvSuffix.Length], value);
+            }
+            else if (IgnoredKeys.ContainsKey(key))
+            {
+                ignored.Add(key);
+            }
+            else
+            {
+                unknown.Add(key);
+            }
+        }
+
+        // Plain keys must win over their FromEnv alias whatever the iteration order was.
+        foreach (var parameter in Parameters)
+        {
+            if (metadata.TryGetValue(parameter.Name, out var plain))
+            {
+                raw[parameter.Name] = plain;
+            }
+        }
+
+        var values = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var parameter in Parameters)
+        {
+            if (!raw.TryGetValue(parameter.Name, out var text))
+            {
+                continue;
+            }
+
+            var parsed = parameter.Parse(parameter.Name, text);
+            if (parsed.Error is not null)
+            {
+                errors.Add(parsed.Error);
+            }
+            else
+            {
+                values[parameter.Name] = parsed.Value;
+            }
+        }
+
+        ApplyCrossFieldRules(raw, errors);
+
+        if (errors.Count > 0)
+        {
+            return new MetadataParseResult(null, errors, unknown, ignored);
+        }
+
+        var target = Build(values);
+        return new MetadataParseResult(target, errors, unknown, ignored);
+    }
+
+    private static void ApplyCrossFieldRules(Dictionary<string, string> raw, List<string> errors)
+    {
+        if (!raw.ContainsKey(Subscription))
+        {
+            errors.Add($"missing required parameter \"{Subscription}\"");
+        }
+
+        if (!raw.ContainsKey(AdminUrl) && !raw.ContainsKey(PulsarCluster))
+        {
+            errors.Add($"missing required parameter \"{AdminUrl}\" (or \"{PulsarCluster}\")");
+        }
+
+        var selectors = new[] { Topic, Topics, TopicPattern }.Where(raw.ContainsKey).ToList();
+        if (selectors.Count != 1)
+        {
+            errors.Add(selectors.Count == 0
+                ? $"exactly one of {Topic}, {Topics} or {TopicPattern} must be set, got none"
+                : $"exactly one of {Topic}, {Topics} or {TopicPattern} must be set, got {string.Join(" and ", selectors)}");
+        }
+    }
+
+    private static ScaleTarget Build(Dictionary<string, object?> values)
+    {
+        T? Get<T>(string key) => values.TryGetValue(key, out var v) && v is T t ? t : default;
+        double? Number(string key) => values.TryGetValue(key, out var v) && v is double d ? d : null;
+
+        var topics = Get<TopicSelector>(Topic) ?? Get<TopicSelector>(Topics) ?? Get<TopicSelector>(TopicPattern)!;
+        var subscription = Get<string>(Subscription)!;
+        return new ScaleTarget
+        {
+            AdminUrl = Get<Uri>(AdminUrl),
+            ClusterName = Get<string>(PulsarCluster),
+            Topics = topics,
+            Subscription = subscription,
+            IsPartitionedTopic = values.TryGetValue(IsPartitionedTopic, out var p) ? (bool?)p : null,
+            MsgBacklogThreshold = Number(MsgBacklogThreshold) ?? MetadataDefaults.MsgBacklogThreshold,
+            ActivationMsgBacklogThreshold = Number(ActivationMsgBacklogThreshold) ?? MetadataDefaults.ActivationMsgBacklogThreshold,
+            ActivationMsgRateThreshold = Number(ActivationMsgRateThreshold),
+            Mode = values.TryGetValue(ScalingModeKey, out var m) && m is ScalingMode mode ? mode : ScalingMode.Backlog,
+            TargetDrainSeconds = Number(TargetDrainSeconds) ?? MetadataDefaults.TargetDrainSeconds,
+            MsgRatePerReplica = Number(MsgRatePerReplica),
+            MetricName = MetricNames.For(topics, subscription),
+        };
+    }
+}

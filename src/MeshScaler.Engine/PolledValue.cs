@@ -1,0 +1,118 @@
+using MeshScaler.Core;
+
+namespace MeshScaler.Engine;
+
+/// <summary>
+/// The latest good value of one upstream question, its last error, and at most one fetch in flight.
+/// </summary>
+/// <remarks>
+/// Single flight: every caller that arrives while a fetch runs gets the same task, so N concurrent cold requests make
+/// one upstream call. The fetch runs on the store's lifetime token, not a caller's: one caller giving up must not
+/// cancel the answer the others wait for (callers bound their own wait with <c>WaitAsync</c>).
+/// </remarks>
+internal sealed class PolledValue<T>
+    where T : class
+{
+    private readonly Func<CancellationToken, Task<T>> _fetch;
+    private readonly TimeProvider _time;
+    private readonly object _gate = new();
+    private Task<T>? _inFlight;
+    private Sample? _latest;
+    private Failure? _lastError;
+    private long _lastRequestedTicks;
+    private long _lastFetchStartedTicks;
+
+    public PolledValue(Func<CancellationToken, Task<T>> fetch, TimeProvider time)
+    {
+        _fetch = fetch;
+        _time = time;
+        Touch();
+    }
+
+    public sealed record Sample(T Value, DateTimeOffset FetchedAt);
+
+    /// <param name="Unexpected">The source threw something other than <see cref="ScalingException"/>: a bug to log as Error.</param>
+    public sealed record Failure(ScalingException Error, DateTimeOffset At, bool Unexpected = false);
+
+    public Sample? Latest => Volatile.Read(ref _latest);
+
+    public Failure? LastError => Volatile.Read(ref _lastError);
+
+    public DateTimeOffset LastRequested => new(Interlocked.Read(ref _lastRequestedTicks), TimeSpan.Zero);
+
+    public DateTimeOffset LastFetchStarted => new(Interlocked.Read(ref _lastFetchStartedTicks), TimeSpan.Zero);
+
+    public bool IsFetching => Volatile.Read(ref _inFlight) is not null;
+
+    /// <summary>Marks the value as still wanted (idle eviction counts from the last touch).</summary>
+    public void Touch() => Interlocked.Exchange(ref _lastRequestedTicks, _time.GetUtcNow().UtcTicks);
+
+    /// <summary>Starts a fetch, or joins the one in flight.</summary>
+    public Task<T> RefreshAsync(CancellationToken stopping)
+    {
+        TaskCompletionSource<T> mine;
+        lock (_gate)
+        {
+            if (_inFlight is { } running)
+            {
+                return running;
+            }
+
+            mine = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _inFlight = mine.Task;
+            Interlocked.Exchange(ref _lastFetchStartedTicks, _time.GetUtcNow().UtcTicks);
+        }
+
+        _ = RunAsync(mine, stopping);
+        return mine.Task;
+    }
+
+    private async Task RunAsync(TaskCompletionSource<T> completion, CancellationToken stopping)
+    {
+        Exception? error = null;
+        T? value = null;
+        try
+        {
+            value = await _fetch(stopping);
+            Volatile.Write(ref _latest, new Sample(value, _time.GetUtcNow()));
+            Volatile.Write(ref _lastError, null);
+        }
+        catch (ScalingException ex)
+        {
+            Volatile.Write(ref _lastError, new Failure(ex, _time.GetUtcNow()));
+            error = ex;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
+        {
+            // A source that throws something other than ScalingException has a bug; callers still get a clean
+            // UNAVAILABLE-style failure and the original is kept as the inner exception for the Error log.
+            var wrapped = new ScalingException(ScalingErrorKind.Unavailable, "the source failed unexpectedly", ex);
+            Volatile.Write(ref _lastError, new Failure(wrapped, _time.GetUtcNow(), Unexpected: true));
+            error = wrapped;
+        }
+        catch (OperationCanceledException ex)
+        {
+            error = ex;
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _inFlight = null;
+            }
+        }
+
+        if (error is OperationCanceledException)
+        {
+            completion.TrySetCanceled(stopping);
+        }
+        else if (error is not null)
+        {
+            completion.TrySetException(error);
+        }
+        else
+        {
+            completion.TrySetResult(value!);
+        }
+    }
+}

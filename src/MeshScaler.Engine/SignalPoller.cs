@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace MeshScaler.Engine;
+
+/// <summary>Runs <see cref="SignalStore.PollOnceAsync"/> every poll interval on the injected clock.</summary>
+internal sealed partial class SignalPoller(SignalStore store, TimeProvider time, ILogger<SignalPoller> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(store.Options.PollInterval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await store.PollOnceAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // One bad round must not stop polling: the next tick tries again.
+                LogPollFailed(logger, ex);
+            }
+        }
+    }
+
+    [LoggerMessage(3050, LogLevel.Error, "A poll round failed unexpectedly")]
+    private static partial void LogPollFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,512 @@
+using System.Collections.Concurrent;
+using MeshScaler.Core;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MeshScaler.Engine;
+
+/// <summary>
+/// The shared signal cache: answers "what is the signal of this target now" from the latest polled stats, with one
+/// upstream fetch per subject per poll interval however many callers ask.
+/// </summary>
+/// <remarks>
+/// <para>Subjects ((cluster, topic) stats and (cluster, namespace) topic lists) are created by the first request,
+/// polled by <see cref="PollOnceAsync"/> every <see cref="SignalStoreOptions.PollInterval"/> while requested, and
+/// dropped after <see cref="SignalStoreOptions.IdleEviction"/> without a request. A cold request waits for the first
+/// fetch (shared by every concurrent caller) within the caller's own deadline.</para>
+/// <para>A value is served while it is at most <see cref="SignalStoreOptions.MaxStaleness"/> old, even while upstream
+/// is failing; past that the request fails (UNAVAILABLE, or the last error's own kind such as NOT_FOUND), never
+/// answering a zero or "inactive" it does not know.</para>
+/// <para>Per-replica rates are learned per (cluster, topics, subscription), once per new observation, and shared by
+/// every target on that source.</para>
+/// </remarks>
+public sealed partial class SignalStore : IDisposable
+{
+    private readonly IPulsarAdmin _admin;
+    private readonly IPulsarClusterResolver _clusters;
+    private readonly TimeProvider _time;
+    private readonly ILogger<SignalStore> _logger;
+    private readonly EngineMetrics _metrics;
+    private readonly SignalStoreOptions _options;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<(string Cluster, TopicName Topic), TopicSubject> _topics = new();
+    private readonly ConcurrentDictionary<(string Cluster, string Namespace), NamespaceSubject> _namespaces = new();
+    private readonly ConcurrentDictionary<string, TargetState> _targets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Learning> _learning = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Cluster, TopicName Topic, string Subscription), byte> _missingSubscriptions = new();
+
+    public SignalStore(
+        IPulsarAdmin admin,
+        IPulsarClusterResolver clusters,
+        IOptions<SignalStoreOptions> options,
+        TimeProvider time,
+        ILogger<SignalStore> logger,
+        EngineMetrics metrics)
+    {
+        _admin = admin;
+        _clusters = clusters;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        _metrics = metrics;
+        _metrics.Attach(this);
+    }
+
+    public SignalStoreOptions Options => _options;
+
+    internal int TopicSubjectCount => _topics.Count;
+
+    internal int NamespaceSubjectCount => _namespaces.Count;
+
+    internal int TargetCount => _targets.Count;
+
+    internal IEnumerable<TargetState> Targets => _targets.Values;
+
+    internal IEnumerable<(string Cluster, TopicName Topic, string Subscription)> MissingSubscriptions => _missingSubscriptions.Keys;
+
+    /// <summary>
+    /// Validates that the target's cluster is allowed, without calling the source. Throws
+    /// <see cref="ScalingException"/> (InvalidArgument) when it is not.
+    /// </summary>
+    public PulsarClusterRef ResolveCluster(ScaleTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return _clusters.Resolve(target.AdminUrl, target.ClusterName);
+    }
+
+    /// <summary>The target's current signal. Throws <see cref="ScalingException"/> when it cannot be known.</summary>
+    public async Task<ScalingSignal> GetAsync(ScaleTarget target, CancellationToken cancellationToken)
+    {
+        var state = Track(target);
+        var subjects = await ResolveTopicsAsync(state, cancellationToken);
+        var observations = new TopicObservation[subjects.Count];
+        List<Task>? cold = null;
+        for (var i = 0; i < subjects.Count; i++)
+        {
+            var subject = subjects[i];
+            subject.Stats.Touch();
+            var observation = TryServe(subject);
+            if (observation is not null)
+            {
+                observations[i] = observation;
+                continue;
+            }
+
+            (cold ??= []).Add(FillColdAsync(subject, observations, i, cancellationToken));
+        }
+
+        if (cold is not null)
+        {
+            await Task.WhenAll(cold);
+        }
+
+        return Evaluate(state, observations);
+    }
+
+    /// <summary>Subscribes to the target's activity transitions; the poll loop publishes them.</summary>
+    public SignalWatch Watch(ScaleTarget target)
+    {
+        var state = Track(target);
+        var reader = state.AddWatcher(out var remove);
+        return new SignalWatch(reader, remove);
+    }
+
+    /// <summary>
+    /// One poll round: evicts idle subjects, refreshes every due subject (bounded concurrency), then re-evaluates
+    /// every tracked target and notifies watchers of transitions. Failures are recorded per subject, never thrown.
+    /// </summary>
+    public async Task PollOnceAsync(CancellationToken cancellationToken = default)
+    {
+        var now = _time.GetUtcNow();
+        Evict(now);
+
+        using var gate = new SemaphoreSlim(_options.MaxConcurrentFetches);
+        var fetches = new List<Task>();
+        foreach (var ns in _namespaces.Values)
+        {
+            if (IsDue(ns.Topics.Latest?.FetchedAt, ns.Topics.LastFetchStarted, ns.Topics.IsFetching, _options.TopicListRefresh, now))
+            {
+                fetches.Add(RefreshAsync(ns.Topics, gate, ns.Cluster, "topics", ns.Name, cancellationToken));
+            }
+        }
+
+        foreach (var subject in _topics.Values)
+        {
+            if (IsDue(subject.Stats.Latest?.FetchedAt, subject.Stats.LastFetchStarted, subject.Stats.IsFetching, _options.PollInterval, now))
+            {
+                fetches.Add(RefreshAsync(subject.Stats, gate, subject.Cluster, "stats", subject.Topic.FullName, cancellationToken));
+            }
+        }
+
+        await Task.WhenAll(fetches);
+
+        foreach (var state in _targets.Values)
+        {
+            EvaluateTracked(state);
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
+    }
+
+    /// <remarks>
+    /// Due when the last fetch started at least 90 % of an interval ago: the slack keeps a timer that fires a little
+    /// early from skipping a whole round, and a fetch already made in this interval is not repeated.
+    /// </remarks>
+    private static bool IsDue(DateTimeOffset? fetchedAt, DateTimeOffset lastStarted, bool fetching, TimeSpan interval, DateTimeOffset now)
+    {
+        if (fetching)
+        {
+            return false;
+        }
+
+        if (fetchedAt is null)
+        {
+            return true;
+        }
+
+        return now - lastStarted >= interval - (interval / 10);
+    }
+
+    private TargetState Track(ScaleTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var now = _time.GetUtcNow();
+        if (_targets.TryGetValue(target.Key, out var existing))
+        {
+            existing.Touch(now);
+            return existing;
+        }
+
+        var cluster = _clusters.Resolve(target.AdminUrl, target.ClusterName);
+        var state = _targets.GetOrAdd(target.Key, _ => new TargetState(target, cluster, now));
+        state.Touch(now);
+        return state;
+    }
+
+    private async Task<IReadOnlyList<TopicSubject>> ResolveTopicsAsync(TargetState state, CancellationToken cancellationToken)
+    {
+        var target = state.Target;
+        switch (target.Topics)
+        {
+            case TopicList list:
+                var subjects = new TopicSubject[list.Topics.Count];
+                for (var i = 0; i < subjects.Length; i++)
+                {
+                    subjects[i] = GetTopicSubject(state.Cluster, list.Topics[i], target.IsPartitionedTopic);
+                }
+
+                return subjects;
+
+            case TopicPattern pattern:
+                var ns = _namespaces.GetOrAdd(
+                    (state.Cluster.Name, $"{pattern.Tenant}/{pattern.Namespace}"),
+                    _ => new NamespaceSubject(state.Cluster, pattern.Tenant, pattern.Namespace, _admin, _time));
+                ns.Topics.Touch();
+                var listing = ServeList(ns) ?? await ns.Topics.RefreshAsync(_stopping.Token).WaitAsync(cancellationToken);
+                var matched = listing.Where(kv => pattern.Matches(kv.Key)).OrderBy(kv => kv.Key.LocalName, StringComparer.Ordinal).ToList();
+                if (matched.Count == 0)
+                {
+                    throw new ScalingException(
+                        ScalingErrorKind.NotFound,
+                        $"cluster '{state.Cluster.Name}': topicPattern {pattern.Key} matches no topic in namespace {ns.Name}");
+                }
+
+                return matched.Select(kv => GetTopicSubject(state.Cluster, kv.Key, kv.Value > 0 ? true : target.IsPartitionedTopic, kv.Value)).ToList();
+
+            default:
+                throw new InvalidOperationException($"Unknown topic selector {target.Topics.GetType().Name}.");
+        }
+    }
+
+    private IReadOnlyDictionary<TopicName, int>? ServeList(NamespaceSubject ns)
+    {
+        var latest = ns.Topics.Latest;
+        if (latest is null)
+        {
+            return null;
+        }
+
+        var age = _time.GetUtcNow() - latest.FetchedAt;
+        if (age <= _options.TopicListRefresh + _options.MaxStaleness)
+        {
+            return latest.Value;
+        }
+
+        throw Stale(ns.Cluster, $"topic list of {ns.Name}", age, ns.Topics.LastError);
+    }
+
+    private TopicSubject GetTopicSubject(PulsarClusterRef cluster, TopicName topic, bool? partitioned, int? knownPartitions = null)
+    {
+        var subject = _topics.GetOrAdd((cluster.Name, topic), key => new TopicSubject(cluster, key.Topic, null, _admin, _time));
+        if (knownPartitions is { } known)
+        {
+            subject.KnowPartitions(known);
+        }
+        else if (partitioned == false)
+        {
+            subject.KnowPartitions(0);
+        }
+        else if (partitioned == true)
+        {
+            subject.ExpectPartitioned = true;
+        }
+
+        return subject;
+    }
+
+    private TopicObservation? TryServe(TopicSubject subject)
+    {
+        var latest = subject.Stats.Latest;
+        if (latest is null)
+        {
+            return null;
+        }
+
+        var age = _time.GetUtcNow() - latest.FetchedAt;
+        if (age <= _options.MaxStaleness)
+        {
+            return new TopicObservation(subject.Topic, latest.Value, latest.FetchedAt);
+        }
+
+        throw Stale(subject.Cluster, $"stats of {subject.Topic}", age, subject.Stats.LastError);
+    }
+
+    private async Task FillColdAsync(TopicSubject subject, TopicObservation[] observations, int index, CancellationToken cancellationToken)
+    {
+        var stats = await subject.Stats.RefreshAsync(_stopping.Token).WaitAsync(cancellationToken);
+        var latest = subject.Stats.Latest;
+        observations[index] = new TopicObservation(subject.Topic, stats, latest?.FetchedAt ?? _time.GetUtcNow());
+    }
+
+    private ScalingException Stale(PulsarClusterRef cluster, string what, TimeSpan age, PolledValue<TopicStats>.Failure? failure) =>
+        StaleCore(cluster, what, age, failure?.Error);
+
+    private ScalingException Stale(PulsarClusterRef cluster, string what, TimeSpan age, PolledValue<IReadOnlyDictionary<TopicName, int>>.Failure? failure) =>
+        StaleCore(cluster, what, age, failure?.Error);
+
+    private ScalingException StaleCore(PulsarClusterRef cluster, string what, TimeSpan age, ScalingException? lastError)
+    {
+        // Not found or refused stays what it is; anything else (or no error yet) is an outage.
+        var kind = lastError?.Kind is ScalingErrorKind.NotFound or ScalingErrorKind.PermissionDenied or ScalingErrorKind.Unauthenticated
+            ? lastError.Kind
+            : ScalingErrorKind.Unavailable;
+        var reason = lastError is null ? "no successful poll since" : $"last error: {lastError.Message}";
+        return new ScalingException(
+            kind,
+            $"cluster '{cluster.Name}': {what} is {age.TotalSeconds:0}s old, more than MaxStaleness {_options.MaxStaleness.TotalSeconds:0}s; {reason}",
+            lastError);
+    }
+
+    private ScalingSignal Evaluate(TargetState state, IReadOnlyList<TopicObservation> observations)
+    {
+        var target = state.Target;
+        var learning = _learning.GetOrAdd(target.SourceKey, _ => new Learning());
+        double? rate;
+        lock (learning)
+        {
+            var newest = observations.Count == 0 ? DateTimeOffset.MinValue : observations.Max(o => o.FetchedAt);
+            if (newest > learning.LastObserved)
+            {
+                var observed = SignalCalculator.Compute(target, observations, learning.Rate);
+                learning.Rate = RateLearner.Observe(learning.Rate, observed.Backlog, observed.OutRate, observed.Consumers);
+                learning.LastObserved = newest;
+            }
+
+            learning.LastUsed = _time.GetUtcNow();
+            rate = learning.Rate;
+        }
+
+        var signal = SignalCalculator.Compute(target, observations, rate);
+        state.LastSignal = signal;
+        foreach (var topic in signal.MissingSubscriptionTopics)
+        {
+            if (_missingSubscriptions.TryAdd((state.Cluster.Name, topic, target.Subscription), 0))
+            {
+                Log.SubscriptionMissing(_logger, target.Subscription, topic.FullName, state.Cluster.Name);
+            }
+        }
+
+        if (signal.MissingSubscriptionTopics.Count == 0 && !_missingSubscriptions.IsEmpty)
+        {
+            foreach (var key in _missingSubscriptions.Keys.Where(k => k.Cluster == state.Cluster.Name && k.Subscription == target.Subscription))
+            {
+                if (observations.Any(o => o.Topic == key.Topic))
+                {
+                    _missingSubscriptions.TryRemove(key, out _);
+                }
+            }
+        }
+
+        return signal;
+    }
+
+    /// <summary>Re-evaluates a target from what the subjects hold now, without fetching; publishes to watchers.</summary>
+    private void EvaluateTracked(TargetState state)
+    {
+        try
+        {
+            var subjects = ResolveTopicsFromCache(state);
+            if (subjects is null)
+            {
+                return;
+            }
+
+            var observations = new List<TopicObservation>(subjects.Count);
+            foreach (var subject in subjects)
+            {
+                var observation = TryServe(subject);
+                if (observation is null)
+                {
+                    return;
+                }
+
+                observations.Add(observation);
+            }
+
+            var signal = Evaluate(state, observations);
+            state.Publish(signal.IsActive);
+        }
+        catch (ScalingException)
+        {
+            // Unknown state is not a transition: watchers hear nothing until the data is good again.
+        }
+    }
+
+    private List<TopicSubject>? ResolveTopicsFromCache(TargetState state)
+    {
+        switch (state.Target.Topics)
+        {
+            case TopicList list:
+                var result = new List<TopicSubject>(list.Topics.Count);
+                foreach (var topic in list.Topics)
+                {
+                    if (!_topics.TryGetValue((state.Cluster.Name, topic), out var subject))
+                    {
+                        return null;
+                    }
+
+                    result.Add(subject);
+                }
+
+                return result;
+
+            case TopicPattern pattern:
+                if (!_namespaces.TryGetValue((state.Cluster.Name, $"{pattern.Tenant}/{pattern.Namespace}"), out var ns) ||
+                    ServeList(ns) is not { } listing)
+                {
+                    return null;
+                }
+
+                var matched = new List<TopicSubject>();
+                foreach (var (topic, partitions) in listing)
+                {
+                    if (pattern.Matches(topic))
+                    {
+                        // New topics matching the pattern start being polled here, without waiting for a request.
+                        matched.Add(GetTopicSubject(state.Cluster, topic, partitions > 0 ? true : state.Target.IsPartitionedTopic, partitions));
+                    }
+                }
+
+                return matched.Count == 0 ? null : matched;
+
+            default:
+                return null;
+        }
+    }
+
+    private async Task RefreshAsync<T>(PolledValue<T> value, SemaphoreSlim gate, PulsarClusterRef cluster, string kind, string what, CancellationToken cancellationToken)
+        where T : class
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            var hadError = value.LastError is not null;
+            await value.RefreshAsync(_stopping.Token);
+            _metrics.UpstreamRequest(cluster.Name, kind, "ok");
+            if (hadError)
+            {
+                Log.SourceRecovered(_logger, what, cluster.Name);
+            }
+        }
+        catch (ScalingException ex)
+        {
+            _metrics.UpstreamRequest(cluster.Name, kind, EngineMetrics.Outcome(ex.Kind));
+            if (value.LastError is { Unexpected: true })
+            {
+                Log.SourceBug(_logger, what, cluster.Name, ex.InnerException ?? ex);
+            }
+            else
+            {
+                Log.SourceFailed(_logger, what, cluster.Name, ex.Message);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested || _stopping.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private void Evict(DateTimeOffset now)
+    {
+        var idle = _options.IdleEviction;
+        foreach (var (key, state) in _targets)
+        {
+            if (now - state.LastRequested > idle && !state.HasWatchers)
+            {
+                _targets.TryRemove(key, out _);
+            }
+        }
+
+        // A subject is kept while any tracked target may need it (watched targets are not requested, only listened to).
+        var watched = _targets.Values.Where(t => t.HasWatchers).ToList();
+        foreach (var (key, subject) in _topics)
+        {
+            if (now - subject.Stats.LastRequested > idle && !watched.Any(t => Uses(t, subject.Cluster.Name, subject.Topic)))
+            {
+                _topics.TryRemove(key, out _);
+                Log.SubjectEvicted(_logger, key.Topic.FullName, key.Cluster);
+            }
+        }
+
+        foreach (var (key, ns) in _namespaces)
+        {
+            if (now - ns.Topics.LastRequested > idle && !watched.Any(t => t.Cluster.Name == key.Cluster && t.Target.Topics is TopicPattern p && $"{p.Tenant}/{p.Namespace}" == key.Namespace))
+            {
+                _namespaces.TryRemove(key, out _);
+            }
+        }
+
+        foreach (var (key, learning) in _learning)
+        {
+            if (now - learning.LastUsed > idle)
+            {
+                _learning.TryRemove(key, out _);
+            }
+        }
+    }
+
+    private static bool Uses(TargetState state, string cluster, TopicName topic) =>
+        state.Cluster.Name == cluster && state.Target.Topics switch
+        {
+            TopicList list => list.Topics.Contains(topic),
+            TopicPattern pattern => pattern.Matches(topic),
+            _ => false,
+        };
+
+    private sealed class Learning
+    {
+        public double? Rate { get; set; }
+
+        public DateTimeOffset LastObserved { get; set; } = DateTimeOffset.MinValue;
+
+        public DateTimeOffset LastUsed { get; set; }
+    }
+}

@@ -1,0 +1,87 @@
+using System.Threading.Channels;
+using MeshScaler.Core;
+
+namespace MeshScaler.Engine;
+
+/// <summary>A target being asked about: its resolved cluster, its last signal and its push subscribers.</summary>
+internal sealed class TargetState
+{
+    private readonly object _gate = new();
+    private readonly List<Channel<bool>> _watchers = [];
+    private long _lastRequestedTicks;
+
+    public TargetState(ScaleTarget target, PulsarClusterRef cluster, DateTimeOffset now)
+    {
+        Target = target;
+        Cluster = cluster;
+        Touch(now);
+    }
+
+    public ScaleTarget Target { get; }
+
+    public PulsarClusterRef Cluster { get; }
+
+    public DateTimeOffset LastRequested => new(Interlocked.Read(ref _lastRequestedTicks), TimeSpan.Zero);
+
+    /// <summary>The last signal computed (by a request or a poll); null until one could be computed.</summary>
+    public ScalingSignal? LastSignal { get; set; }
+
+    /// <summary>The activity last pushed to watchers; null before the first evaluation.</summary>
+    private bool? LastPushed { get; set; }
+
+    public bool HasWatchers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _watchers.Count > 0;
+            }
+        }
+    }
+
+    public void Touch(DateTimeOffset now) => Interlocked.Exchange(ref _lastRequestedTicks, now.UtcTicks);
+
+    public ChannelReader<bool> AddWatcher(out Action remove)
+    {
+        // Only the newest state matters to a watcher, so a full channel drops the older value.
+        var channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
+        {
+            FullMode = BoundedChannelFullMode.DropOldest,
+            SingleReader = true,
+        });
+        lock (_gate)
+        {
+            _watchers.Add(channel);
+        }
+
+        remove = () =>
+        {
+            lock (_gate)
+            {
+                _watchers.Remove(channel);
+            }
+
+            channel.Writer.TryComplete();
+        };
+        return channel.Reader;
+    }
+
+    /// <summary>Tells watchers the new activity if it changed since the last push.</summary>
+    public void Publish(bool active)
+    {
+        lock (_gate)
+        {
+            if (LastPushed == active)
+            {
+                return;
+            }
+
+            LastPushed = active;
+            foreach (var watcher in _watchers)
+            {
+                watcher.Writer.TryWrite(active);
+            }
+        }
+    }
+}
