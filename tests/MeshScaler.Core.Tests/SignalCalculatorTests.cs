@@ -1,0 +1,130 @@
+using MeshScaler.Core;
+
+namespace MeshScaler.Core.Tests;
+
+public sealed class SignalCalculatorTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly TopicName Orders = new("public", "default", "orders");
+    private static readonly TopicName Refunds = new("public", "default", "refunds");
+
+    private static ScaleTarget Target(ScalingMode mode = ScalingMode.Backlog, double threshold = 10, double activation = 0,
+        double? rateActivation = null, double drain = 60, double? perReplica = null, params TopicName[] topics) => new()
+        {
+            Topics = new TopicList(topics.Length == 0 ? [Orders] : topics),
+            Subscription = "sub",
+            Mode = mode,
+            MsgBacklogThreshold = threshold,
+            ActivationMsgBacklogThreshold = activation,
+            ActivationMsgRateThreshold = rateActivation,
+            TargetDrainSeconds = drain,
+            MsgRatePerReplica = perReplica,
+            MetricName = "m",
+        };
+
+    private static TopicObservation Observe(TopicName topic, double rateIn, long? backlog, double rateOut = 0, int consumers = 0, double perEntry = 1) =>
+        new(topic, new TopicStats(rateIn, 0, backlog is { } b
+            ? new Dictionary<string, SubscriptionStats> { ["sub"] = new(b, rateOut, consumers, perEntry, "Shared") }
+            : new Dictionary<string, SubscriptionStats>()), T0);
+
+    public static TheoryData<string, double, long, double?, double, double, double> CapacityCases => new()
+    {
+        // name, inflow, backlog (entries), msgRatePerReplica, drain seconds, messages per entry, expected desired
+        { "idle gives zero", 0, 0, 100, 60, 1, 0 },
+        { "inflow only", 250, 0, 100, 60, 1, 3 },
+        { "inflow exactly fits", 200, 0, 100, 60, 1, 2 },
+        { "backlog only drains in time", 0, 6000, 100, 60, 1, 1 },
+        { "backlog and inflow", 100, 12000, 50, 60, 1, 6 },
+        { "short drain asks for more", 100, 12000, 50, 10, 1, 26 },
+        { "batched entries count as messages", 0, 1500, 100, 60, 4, 1 },
+        { "batched entries beyond one replica", 0, 3000, 100, 60, 4, 2 },
+        { "unknown rate falls back to backlog formula", 100, 25, null, 60, 1, 3 },
+        { "unknown rate inflow without backlog gives zero replicas by backlog", 100, 0, null, 60, 1, 0 },
+    };
+
+    [Theory]
+    [MemberData(nameof(CapacityCases))]
+    public void Compute_CapacityMode_FollowsTheFormula(string name, double inflow, long backlog, double? perReplica, double drain, double perEntry, double expected)
+    {
+        var target = Target(ScalingMode.Capacity, drain: drain, perReplica: perReplica);
+
+        var signal = SignalCalculator.Compute(target, [Observe(Orders, inflow, backlog, perEntry: perEntry)], learnedPerReplicaRate: null);
+
+        Assert.True(expected == signal.DesiredReplicas, $"{name}: expected {expected}, got {signal.DesiredReplicas}");
+        Assert.Equal(expected, signal.MetricValue);
+    }
+
+    [Fact]
+    public void Compute_CapacityMode_UsesLearnedRateWhenNoneGiven()
+    {
+        var signal = SignalCalculator.Compute(Target(ScalingMode.Capacity), [Observe(Orders, 450, 0)], learnedPerReplicaRate: 100);
+
+        Assert.Equal(5, signal.DesiredReplicas);
+        Assert.Equal(100, signal.PerReplicaRate);
+    }
+
+    [Fact]
+    public void Compute_CapacityMode_GivenRateWinsOverLearned()
+    {
+        var signal = SignalCalculator.Compute(Target(ScalingMode.Capacity, perReplica: 50), [Observe(Orders, 450, 0)], learnedPerReplicaRate: 100);
+
+        Assert.Equal(9, signal.DesiredReplicas);
+    }
+
+    [Fact]
+    public void Compute_BacklogMode_MetricIsSummedBacklogOverTopics()
+    {
+        var signal = SignalCalculator.Compute(
+            Target(topics: [Orders, Refunds]),
+            [Observe(Orders, 10, 1526, rateOut: 5, consumers: 2), Observe(Refunds, 3, 8102, rateOut: 7, consumers: 3)],
+            null);
+
+        Assert.Equal(9628, signal.MetricValue);
+        Assert.Equal(9628, signal.Backlog);
+        Assert.Equal(13, signal.InflowRate);
+        Assert.Equal(12, signal.OutRate);
+        Assert.Equal(3, signal.Consumers);
+        Assert.Equal(963, signal.DesiredReplicas);
+        Assert.True(signal.IsActive);
+    }
+
+    public static TheoryData<string, long, double, double, double?, bool> ActivationCases => new()
+    {
+        // name, backlog, inflow, activation backlog threshold, activation rate threshold, expected
+        { "no backlog is inactive", 0, 0, 0, null, false },
+        { "one entry above zero threshold", 1, 0, 0, null, true },
+        { "backlog equal to threshold is inactive (strict)", 5, 0, 5, null, false },
+        { "backlog above threshold", 6, 0, 5, null, true },
+        { "inflow ignored without rate threshold", 0, 1000, 0, null, false },
+        { "inflow above rate threshold", 0, 2.5, 0, 2, true },
+        { "inflow equal to rate threshold is inactive", 0, 2, 0, 2, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(ActivationCases))]
+    public void Compute_Activation_IsStrictlyAboveThresholds(string name, long backlog, double inflow, double activation, double? rateActivation, bool expected)
+    {
+        var signal = SignalCalculator.Compute(Target(activation: activation, rateActivation: rateActivation), [Observe(Orders, inflow, backlog)], null);
+
+        Assert.True(expected == signal.IsActive, name);
+    }
+
+    [Fact]
+    public void Compute_MissingSubscriptionWithInflow_IsActiveWithZeroBacklog()
+    {
+        var signal = SignalCalculator.Compute(Target(), [Observe(Orders, 3.5, backlog: null)], null);
+
+        Assert.Equal(0, signal.Backlog);
+        Assert.True(signal.IsActive);
+        Assert.Equal([Orders], signal.MissingSubscriptionTopics);
+    }
+
+    [Fact]
+    public void Compute_MissingSubscriptionWithoutInflow_IsInactive()
+    {
+        var signal = SignalCalculator.Compute(Target(), [Observe(Orders, 0, backlog: null)], null);
+
+        Assert.False(signal.IsActive);
+        Assert.Equal([Orders], signal.MissingSubscriptionTopics);
+    }
+}
