@@ -120,6 +120,15 @@ public sealed partial class SignalStore : IDisposable
         var now = _time.GetUtcNow();
         Evict(now);
 
+        // A watched target may never be requested again; make sure its subjects exist so this round fetches them.
+        foreach (var state in _targets.Values)
+        {
+            if (state.HasWatchers)
+            {
+                EnsureSubjects(state);
+            }
+        }
+
         using var gate = new SemaphoreSlim(_options.MaxConcurrentFetches);
         var fetches = new List<Task>();
         foreach (var ns in _namespaces.Values)
@@ -373,6 +382,25 @@ public sealed partial class SignalStore : IDisposable
         catch (ScalingException)
         {
             // Unknown state is not a transition: watchers hear nothing until the data is good again.
+        }
+    }
+
+    private void EnsureSubjects(TargetState state)
+    {
+        switch (state.Target.Topics)
+        {
+            case TopicList list:
+                foreach (var topic in list.Topics)
+                {
+                    GetTopicSubject(state.Cluster, topic, state.Target.IsPartitionedTopic);
+                }
+
+                break;
+            case TopicPattern pattern:
+                _namespaces.GetOrAdd(
+                    (state.Cluster.Name, $"{pattern.Tenant}/{pattern.Namespace}"),
+                    _ => new NamespaceSubject(state.Cluster, pattern.Tenant, pattern.Namespace, _admin, _time));
+                break;
         }
     }
 

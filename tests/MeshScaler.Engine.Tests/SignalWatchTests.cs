@@ -1,0 +1,87 @@
+using MeshScaler.Core;
+
+namespace MeshScaler.Engine.Tests;
+
+public sealed class SignalWatchTests
+{
+    private static readonly TopicName Orders = new("public", "default", "orders");
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task Watch_PublishesTransitionsOnlyFromThePollLoop()
+    {
+        using var f = new StoreFixture();
+        f.Admin.Set(Orders, rateIn: 0, backlog: 0);
+        var target = StoreFixture.Target();
+        using var watch = f.Store.Watch(target);
+
+        await f.PollAsync();
+        Assert.True(watch.Changes.TryRead(out var initial));
+        Assert.False(initial);
+
+        await f.PollAsync();
+        Assert.False(watch.Changes.TryRead(out _));
+
+        f.Admin.Set(Orders, rateIn: 0, backlog: 12);
+        await f.PollAsync();
+        Assert.True(await watch.Changes.WaitToReadAsync().AsTask().WaitAsync(Timeout));
+        Assert.True(watch.Changes.TryRead(out var woke));
+        Assert.True(woke);
+
+        f.Admin.Set(Orders, rateIn: 0, backlog: 0);
+        await f.PollAsync();
+        Assert.True(watch.Changes.TryRead(out var slept));
+        Assert.False(slept);
+    }
+
+    [Fact]
+    public async Task Watch_OutageIsNotATransition()
+    {
+        using var f = new StoreFixture();
+        f.Admin.Set(Orders, rateIn: 0, backlog: 5);
+        var target = StoreFixture.Target();
+        using var watch = f.Store.Watch(target);
+        await f.PollAsync();
+        Assert.True(watch.Changes.TryRead(out var active) && active);
+
+        f.Admin.Failure = new ScalingException(ScalingErrorKind.Unavailable, "down") { IsTransient = true };
+        for (var i = 0; i < 20; i++)
+        {
+            await f.PollAsync();
+        }
+
+        Assert.False(watch.Changes.TryRead(out _));
+    }
+
+    [Fact]
+    public async Task Watch_KeepsTargetPolledWithoutRequestsAndDisposeReleasesIt()
+    {
+        using var f = new StoreFixture(new SignalStoreOptions { IdleEviction = TimeSpan.FromSeconds(20) });
+        f.Admin.Set(Orders, rateIn: 0, backlog: 5);
+        var watch = f.Store.Watch(StoreFixture.Target());
+        for (var i = 0; i < 10; i++)
+        {
+            await f.PollAsync();
+        }
+
+        Assert.Equal(1, f.Store.TopicSubjectCount);
+        Assert.Equal(10, f.Admin.Calls("stats"));
+
+        watch.Dispose();
+        for (var i = 0; i < 5; i++)
+        {
+            await f.PollAsync();
+        }
+
+        Assert.Equal(0, f.Store.TargetCount);
+        Assert.Equal(0, f.Store.TopicSubjectCount);
+        var remaining = new List<bool>();
+        await foreach (var item in watch.Changes.ReadAllAsync().WithCancellation(new CancellationTokenSource(Timeout).Token))
+        {
+            remaining.Add(item);
+        }
+
+        Assert.Equal([true], remaining);
+        Assert.True(watch.Changes.Completion.IsCompleted);
+    }
+}

@@ -1,0 +1,59 @@
+using System.Diagnostics.Metrics;
+using MeshScaler.Core;
+using MeshScaler.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace MeshScaler.Engine.Tests;
+
+/// <summary>A store over the fake admin and a manual clock.</summary>
+internal sealed class StoreFixture : IDisposable
+{
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+
+    public StoreFixture(SignalStoreOptions? options = null)
+    {
+        Options = options ?? new SignalStoreOptions();
+        Store = new SignalStore(Admin, new FakeClusterResolver(), Microsoft.Extensions.Options.Options.Create(Options), Time,
+            NullLogger<SignalStore>.Instance, new EngineMetrics(_services.GetRequiredService<IMeterFactory>()));
+    }
+
+    public FakePulsarAdmin Admin { get; } = new();
+
+    public ManualTimeProvider Time { get; } = new();
+
+    public SignalStoreOptions Options { get; }
+
+    public SignalStore Store { get; }
+
+    public static ScaleTarget Target(string metadataTopicKey = "topic", string topic = "public/default/orders", params (string Key, string Value)[] extra)
+    {
+        var metadata = new Dictionary<string, string>
+        {
+            ["adminURL"] = "http://pulsar:8080",
+            [metadataTopicKey] = topic,
+            ["subscription"] = "sub",
+        };
+        foreach (var (key, value) in extra)
+        {
+            metadata[key] = value;
+        }
+
+        var result = TriggerMetadata.Parse(metadata);
+        return result.Target ?? throw new InvalidOperationException(result.ErrorMessage);
+    }
+
+    /// <summary>Moves the clock by one poll interval and runs the poll round it would trigger.</summary>
+    public async Task PollAsync(TimeSpan? by = null)
+    {
+        Time.Advance(by ?? Options.PollInterval);
+        await Store.PollOnceAsync().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    public void Dispose()
+    {
+        Store.Dispose();
+        _services.Dispose();
+    }
+}
