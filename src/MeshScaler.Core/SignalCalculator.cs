@@ -7,8 +7,8 @@ namespace MeshScaler.Core;
 /// on traffic.</para>
 /// <para>Capacity mode: desired = ceil((inflow + backlogMessages / targetDrainSeconds) / perReplicaRate), where
 /// backlogMessages converts entries to messages with the consumers' messages-per-entry, because the rates are in
-/// messages. Until a per-replica rate is known it falls back to the backlog formula ceil(backlog / msgBacklogThreshold).
-/// No backlog and no inflow gives 0.</para>
+/// messages. Until a per-replica rate is known it falls back to the backlog formula ceil(backlog / msgBacklogThreshold),
+/// but at least 1 while messages flow in. No backlog and no inflow gives 0.</para>
 /// <para>Activity: backlog strictly above <c>activationMsgBacklogThreshold</c> (KEDA's rule), or inflow strictly above
 /// <c>activationMsgRateThreshold</c> when set, or inflow above 0 on a topic whose subscription does not exist yet.</para>
 /// </remarks>
@@ -65,7 +65,8 @@ public static class SignalCalculator
 
         if (perReplicaRate is not { } rate || rate <= 0)
         {
-            return Math.Ceiling(backlog / target.MsgBacklogThreshold);
+            // Messages are flowing, so at least one replica is needed even before the rate is known.
+            return Math.Max(Math.Ceiling(backlog / target.MsgBacklogThreshold), inflow > 0 ? 1 : 0);
         }
 
         return Math.Ceiling((inflow + (backlogMessages / target.TargetDrainSeconds)) / rate);

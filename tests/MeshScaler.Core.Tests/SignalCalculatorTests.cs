@@ -39,7 +39,7 @@ public sealed class SignalCalculatorTests
         { "batched entries count as messages", 0, 1500, 100, 60, 4, 1 },
         { "batched entries beyond one replica", 0, 3000, 100, 60, 4, 2 },
         { "unknown rate falls back to backlog formula", 100, 25, null, 60, 1, 3 },
-        { "unknown rate inflow without backlog gives zero replicas by backlog", 100, 0, null, 60, 1, 0 },
+        { "unknown rate inflow without backlog needs one replica", 100, 0, null, 60, 1, 1 },
     };
 
     [Theory]

@@ -1,0 +1,57 @@
+namespace MeshScaler.Hosting;
+
+/// <summary>
+/// Command-line verbs. <c>serve</c> (the default) runs the scaler; <c>serve --emulator</c> also starts the embedded Pulsar
+/// admin emulator with a demo workload and points the scaler at it. Everything else on the command line is
+/// configuration (<c>--MeshScaler:Grpc:Port=9090</c>).
+/// </summary>
+internal static class Cli
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var verb = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "serve";
+        var rest = args.Length > 0 && !args[0].StartsWith('-') ? args[1..] : args;
+        switch (verb)
+        {
+            case "serve":
+                var emulator = rest.Contains("--emulator", StringComparer.Ordinal);
+                rest = [.. rest.Where(a => a != "--emulator")];
+                return emulator ? await EmulatorMode.RunAsync(rest) : await ServeAsync(rest);
+            case "help" or "--help" or "-h":
+                PrintUsage(Console.Out);
+                return 0;
+            default:
+                await Console.Error.WriteLineAsync($"unknown command \"{verb}\"");
+                PrintUsage(Console.Error);
+                return 2;
+        }
+    }
+
+    private static async Task<int> ServeAsync(string[] args)
+    {
+        try
+        {
+            await using var app = MeshScalerApp.Build(args);
+            await app.RunAsync();
+            return 0;
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+        {
+            await Console.Error.WriteLineAsync("invalid configuration:");
+            foreach (var failure in ex.Failures)
+            {
+                await Console.Error.WriteLineAsync($"  - {failure}");
+            }
+
+            return 2;
+        }
+    }
+
+    private static void PrintUsage(TextWriter writer) => writer.WriteLine("""
+        usage: meshscaler [serve] [--emulator] [--MeshScaler:Section:Key=value ...]
+
+          serve              run the KEDA external scaler (gRPC on MeshScaler:Grpc:Port, default 9090)
+                             and the ops endpoints /metrics /healthz /readyz (MeshScaler:Http:Port, default 8080)
+          serve --emulator   the same, plus an embedded Pulsar admin emulator with a demo workload
+        """);
+}

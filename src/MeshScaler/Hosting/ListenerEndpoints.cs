@@ -1,0 +1,16 @@
+using System.Net;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace MeshScaler.Hosting;
+
+/// <summary>The two Kestrel listeners, so the bound ports can be read after start (port 0 in tests).</summary>
+internal sealed class ListenerEndpoints
+{
+    public ListenOptions? Grpc { get; set; }
+
+    public ListenOptions? Http { get; set; }
+
+    public int GrpcPort => (Grpc?.EndPoint as IPEndPoint)?.Port ?? throw new InvalidOperationException("The gRPC listener is not configured.");
+
+    public int HttpPort => (Http?.EndPoint as IPEndPoint)?.Port ?? throw new InvalidOperationException("The HTTP listener is not configured.");
+}

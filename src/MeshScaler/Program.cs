@@ -1,0 +1,3 @@
+using MeshScaler.Hosting;
+
+return await Cli.RunAsync(args);
