@@ -1,0 +1,83 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace MeshScaler.Grpc.Tests.Infrastructure;
+
+/// <summary>Certificates made on the fly: a self-signed server certificate, a client CA and client certificates.</summary>
+internal sealed class TestCertificates : IDisposable
+{
+    private static readonly Oid ServerAuth = new("1.3.6.1.5.5.7.3.1");
+    private static readonly Oid ClientAuth = new("1.3.6.1.5.5.7.3.2");
+
+    public TestCertificates()
+    {
+        Directory = Path.Combine(Path.GetTempPath(), "meshscaler-grpc-tls-" + Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(Directory);
+
+        using var serverKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var serverRequest = new CertificateRequest("CN=localhost", serverKey, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddIpAddress(IPAddress.Loopback);
+        san.AddDnsName("localhost");
+        serverRequest.CertificateExtensions.Add(san.Build());
+        serverRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([ServerAuth], false));
+        ServerCertificate = serverRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        File.WriteAllText(ServerCertificateFile, ServerCertificate.ExportCertificatePem());
+        File.WriteAllText(ServerKeyFile, serverKey.ExportPkcs8PrivateKeyPem());
+
+        ClientCa = CreateCa("MeshScaler Test Client CA");
+        File.WriteAllText(ClientCaFile, ClientCa.ExportCertificatePem());
+        TrustedClient = CreateClient(ClientCa, "CN=trusted-client");
+        using var otherCa = CreateCa("Some Other CA");
+        UntrustedClient = CreateClient(otherCa, "CN=untrusted-client");
+    }
+
+    public string Directory { get; }
+
+    public string ServerCertificateFile => Path.Combine(Directory, "server.crt");
+
+    public string ServerKeyFile => Path.Combine(Directory, "server.key");
+
+    public string ClientCaFile => Path.Combine(Directory, "client-ca.crt");
+
+    public X509Certificate2 ServerCertificate { get; }
+
+    public X509Certificate2 ClientCa { get; }
+
+    public X509Certificate2 TrustedClient { get; }
+
+    public X509Certificate2 UntrustedClient { get; }
+
+    public void Dispose()
+    {
+        ServerCertificate.Dispose();
+        ClientCa.Dispose();
+        TrustedClient.Dispose();
+        UntrustedClient.Dispose();
+        System.IO.Directory.Delete(Directory, recursive: true);
+    }
+
+    private static X509Certificate2 CreateCa(string name)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+    }
+
+    private static X509Certificate2 CreateClient(X509Certificate2 ca, string subject)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([ClientAuth], false));
+        using var signed = request.Create(ca, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddHours(12), RandomNumberGenerator.GetBytes(8));
+        using var withKey = signed.CopyWithPrivateKey(key);
+
+        // Round-trip through PKCS#12 so the key outlives the ephemeral handle on every platform.
+        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
+    }
+}
