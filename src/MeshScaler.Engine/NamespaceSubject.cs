@@ -5,12 +5,14 @@ namespace MeshScaler.Engine;
 /// <summary>One (cluster, tenant/namespace) topic list, for <c>topicPattern</c> triggers.</summary>
 internal sealed class NamespaceSubject
 {
-    public NamespaceSubject(PulsarClusterRef cluster, string tenant, string @namespace, IPulsarAdmin admin, TimeProvider time)
+    public NamespaceSubject(
+        PulsarClusterRef cluster, string tenant, string @namespace, IPulsarAdmin admin, TimeProvider time,
+        Action<PolledValue<IReadOnlyDictionary<TopicName, int>>.Failure?, bool> observer)
     {
         Cluster = cluster;
         Name = $"{tenant}/{@namespace}";
         Topics = new PolledValue<IReadOnlyDictionary<TopicName, int>>(
-            ct => admin.ListTopicsAsync(cluster, tenant, @namespace, ct), time);
+            ct => admin.ListTopicsAsync(cluster, tenant, @namespace, ct), time, observer);
     }
 
     public PulsarClusterRef Cluster { get; }

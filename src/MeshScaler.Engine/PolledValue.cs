@@ -22,10 +22,15 @@ internal sealed class PolledValue<T>
     private long _lastRequestedTicks;
     private long _lastFetchStartedTicks;
 
-    public PolledValue(Func<CancellationToken, Task<T>> fetch, TimeProvider time)
+    private readonly Action<Failure?, bool>? _observer;
+
+    /// <param name="observer">Called once per real upstream fetch (not per joined caller) with its failure, or null on
+    /// success, and whether the previous fetch had failed; used for metrics and logs.</param>
+    public PolledValue(Func<CancellationToken, Task<T>> fetch, TimeProvider time, Action<Failure?, bool>? observer = null)
     {
         _fetch = fetch;
         _time = time;
+        _observer = observer;
         Touch();
     }
 
@@ -71,6 +76,7 @@ internal sealed class PolledValue<T>
     {
         Exception? error = null;
         T? value = null;
+        var hadFailed = LastError is not null;
         try
         {
             value = await _fetch(stopping);
@@ -100,6 +106,11 @@ internal sealed class PolledValue<T>
             {
                 _inFlight = null;
             }
+        }
+
+        if (error is not OperationCanceledException)
+        {
+            _observer?.Invoke(error is null ? null : LastError, hadFailed);
         }
 
         if (error is OperationCanceledException)

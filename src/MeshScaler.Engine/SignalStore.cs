@@ -135,7 +135,7 @@ public sealed partial class SignalStore : IDisposable
         {
             if (IsDue(ns.Topics.Latest?.FetchedAt, ns.Topics.LastFetchStarted, ns.Topics.IsFetching, _options.TopicListRefresh, now))
             {
-                fetches.Add(RefreshAsync(ns.Topics, gate, ns.Cluster, "topics", ns.Name, cancellationToken));
+                fetches.Add(RefreshAsync(ns.Topics, gate, cancellationToken));
             }
         }
 
@@ -143,7 +143,7 @@ public sealed partial class SignalStore : IDisposable
         {
             if (IsDue(subject.Stats.Latest?.FetchedAt, subject.Stats.LastFetchStarted, subject.Stats.IsFetching, _options.PollInterval, now))
             {
-                fetches.Add(RefreshAsync(subject.Stats, gate, subject.Cluster, "stats", subject.Topic.FullName, cancellationToken));
+                fetches.Add(RefreshAsync(subject.Stats, gate, cancellationToken));
             }
         }
 
@@ -211,9 +211,7 @@ public sealed partial class SignalStore : IDisposable
                 return subjects;
 
             case TopicPattern pattern:
-                var ns = _namespaces.GetOrAdd(
-                    (state.Cluster.Name, $"{pattern.Tenant}/{pattern.Namespace}"),
-                    _ => new NamespaceSubject(state.Cluster, pattern.Tenant, pattern.Namespace, _admin, _time));
+                var ns = GetNamespaceSubject(state.Cluster, pattern);
                 ns.Topics.Touch();
                 var listing = ServeList(ns) ?? await ns.Topics.RefreshAsync(_stopping.Token).WaitAsync(cancellationToken);
                 var matched = listing.Where(kv => pattern.Matches(kv.Key)).OrderBy(kv => kv.Key.LocalName, StringComparer.Ordinal).ToList();
@@ -250,7 +248,9 @@ public sealed partial class SignalStore : IDisposable
 
     private TopicSubject GetTopicSubject(PulsarClusterRef cluster, TopicName topic, bool? partitioned, int? knownPartitions = null)
     {
-        var subject = _topics.GetOrAdd((cluster.Name, topic), key => new TopicSubject(cluster, key.Topic, null, _admin, _time));
+        var subject = _topics.GetOrAdd(
+            (cluster.Name, topic),
+            key => new TopicSubject(cluster, key.Topic, _admin, _time, (failure, recovered) => Observe(cluster, "stats", key.Topic.FullName, failure?.Error, failure?.Unexpected ?? false, recovered)));
         if (knownPartitions is { } known)
         {
             subject.KnowPartitions(known);
@@ -265,6 +265,37 @@ public sealed partial class SignalStore : IDisposable
         }
 
         return subject;
+    }
+
+    private NamespaceSubject GetNamespaceSubject(PulsarClusterRef cluster, TopicPattern pattern) =>
+        _namespaces.GetOrAdd(
+            (cluster.Name, $"{pattern.Tenant}/{pattern.Namespace}"),
+            key => new NamespaceSubject(cluster, pattern.Tenant, pattern.Namespace, _admin, _time,
+                (failure, recovered) => Observe(cluster, "topics", key.Namespace, failure?.Error, failure?.Unexpected ?? false, recovered)));
+
+    /// <summary>Metrics and logs for one real upstream fetch, whoever started it (a cold request or the poll loop).</summary>
+    private void Observe(PulsarClusterRef cluster, string kind, string what, ScalingException? error, bool unexpected, bool previouslyFailed)
+    {
+        if (error is null)
+        {
+            _metrics.UpstreamRequest(cluster.Name, kind, "ok");
+            if (previouslyFailed)
+            {
+                Log.SourceRecovered(_logger, what, cluster.Name);
+            }
+
+            return;
+        }
+
+        _metrics.UpstreamRequest(cluster.Name, kind, EngineMetrics.Outcome(error.Kind));
+        if (unexpected)
+        {
+            Log.SourceBug(_logger, what, cluster.Name, error.InnerException ?? error);
+        }
+        else
+        {
+            Log.SourceFailed(_logger, what, cluster.Name, error.Message);
+        }
     }
 
     private TopicObservation? TryServe(TopicSubject subject)
@@ -397,9 +428,7 @@ public sealed partial class SignalStore : IDisposable
 
                 break;
             case TopicPattern pattern:
-                _namespaces.GetOrAdd(
-                    (state.Cluster.Name, $"{pattern.Tenant}/{pattern.Namespace}"),
-                    _ => new NamespaceSubject(state.Cluster, pattern.Tenant, pattern.Namespace, _admin, _time));
+                GetNamespaceSubject(state.Cluster, pattern);
                 break;
         }
     }
@@ -446,31 +475,17 @@ public sealed partial class SignalStore : IDisposable
         }
     }
 
-    private async Task RefreshAsync<T>(PolledValue<T> value, SemaphoreSlim gate, PulsarClusterRef cluster, string kind, string what, CancellationToken cancellationToken)
+    private async Task RefreshAsync<T>(PolledValue<T> value, SemaphoreSlim gate, CancellationToken cancellationToken)
         where T : class
     {
         await gate.WaitAsync(cancellationToken);
         try
         {
-            var hadError = value.LastError is not null;
             await value.RefreshAsync(_stopping.Token);
-            _metrics.UpstreamRequest(cluster.Name, kind, "ok");
-            if (hadError)
-            {
-                Log.SourceRecovered(_logger, what, cluster.Name);
-            }
         }
-        catch (ScalingException ex)
+        catch (ScalingException)
         {
-            _metrics.UpstreamRequest(cluster.Name, kind, EngineMetrics.Outcome(ex.Kind));
-            if (value.LastError is { Unexpected: true })
-            {
-                Log.SourceBug(_logger, what, cluster.Name, ex.InnerException ?? ex);
-            }
-            else
-            {
-                Log.SourceFailed(_logger, what, cluster.Name, ex.Message);
-            }
+            // Recorded, counted and logged by the subject's observer; the last good value keeps being served.
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested || _stopping.IsCancellationRequested)
         {

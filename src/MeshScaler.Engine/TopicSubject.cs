@@ -8,13 +8,12 @@ internal sealed class TopicSubject
     private readonly IPulsarAdmin _admin;
     private int? _partitions;
 
-    public TopicSubject(PulsarClusterRef cluster, TopicName topic, int? knownPartitions, IPulsarAdmin admin, TimeProvider time)
+    public TopicSubject(PulsarClusterRef cluster, TopicName topic, IPulsarAdmin admin, TimeProvider time, Action<PolledValue<TopicStats>.Failure?, bool> observer)
     {
         Cluster = cluster;
         Topic = topic;
         _admin = admin;
-        _partitions = knownPartitions;
-        Stats = new PolledValue<TopicStats>(FetchAsync, time);
+        Stats = new PolledValue<TopicStats>(FetchAsync, time, observer);
     }
 
     public PulsarClusterRef Cluster { get; }

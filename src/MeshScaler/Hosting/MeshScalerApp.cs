@@ -35,6 +35,9 @@ internal static class MeshScalerApp
                 // Addresses are validated at start; a bad one here would already have stopped the host.
                 var grpcAddress = IPAddress.TryParse(grpc.Value.Address, out var g) ? g : IPAddress.Any;
                 var httpAddress = IPAddress.TryParse(http.Value.Address, out var h) ? h : IPAddress.Any;
+                // KEDA multiplexes every push stream and call over one HTTP/2 connection; Kestrel's default of 100
+                // streams per connection would stall the 101st ScaledObject.
+                kestrel.Limits.Http2.MaxStreamsPerConnection = 10_000;
                 endpoints.Grpc = kestrel.ListenGrpc(grpcAddress, grpc.Value.Port, grpc.Value.Tls);
                 kestrel.Listen(httpAddress, http.Value.Port, listen =>
                 {
