@@ -1,0 +1,215 @@
+using MeshScaler.Core;
+
+namespace MeshScaler.Emulation.PulsarAdmin;
+
+/// <summary>
+/// The emulated cluster's topics and subscriptions. Thread-safe: tests, workloads and the HTTP handler may use it
+/// concurrently. Topic names may be given in full (<c>persistent://t/ns/x</c>) or short (<c>t/ns/x</c>) form.
+/// Rates are split evenly over partitions; every consumer is connected to every partition, as function instances are.
+/// </summary>
+public sealed class EmulatedPulsar
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<TopicName, TopicState> _topics = [];
+
+    /// <summary>Creates a topic, or changes its partition count (0 = non-partitioned), keeping its subscriptions.</summary>
+    public void CreateTopic(string topic, int partitions = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(partitions);
+        var name = Parse(topic);
+        lock (_gate)
+        {
+            if (_topics.TryGetValue(name, out var existing))
+            {
+                existing.Resize(partitions);
+            }
+            else
+            {
+                _topics[name] = new TopicState(partitions);
+            }
+        }
+    }
+
+    /// <summary>Creates a non-partitioned topic unless it exists.</summary>
+    public void EnsureTopic(string topic)
+    {
+        var name = Parse(topic);
+        lock (_gate)
+        {
+            _topics.TryAdd(name, new TopicState(0));
+        }
+    }
+
+    public bool DeleteTopic(string topic)
+    {
+        var name = Parse(topic);
+        lock (_gate)
+        {
+            return _topics.Remove(name);
+        }
+    }
+
+    public bool TopicExists(string topic)
+    {
+        var name = Parse(topic);
+        lock (_gate)
+        {
+            return _topics.ContainsKey(name);
+        }
+    }
+
+    /// <summary>Sets the topic's publish rate (messages per second, summed over partitions).</summary>
+    public void SetRates(string topic, double msgRateIn)
+    {
+        lock (_gate)
+        {
+            Topic(topic).MsgRateIn = msgRateIn;
+        }
+    }
+
+    /// <summary>
+    /// Creates or replaces a subscription. <paramref name="backlog"/> (entries) is spread over the partitions, the
+    /// remainder on the first ones; <paramref name="consumers"/> consumers are connected, each reporting
+    /// <paramref name="avgMessagesPerEntry"/>.
+    /// </summary>
+    public void SetSubscription(
+        string topic, string name, long backlog, double msgRateOut = 0, int consumers = 0, string? type = "Shared", int avgMessagesPerEntry = 1)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentOutOfRangeException.ThrowIfNegative(backlog);
+        ArgumentOutOfRangeException.ThrowIfNegative(consumers);
+        lock (_gate)
+        {
+            var state = Topic(topic);
+            var slots = Math.Max(1, state.Partitions);
+            var perPartition = new long[slots];
+            for (var i = 0; i < slots; i++)
+            {
+                perPartition[i] = (backlog / slots) + (i < backlog % slots ? 1 : 0);
+            }
+
+            state.Subscriptions[name] = new SubscriptionState(type, perPartition, msgRateOut, consumers, avgMessagesPerEntry);
+        }
+    }
+
+    /// <summary>Sets the backlog (entries) of one partition (0 for a non-partitioned topic).</summary>
+    public void SetPartitionBacklog(string topic, string subscription, int partition, long backlog)
+    {
+        lock (_gate)
+        {
+            var state = Topic(topic);
+            if (!state.Subscriptions.TryGetValue(subscription, out var sub))
+            {
+                throw new ArgumentException($"subscription '{subscription}' does not exist on {topic}", nameof(subscription));
+            }
+
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(partition, sub.Backlog.Length);
+            sub.Backlog[partition] = backlog;
+        }
+    }
+
+    public bool RemoveSubscription(string topic, string name)
+    {
+        lock (_gate)
+        {
+            return Topic(topic).Subscriptions.Remove(name);
+        }
+    }
+
+    /// <summary>
+    /// Leaves a partition out of <c>/partitioned-stats</c> (sums and <c>partitions{}</c>), as Pulsar does silently for
+    /// partitions whose stats failed; its own <c>/stats</c> still answers.
+    /// </summary>
+    public void HidePartitionFromAggregate(string topic, int partition, bool hidden = true)
+    {
+        lock (_gate)
+        {
+            var state = Topic(topic);
+            if (hidden)
+            {
+                state.Hidden.Add(partition);
+            }
+            else
+            {
+                state.Hidden.Remove(partition);
+            }
+        }
+    }
+
+    /// <summary>Full names of all topics (partitioned ones by their base name).</summary>
+    public IReadOnlyList<string> TopicNames()
+    {
+        lock (_gate)
+        {
+            return [.. _topics.Keys.Select(t => t.FullName).Order(StringComparer.Ordinal)];
+        }
+    }
+
+    internal TopicSnapshot? Find(TopicName name)
+    {
+        lock (_gate)
+        {
+            return _topics.TryGetValue(name, out var state) ? state.Snapshot(name) : null;
+        }
+    }
+
+    internal IReadOnlyList<TopicSnapshot> InNamespace(string tenant, string @namespace)
+    {
+        lock (_gate)
+        {
+            return
+            [
+                .. _topics
+                    .Where(t => t.Key.Tenant == tenant && t.Key.Namespace == @namespace)
+                    .OrderBy(t => t.Key.LocalName, StringComparer.Ordinal)
+                    .Select(t => t.Value.Snapshot(t.Key)),
+            ];
+        }
+    }
+
+    private TopicState Topic(string topic)
+    {
+        var name = Parse(topic);
+        return _topics.TryGetValue(name, out var state)
+            ? state
+            : throw new ArgumentException($"topic {name.FullName} does not exist; call CreateTopic first", nameof(topic));
+    }
+
+    private static TopicName Parse(string topic) =>
+        TopicName.TryParse(topic, out var name, out var error) ? name : throw new ArgumentException($"topic \"{topic}\": {error}", nameof(topic));
+
+    private sealed class TopicState(int partitions)
+    {
+        public int Partitions { get; private set; } = partitions;
+
+        public double MsgRateIn { get; set; }
+
+        public Dictionary<string, SubscriptionState> Subscriptions { get; } = new(StringComparer.Ordinal);
+
+        public HashSet<int> Hidden { get; } = [];
+
+        public void Resize(int partitions)
+        {
+            Partitions = partitions;
+            foreach (var (name, sub) in Subscriptions.ToList())
+            {
+                var total = sub.Backlog.Sum();
+                var slots = Math.Max(1, partitions);
+                var backlog = new long[slots];
+                backlog[0] = total;
+                Subscriptions[name] = sub with { Backlog = backlog };
+            }
+        }
+
+        public TopicSnapshot Snapshot(TopicName name) =>
+            new(
+                name,
+                Partitions,
+                MsgRateIn,
+                [.. Subscriptions.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => new SubscriptionSnapshot(
+                    s.Key, s.Value.Type, [.. s.Value.Backlog], s.Value.MsgRateOut, s.Value.Consumers, s.Value.AvgMessagesPerEntry))],
+                new HashSet<int>(Hidden));
+    }
+
+    private sealed record SubscriptionState(string? Type, long[] Backlog, double MsgRateOut, int Consumers, int AvgMessagesPerEntry);
+}

@@ -1,0 +1,314 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using MeshScaler.Core;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace MeshScaler.Pulsar;
+
+/// <summary>
+/// Everything needed to call one cluster: an HttpClient with the cluster's TLS settings and auto-redirect off,
+/// its credentials, and its resilience pipeline (retry → circuit breaker → per-attempt timeout). The circuit is per
+/// cluster so one failing cluster does not slow down questions to the others.
+/// </summary>
+internal sealed partial class PulsarClusterConnection : IDisposable
+{
+    private readonly string _name;
+    private readonly string _baseUrl;
+    private readonly TimeSpan _requestTimeout;
+    private readonly PulsarResilienceSettings _settings;
+    private readonly HttpClient _http;
+    private readonly IPulsarCredentials _credentials;
+    private readonly ResiliencePipeline<byte[]> _pipeline;
+    private readonly ILogger _logger;
+    private volatile string? _lastFailure;
+
+    public PulsarClusterConnection(
+        PulsarClusterRef cluster,
+        PulsarClusterOptions? options,
+        PulsarOptions global,
+        PulsarResilienceSettings settings,
+        TimeProvider timeProvider,
+        ILogger logger)
+    {
+        _name = cluster.Name;
+        _baseUrl = AdminUrls.Normalize(cluster.AdminUrl).AbsoluteUri.TrimEnd('/');
+        _requestTimeout = global.RequestTimeout;
+        _settings = settings;
+        _logger = logger;
+        _http = new HttpClient(CreateHandler(cluster.Name, options?.Tls, global.RequestTimeout), disposeHandler: true)
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+            MaxResponseContentBufferSize = settings.MaxResponseBytes,
+        };
+        _credentials = CreateCredentials(cluster.Name, options, global.RequestTimeout, timeProvider, logger);
+        _pipeline = BuildPipeline(global, settings, timeProvider);
+    }
+
+    /// <summary>GETs <paramref name="pathAndQuery"/> (starting with <c>/admin/v2/</c>) and returns the 2xx body.</summary>
+    public async Task<byte[]> GetAsync(string pathAndQuery, CancellationToken cancellationToken)
+    {
+        var url = new Uri(_baseUrl + pathAndQuery);
+        try
+        {
+            return await _pipeline.ExecuteAsync(
+                static (state, token) => new ValueTask<byte[]>(state.Self.SendAsync(state.Url, token)),
+                (Self: this, Url: url),
+                cancellationToken);
+        }
+        catch (ScalingException ex)
+        {
+            LogFailure(ex);
+            throw;
+        }
+        catch (BrokenCircuitException ex)
+        {
+            var failure = new ScalingException(
+                ScalingErrorKind.Unavailable,
+                $"circuit open for cluster '{_name}' after repeated failures: {_lastFailure ?? "unknown error"}",
+                ex)
+            { IsTransient = true };
+            LogFailure(failure);
+            throw failure;
+        }
+        catch (TimeoutRejectedException ex)
+        {
+            var failure = TimedOut(url.AbsolutePath, ex);
+            LogFailure(failure);
+            throw failure;
+        }
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        _credentials.Dispose();
+    }
+
+    private async Task<byte[]> SendAsync(Uri url, CancellationToken cancellationToken)
+    {
+        var current = url;
+        for (var redirects = 0; ; redirects++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, current);
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+
+            // Credentials go on every hop: the owning broker a 307 points at needs them as much as the first one.
+            await _credentials.ApplyAsync(request, cancellationToken);
+            HttpResponseMessage response;
+            try
+            {
+                response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            }
+            catch (HttpRequestException ex)
+            {
+                throw PulsarErrors.FromTransport(_name, current.AbsolutePath, ex);
+            }
+
+            using (response)
+            {
+                var status = (int)response.StatusCode;
+                if (RedirectPolicy.IsRedirect(status))
+                {
+                    if (redirects >= _settings.MaxRedirects)
+                    {
+                        throw new ScalingException(
+                            ScalingErrorKind.Unavailable,
+                            $"cluster '{_name}': GET {url.AbsolutePath}: too many redirects (more than {_settings.MaxRedirects})");
+                    }
+
+                    var next = RedirectPolicy.Next(_name, current, response.Headers.Location);
+                    LogRedirect(_logger, _name, current.AbsolutePath, AdminUrls.Display(new Uri(next.GetLeftPart(UriPartial.Authority))));
+                    current = next;
+                    continue;
+                }
+
+                var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    return body;
+                }
+
+                throw PulsarErrors.FromResponse(
+                    _name, current.AbsolutePath, response.StatusCode, response.Content.Headers.ContentType?.MediaType, body);
+            }
+        }
+    }
+
+    private ResiliencePipeline<byte[]> BuildPipeline(PulsarOptions global, PulsarResilienceSettings settings, TimeProvider timeProvider)
+    {
+        var builder = new ResiliencePipelineBuilder<byte[]> { TimeProvider = timeProvider, Name = $"pulsar-admin:{_name}" };
+        if (global.MaxRetries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions<byte[]>
+            {
+                MaxRetryAttempts = global.MaxRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = settings.RetryBaseDelay,
+                ShouldHandle = static args => ValueTask.FromResult(IsTransient(args.Outcome.Exception)),
+                OnRetry = args =>
+                {
+                    LogRetrying(_logger, _name, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, Describe(args.Outcome.Exception));
+                    return ValueTask.CompletedTask;
+                },
+            });
+        }
+
+        builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<byte[]>
+        {
+            FailureRatio = settings.FailureRatio,
+            SamplingDuration = settings.SamplingDuration,
+            MinimumThroughput = settings.MinimumThroughput,
+            BreakDuration = settings.BreakDuration,
+            ShouldHandle = static args => ValueTask.FromResult(IsTransient(args.Outcome.Exception)),
+            OnOpened = args =>
+            {
+                _lastFailure = Describe(args.Outcome.Exception);
+                LogCircuitOpened(_logger, _name, args.BreakDuration.TotalSeconds, _lastFailure);
+                return ValueTask.CompletedTask;
+            },
+            OnClosed = _ =>
+            {
+                LogCircuitClosed(_logger, _name);
+                return ValueTask.CompletedTask;
+            },
+        });
+        builder.AddTimeout(global.RequestTimeout);
+        return builder.Build();
+    }
+
+    private static bool IsTransient(Exception? exception) =>
+        exception is ScalingException { IsTransient: true } or TimeoutRejectedException;
+
+    private string Describe(Exception? exception) => exception switch
+    {
+        ScalingException scaling => scaling.Message,
+        TimeoutRejectedException => $"a request timed out after {_requestTimeout.TotalSeconds:0.###} s",
+        null => "unknown error",
+        _ => exception.GetType().Name,
+    };
+
+    private ScalingException TimedOut(string path, Exception inner) =>
+        new(ScalingErrorKind.Unavailable, $"cluster '{_name}': GET {path} timed out after {_requestTimeout.TotalSeconds:0.###} s", inner)
+        {
+            IsTransient = true,
+        };
+
+    private void LogFailure(ScalingException exception)
+    {
+        if (exception.Kind is ScalingErrorKind.NotFound or ScalingErrorKind.InvalidArgument)
+        {
+            LogRejected(_logger, _name, exception.Kind, exception.Message);
+        }
+        else
+        {
+            LogRequestFailed(_logger, _name, exception.Kind, exception.Message);
+        }
+    }
+
+    private static IPulsarCredentials CreateCredentials(
+        string cluster, PulsarClusterOptions? options, TimeSpan timeout, TimeProvider timeProvider, ILogger logger)
+    {
+        if (options?.TokenFile is { } tokenFile)
+        {
+            return new TokenFileCredentials(cluster, tokenFile, logger);
+        }
+
+        if (options?.OAuth2 is { } oauth)
+        {
+            var handler = new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, ConnectTimeout = timeout };
+            return new OAuth2Credentials(cluster, oauth, handler, timeProvider, logger);
+        }
+
+        if (options?.Basic is { } basic)
+        {
+            return new BasicCredentials(cluster, basic.Username, basic.PasswordFile, logger);
+        }
+
+        return new NoCredentials(options?.Tls?.CertFile is not null);
+    }
+
+    private static SocketsHttpHandler CreateHandler(string cluster, PulsarTlsOptions? tls, TimeSpan connectTimeout)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            AutomaticDecompression = DecompressionMethods.All,
+            ConnectTimeout = connectTimeout,
+
+            // Brokers come and go behind a Service; recycle connections so DNS changes are seen.
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        };
+        if (tls is null)
+        {
+            return handler;
+        }
+
+        try
+        {
+            if (tls.InsecureSkipVerify)
+            {
+                handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
+            }
+            else if (tls.CaFile is not null)
+            {
+                var roots = new X509Certificate2Collection();
+                roots.ImportFromPemFile(tls.CaFile);
+                if (roots.Count == 0)
+                {
+                    // An empty trust store would fail every handshake with a vaguer error.
+                    throw new CryptographicException($"Tls:CaFile \"{tls.CaFile}\" holds no PEM certificate");
+                }
+                handler.SslOptions.RemoteCertificateValidationCallback =
+                    (_, certificate, chain, errors) => ValidateWithRoots(roots, certificate, chain, errors);
+            }
+
+            if (tls.CertFile is not null && tls.KeyFile is not null)
+            {
+                handler.SslOptions.ClientCertificates = [X509Certificate2.CreateFromPemFile(tls.CertFile, tls.KeyFile)];
+            }
+        }
+        catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            handler.Dispose();
+            throw new ScalingException(
+                ScalingErrorKind.Unavailable, $"cluster '{cluster}': cannot load the Tls certificate files: {ex.Message}", ex);
+        }
+
+        return handler;
+    }
+
+    /// <summary>Validates the server chain against the configured CA bundle only (custom root trust).</summary>
+    private static bool ValidateWithRoots(
+        X509Certificate2Collection roots, X509Certificate? certificate, X509Chain? presented, SslPolicyErrors errors)
+    {
+        if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch)
+            || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
+        {
+            return false;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        if (presented is not null)
+        {
+            foreach (var element in presented.ChainElements)
+            {
+                chain.ChainPolicy.ExtraStore.Add(element.Certificate);
+            }
+        }
+
+        var leaf = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        return chain.Build(leaf);
+    }
+}

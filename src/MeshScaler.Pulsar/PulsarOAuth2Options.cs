@@ -1,0 +1,23 @@
+namespace MeshScaler.Pulsar;
+
+/// <summary>
+/// OAuth2 client credentials, as Pulsar's <c>AuthenticationOAuth2</c> plugin takes them. The token endpoint is
+/// discovered from <c>{IssuerUrl}/.well-known/openid-configuration</c>; tokens are cached until 30 s before they expire.
+/// </summary>
+public sealed class PulsarOAuth2Options
+{
+    /// <summary>Absolute http(s) URL of the issuer. Required.</summary>
+    public string IssuerUrl { get; set; } = string.Empty;
+
+    /// <summary>The <c>audience</c> form parameter; omitted when empty.</summary>
+    public string? Audience { get; set; }
+
+    /// <summary>The <c>scope</c> form parameter; omitted when empty.</summary>
+    public string? Scope { get; set; }
+
+    /// <summary>
+    /// Pulsar's JSON key file: <c>{"type":"client_credentials","client_id":…,"client_secret":…}</c>. Required;
+    /// re-read when it changes.
+    /// </summary>
+    public string CredentialsFile { get; set; } = string.Empty;
+}

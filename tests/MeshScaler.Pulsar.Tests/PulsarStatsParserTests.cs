@@ -1,0 +1,145 @@
+using MeshScaler.Core;
+
+namespace MeshScaler.Pulsar.Tests;
+
+public sealed class PulsarStatsParserTests
+{
+    private const string Context = "cluster 'prod': invalid stats for persistent://t/ns/x";
+
+    public static TheoryData<string, double, string, long, double, int, double, string?> GoldenStats => new()
+    {
+        { "stats-4.0-two-consumers.json", 412.3500051875, "public/default/order-enricher", 1526, 380.0166692, 2, 4, "Shared" },
+        { "stats-3.x-isdurable-durable.json", 10.0, "my-sub", 8, 7, 1, 1, "Exclusive" },
+        { "stats-2.x-chucked.json", 0.0, "public/default/legacy-fn", 104, 3.25, 1, 2.5, "Shared" },
+        { "stats-sentinels.json", 1.5, "s", 0, 0, 1, 1, null },
+    };
+
+    [Theory]
+    [MemberData(nameof(GoldenStats))]
+    public void ParseTopicStats_GoldenPayload_ExactValues(
+        string file, double msgRateIn, string subscription, long backlog, double msgRateOut, int consumers, double avgPerEntry, string? type)
+    {
+        var stats = TopicStatsAggregator.FromTopic(PulsarStatsParser.ParseTopicStats(TestSupport.Payload(file), Context));
+
+        Assert.Equal(msgRateIn, stats.MsgRateIn);
+        Assert.Equal(0, stats.Partitions);
+        var sub = Assert.Single(stats.Subscriptions);
+        Assert.Equal(subscription, sub.Key);
+        Assert.Equal(new SubscriptionStats(backlog, msgRateOut, consumers, avgPerEntry, type), sub.Value);
+    }
+
+    [Fact]
+    public void ParseTopicStats_WithoutTheSubscription_OnlyOthersListed()
+    {
+        var stats = TopicStatsAggregator.FromTopic(
+            PulsarStatsParser.ParseTopicStats(TestSupport.Payload("stats-without-subscription.json"), Context));
+
+        Assert.Equal(412.35, stats.MsgRateIn);
+        Assert.False(stats.Subscriptions.ContainsKey("public/default/order-enricher"));
+        Assert.Equal(new SubscriptionStats(77, 0, 0, 1, null), stats.Subscriptions["someone-else"]);
+    }
+
+    [Fact]
+    public void ParseTopicStats_NullSubscriptionsObject_NoSubscriptions()
+    {
+        var stats = PulsarStatsParser.ParseTopicStats(TestSupport.Payload("stats-no-subscriptions-object.json"), Context);
+
+        Assert.Equal(2, stats.MsgRateIn);
+        Assert.Empty(stats.Subscriptions);
+    }
+
+    [Fact]
+    public void FromPartitioned_TwoPartitions_SumsAndLargestPerPartitionConsumerCount()
+    {
+        var parsed = PulsarStatsParser.ParsePartitionedStats(TestSupport.Payload("partitioned-2.json"), Context);
+
+        var stats = TopicStatsAggregator.FromPartitioned(parsed, parsed.MetadataPartitions!.Value, []);
+
+        Assert.Equal(2, parsed.Partitions.Count);
+        Assert.Equal(259.0333359, stats.MsgRateIn);
+        Assert.Equal(2, stats.Partitions);
+        var sub = Assert.Single(stats.Subscriptions);
+        Assert.Equal("public/default/payment-scorer", sub.Key);
+
+        // Backlog 8102 = 4210 + 3892; merged consumers report avgMessagesPerEntry 0, the named ones at most 2.
+        Assert.Equal(new SubscriptionStats(8102, 244.6166699, 2, 2, "Shared"), sub.Value);
+    }
+
+    [Fact]
+    public void FromPartitioned_MissingPartitionAdded_SumsIncludeIt()
+    {
+        var parsed = PulsarStatsParser.ParsePartitionedStats(TestSupport.Payload("partitioned-missing-partition.json"), Context);
+        var partition1 = PulsarStatsParser.ParseTopicStats(TestSupport.Payload("partition-1-stats.json"), Context);
+
+        var stats = TopicStatsAggregator.FromPartitioned(parsed, parsed.MetadataPartitions!.Value, [partition1]);
+
+        Assert.Equal(3, parsed.MetadataPartitions);
+        Assert.Equal(["persistent://public/default/events-partition-0", "persistent://public/default/events-partition-2"], parsed.Partitions.Keys.Order());
+        Assert.Equal(255.5, stats.MsgRateIn);
+        Assert.Equal(3, stats.Partitions);
+
+        // Type missing from the aggregate (older brokers) is taken from a partition.
+        Assert.Equal(new SubscriptionStats(1023, 190, 2, 7, "Failover"), stats.Subscriptions["public/default/scorer"]);
+    }
+
+    public static TheoryData<string, string, string> InvalidPayloads => new()
+    {
+        { "not json", "this is not json", $"{Context}: not valid JSON" },
+        { "empty body", string.Empty, $"{Context}: the response body is empty" },
+        { "array root", "[1,2]", $"{Context}: expected a JSON object, found an array" },
+        { "subscriptions array", "{\"msgRateIn\":1,\"subscriptions\":[]}", $"{Context}: 'subscriptions' must be an object" },
+        { "msgRateIn missing", "{\"subscriptions\":{}}", $"{Context}: 'msgRateIn' is missing" },
+        { "msgRateIn null", "{\"msgRateIn\":null}", $"{Context}: 'msgRateIn' is missing" },
+        { "msgRateIn string", "{\"msgRateIn\":\"12\"}", $"{Context}: 'msgRateIn' must be a number, found a string" },
+        { "backlog missing", "{\"msgRateIn\":1,\"subscriptions\":{\"a/b\":{\"msgRateOut\":1}}}", $"{Context}: subscription 'a/b': 'msgBacklog' is missing" },
+        { "backlog negative", "{\"msgRateIn\":1,\"subscriptions\":{\"s\":{\"msgRateOut\":1,\"msgBacklog\":-1}}}", $"{Context}: subscription 's': 'msgBacklog' must not be negative (was -1)" },
+        { "consumers object", "{\"msgRateIn\":1,\"subscriptions\":{\"s\":{\"msgRateOut\":1,\"msgBacklog\":1,\"consumers\":{}}}}", $"{Context}: subscription 's': 'consumers' must be an array" },
+        { "subscription string", "{\"msgRateIn\":1,\"subscriptions\":{\"s\":\"x\"}}", $"{Context}: subscription 's': expected a JSON object, found a string" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidPayloads))]
+    public void ParseTopicStats_WrongShape_UnavailableNamingTheProblem(string name, string body, string expectedStart)
+    {
+        var ex = Assert.Throws<ScalingException>(() => PulsarStatsParser.ParseTopicStats(System.Text.Encoding.UTF8.GetBytes(body), Context));
+
+        Assert.True(ex.Message.StartsWith(expectedStart, StringComparison.Ordinal), $"{name}: {ex.Message}");
+        Assert.Equal(ScalingErrorKind.Unavailable, ex.Kind);
+        Assert.False(ex.IsTransient);
+    }
+
+    [Fact]
+    public void ParseTopicStats_BacklogAsWholeDouble_Accepted()
+    {
+        var stats = PulsarStatsParser.ParseTopicStats(
+            "{\"msgRateIn\":1,\"subscriptions\":{\"s\":{\"msgRateOut\":2,\"msgBacklog\":1526.0,\"type\":null,\"consumers\":null}}}"u8.ToArray(), Context);
+
+        Assert.Equal(new ParsedSubscription(1526, 2, 0, 0, null), stats.Subscriptions["s"]);
+    }
+
+    [Fact]
+    public void ParsePartitionedStats_PartitionsNotAnObject_Unavailable()
+    {
+        var ex = Assert.Throws<ScalingException>(() => PulsarStatsParser.ParsePartitionedStats(
+            "{\"msgRateIn\":1,\"metadata\":{\"partitions\":2},\"partitions\":[]}"u8.ToArray(), Context));
+
+        Assert.Equal($"{Context}: 'partitions' must be an object", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("{\"partitions\":3}", 3)]
+    [InlineData("{\"partitions\":0,\"properties\":null}", 0)]
+    public void ParsePartitionCount_Valid_Count(string body, int expected) =>
+        Assert.Equal(expected, PulsarStatsParser.ParsePartitionCount(System.Text.Encoding.UTF8.GetBytes(body), Context));
+
+    [Theory]
+    [InlineData("{}", "'partitions' is missing")]
+    [InlineData("{\"partitions\":-1}", "'partitions' must not be negative (was -1)")]
+    [InlineData("{\"partitions\":\"2\"}", "'partitions' must be a whole number, found a string")]
+    public void ParsePartitionCount_Invalid_Unavailable(string body, string problem)
+    {
+        var ex = Assert.Throws<ScalingException>(() => PulsarStatsParser.ParsePartitionCount(System.Text.Encoding.UTF8.GetBytes(body), Context));
+
+        Assert.Equal($"{Context}: {problem}", ex.Message);
+    }
+}
