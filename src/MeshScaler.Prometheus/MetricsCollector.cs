@@ -31,8 +31,16 @@ internal sealed partial class MetricsCollector : IDisposable
     private long _sequence;
     private bool _disposed;
 
-    public MetricsCollector(IOptions<PrometheusExpositionOptions> options, ILogger<MetricsCollector> logger)
+    private readonly IMeterFactory? _meterFactory;
+
+    /// <param name="meterFactory">
+    /// The container's meter factory. When given, meters created by another factory (another host in the same process,
+    /// as in tests) are ignored, so one host's /metrics never shows another's series. Meters created without a factory
+    /// (Scope null) are process-wide and always exported.
+    /// </param>
+    public MetricsCollector(IOptions<PrometheusExpositionOptions> options, ILogger<MetricsCollector> logger, IMeterFactory? meterFactory = null)
     {
+        _meterFactory = meterFactory;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
         var settings = options.Value;
@@ -127,7 +135,8 @@ internal sealed partial class MetricsCollector : IDisposable
 
     private void OnInstrumentPublished(Instrument instrument, MeterListener listener)
     {
-        if (!instrument.Meter.Name.StartsWith(_meterNamePrefix, StringComparison.Ordinal))
+        if (!instrument.Meter.Name.StartsWith(_meterNamePrefix, StringComparison.Ordinal) ||
+            (_meterFactory is not null && instrument.Meter.Scope is not null && !ReferenceEquals(instrument.Meter.Scope, _meterFactory)))
         {
             return;
         }

@@ -35,10 +35,10 @@ internal static class Cli
             await app.RunAsync();
             return 0;
         }
-        catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+        catch (Exception ex) when (ConfigurationErrors.From(ex) is { Count: > 0 } failures)
         {
             await Console.Error.WriteLineAsync("invalid configuration:");
-            foreach (var failure in ex.Failures)
+            foreach (var failure in failures)
             {
                 await Console.Error.WriteLineAsync($"  - {failure}");
             }

@@ -29,22 +29,30 @@ internal static class MeshScalerApp
         services.AddOptions<HttpListenerOptions>().BindConfiguration(HttpListenerOptions.SectionName);
         services.AddSingleton<IValidateOptions<GrpcListenerOptions>, ListenerOptionsValidator>();
         services.AddSingleton<ListenerEndpoints>();
-        services.AddOptions<KestrelServerOptions>().Configure<IOptions<GrpcListenerOptions>, IOptions<HttpListenerOptions>, ListenerEndpoints>(
-            (kestrel, grpc, http, endpoints) =>
+        services.AddOptions<KestrelServerOptions>().Configure<IConfiguration, ListenerEndpoints>((kestrel, configuration, endpoints) =>
+        {
+            // Read without validation: resolving the validated options here would throw on the first bad setting before
+            // start-up validation can report every bad setting together. Invalid values are skipped; start fails anyway.
+            var grpc = configuration.GetSection(GrpcListenerOptions.SectionName).Get<GrpcListenerOptions>() ?? new();
+            var http = configuration.GetSection(HttpListenerOptions.SectionName).Get<HttpListenerOptions>() ?? new();
+
+            // KEDA multiplexes every push stream and call over one HTTP/2 connection; Kestrel's default of 100
+            // streams per connection would stall the 101st ScaledObject.
+            kestrel.Limits.Http2.MaxStreamsPerConnection = 10_000;
+            if (IsValid(grpc.Port, grpc.Address, out var grpcAddress))
             {
-                // Addresses are validated at start; a bad one here would already have stopped the host.
-                var grpcAddress = IPAddress.TryParse(grpc.Value.Address, out var g) ? g : IPAddress.Any;
-                var httpAddress = IPAddress.TryParse(http.Value.Address, out var h) ? h : IPAddress.Any;
-                // KEDA multiplexes every push stream and call over one HTTP/2 connection; Kestrel's default of 100
-                // streams per connection would stall the 101st ScaledObject.
-                kestrel.Limits.Http2.MaxStreamsPerConnection = 10_000;
-                endpoints.Grpc = kestrel.ListenGrpc(grpcAddress, grpc.Value.Port, grpc.Value.Tls);
-                kestrel.Listen(httpAddress, http.Value.Port, listen =>
+                endpoints.Grpc = kestrel.ListenGrpc(grpcAddress, grpc.Port, grpc.Tls);
+            }
+
+            if (IsValid(http.Port, http.Address, out var httpAddress))
+            {
+                kestrel.Listen(httpAddress, http.Port, listen =>
                 {
                     listen.Protocols = HttpProtocols.Http1;
                     endpoints.Http = listen;
                 });
-            });
+            }
+        });
 
         services.AddPulsarAdmin();
         services.AddSignalEngine();
@@ -57,10 +65,17 @@ internal static class MeshScalerApp
         services.AddRouting();
 
         var app = builder.Build();
+
+        // Validate every options type now, together, before building the pipeline resolves services one by one
+        // (each would throw on its own first failure and hide the rest).
+        app.Services.GetService<IStartupValidator>()?.Validate();
         app.UseGrpcServer();
         app.UseRouting();
         app.MapOpsEndpoints();
         app.MapPrometheusMetrics("/metrics");
         return app;
     }
+
+    private static bool IsValid(int port, string address, out IPAddress parsed) =>
+        IPAddress.TryParse(address, out parsed!) & port is >= 0 and <= 65535;
 }

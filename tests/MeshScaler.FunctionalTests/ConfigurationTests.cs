@@ -1,0 +1,40 @@
+using MeshScaler.Hosting;
+
+namespace MeshScaler.FunctionalTests;
+
+public sealed class ConfigurationTests
+{
+    [Fact]
+    public void Build_SeveralInvalidSettings_ReportsEveryOneByName()
+    {
+        string[] args =
+        [
+            "--MeshScaler:Grpc:Port=99999",
+            "--MeshScaler:Http:Address=localhost",
+            "--MeshScaler:Pulsar:PollInterval=00:00:00",
+            "--MeshScaler:Pulsar:Clusters:prod:AdminUrl=ftp://pulsar",
+        ];
+
+        var error = Assert.ThrowsAny<Exception>(() => MeshScalerApp.Build(args));
+        var failures = ConfigurationErrors.From(error);
+
+        Assert.Contains("MeshScaler:Grpc:Port must be between 0 and 65535, got 99999", failures);
+        Assert.Contains("MeshScaler:Http:Address must be an IP address such as 0.0.0.0 or 127.0.0.1, got \"localhost\"", failures);
+        Assert.Contains("MeshScaler:Pulsar:PollInterval must be greater than 0, got 00:00:00", failures);
+        Assert.Contains(failures, f => f.StartsWith("MeshScaler:Pulsar:Clusters:prod:AdminUrl", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Build_GrpcAndHttpOnSamePort_IsRefused()
+    {
+        var error = Assert.ThrowsAny<Exception>(() => MeshScalerApp.Build(["--MeshScaler:Grpc:Port=7000", "--MeshScaler:Http:Port=7000"]));
+
+        Assert.Contains("MeshScaler:Grpc:Port and MeshScaler:Http:Port must differ, both are 7000", ConfigurationErrors.From(error));
+    }
+
+    [Fact]
+    public async Task Cli_UnknownVerb_ExitsWithUsage()
+    {
+        Assert.Equal(2, await Cli.RunAsync(["frobnicate"]));
+    }
+}
