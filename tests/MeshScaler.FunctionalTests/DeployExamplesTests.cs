@@ -1,0 +1,90 @@
+using System.Text.Json;
+using MeshScaler.Core;
+using MeshScaler.Hosting;
+using Microsoft.Extensions.Configuration;
+using YamlDotNet.RepresentationModel;
+
+namespace MeshScaler.FunctionalTests;
+
+/// <summary>The deploy/ examples are real: their trigger metadata parses and their configuration validates.</summary>
+public sealed class DeployExamplesTests
+{
+    private static readonly string Root = FindRepositoryRoot();
+
+    private static string FindRepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "MeshScaler.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("MeshScaler.sln not found above the test directory");
+    }
+
+    private static IEnumerable<YamlMappingNode> Documents(string file)
+    {
+        var stream = new YamlStream();
+        using var reader = File.OpenText(file);
+        stream.Load(reader);
+        return stream.Documents.Select(d => (YamlMappingNode)d.RootNode);
+    }
+
+    private static string Scalar(YamlNode node, params string[] path)
+    {
+        foreach (var key in path)
+        {
+            node = ((YamlMappingNode)node).Children[new YamlScalarNode(key)];
+        }
+
+        return ((YamlScalarNode)node).Value!;
+    }
+
+    public static TheoryData<string> ScaledObjects() =>
+        [.. Directory.GetFiles(Path.Combine(Root, "deploy", "examples"), "scaledobject-*.yaml").Select(f => Path.GetFileName(f))];
+
+    [Theory]
+    [MemberData(nameof(ScaledObjects))]
+    public void ScaledObjectExample_TargetsAFunctionAndItsMetadataParses(string file)
+    {
+        var document = Documents(Path.Combine(Root, "deploy", "examples", file)).Single();
+
+        Assert.Equal("compute.functionmesh.io/v1alpha1", Scalar(document, "spec", "scaleTargetRef", "apiVersion"));
+        Assert.Equal("Function", Scalar(document, "spec", "scaleTargetRef", "kind"));
+        var triggers = (YamlSequenceNode)((YamlMappingNode)document.Children[new YamlScalarNode("spec")]).Children[new YamlScalarNode("triggers")];
+        foreach (YamlMappingNode trigger in triggers)
+        {
+            Assert.Contains(Scalar(trigger, "type"), new[] { "external", "external-push" });
+            var metadata = ((YamlMappingNode)trigger.Children[new YamlScalarNode("metadata")]).Children
+                .ToDictionary(kv => ((YamlScalarNode)kv.Key).Value!, kv => ((YamlScalarNode)kv.Value).Value!);
+            var result = TriggerMetadata.Parse(metadata);
+
+            Assert.True(result.Succeeded, result.Succeeded ? string.Empty : result.ErrorMessage);
+            Assert.Empty(result.UnknownKeys);
+        }
+    }
+
+    [Fact]
+    public void ConfigMapExample_PassesStartupValidation()
+    {
+        var configMap = Documents(Path.Combine(Root, "deploy", "base", "configmap.yaml")).Single();
+        var json = Scalar(configMap, "data", "appsettings.Production.json");
+        var token = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(token, "example-token");
+            var settings = JsonDocument.Parse(json);
+            var path = Path.Combine(Path.GetTempPath(), $"meshscaler-{Guid.NewGuid():N}.json");
+            File.WriteAllText(path, json.Replace("/var/run/secrets/pulsar/token", token.Replace("\\", "/", StringComparison.Ordinal), StringComparison.Ordinal));
+
+            using var app = MeshScalerApp.Build([], builder => builder.Configuration.AddJsonFile(path));
+
+            Assert.Equal(JsonValueKind.Object, settings.RootElement.GetProperty("MeshScaler").ValueKind);
+            File.Delete(path);
+        }
+        finally
+        {
+            File.Delete(token);
+        }
+    }
+}
