@@ -6,7 +6,7 @@ namespace MeshScaler.Core;
 /// <summary>Value parsers for the metadata table. Each error names the key and quotes the value it refused.</summary>
 internal static class MetadataParsers
 {
-    /// <summary>Bounds the cost of a hostile <c>topicPattern</c>; topic names are short.</summary>
+    /// <summary>A second bound on a hostile <c>topicPattern</c>; the non-backtracking engine already matches in linear time.</summary>
     private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(100);
 
     public static MetadataValue Text(string key, string raw) =>
@@ -21,15 +21,45 @@ internal static class MetadataParsers
             (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) ||
             string.IsNullOrEmpty(uri.Host))
         {
-            return MetadataValue.Fail($"{key} must be an absolute http or https URL, got {Quote(raw)}");
+            return MetadataValue.Fail($"{key} must be an absolute http or https URL, got {Quote(RedactUrl(raw))}");
         }
 
         if (!string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
         {
-            return MetadataValue.Fail($"{key} must not have a query or fragment, got {Quote(raw)}");
+            return MetadataValue.Fail($"{key} must not have a query or fragment, got {Quote(RedactUrl(raw))}");
+        }
+
+        if (!string.IsNullOrEmpty(uri.UserInfo))
+        {
+            return MetadataValue.Fail($"{key} must not carry credentials (configure them server-side), got {Quote(RedactUrl(raw))}");
         }
 
         return MetadataValue.Ok(NormalizeUrl(uri));
+    }
+
+    /// <summary>
+    /// A URL as it may appear in errors and logs: user info replaced by <c>***</c> and any query or fragment cut, since
+    /// either may hold a credential.
+    /// </summary>
+    internal static string RedactUrl(string raw)
+    {
+        var text = raw.Trim();
+        var cut = text.IndexOfAny(['?', '#']);
+        if (cut >= 0)
+        {
+            text = text[..cut] + "?…";
+        }
+
+        var scheme = text.IndexOf("://", StringComparison.Ordinal);
+        var at = text.IndexOf('@', StringComparison.Ordinal);
+        var slash = scheme >= 0 ? text.IndexOf('/', scheme + 3) : -1;
+        if (at >= 0 && (slash < 0 || at < slash))
+        {
+            var start = scheme >= 0 ? scheme + 3 : 0;
+            text = text[..start] + "***" + text[at..];
+        }
+
+        return text;
     }
 
     /// <summary>Scheme and host lowercased, default port dropped, no trailing slash, no user info.</summary>
@@ -119,10 +149,11 @@ internal static class MetadataParsers
 
         try
         {
-            var regex = new Regex($"^(?:{parts[2]})$", RegexOptions.CultureInvariant, RegexTimeout);
+            // Non-backtracking: matching is linear in the topic name, so no pattern a ScaledObject sends can stall polling.
+            var regex = new Regex($"^(?:{parts[2]})$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, RegexTimeout);
             return MetadataValue.Ok(new TopicPattern(parts[0], parts[1], regex));
         }
-        catch (ArgumentException ex)
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
         {
             return MetadataValue.Fail($"{key} is not a valid regular expression ({ex.Message}), got {Quote(raw)}");
         }

@@ -7,8 +7,10 @@ namespace MeshScaler.Core;
 /// <remarks>
 /// Like KEDA's pulsar scaler (<c>pulsar-</c> + topic + <c>-</c> + subscription), but lowercase and restricted to
 /// <c>[a-z0-9-]</c>: KEDA does not normalize external names, the HPA needs a valid path segment, and the external-metrics
-/// client lowercases names. Names over 63 characters keep a readable prefix and end with 8 hex characters of a SHA-256
-/// of the full name, so they stay stable and distinct.
+/// client lowercases names. When mapping loses information (a pattern's regular-expression characters, upper case,
+/// '.', '_' and the like) or the name is over 63 characters, the name keeps a readable prefix and ends with 8 hex
+/// characters of a SHA-256 of the full name, so distinct questions keep distinct, stable names ('/' and ':' are
+/// separators that map to '-' without a hash, keeping the common names readable and close to KEDA's).
 /// </remarks>
 public static class MetricNames
 {
@@ -24,10 +26,10 @@ public static class MetricNames
             TopicPattern pattern => $"pattern-{pattern.Tenant}-{pattern.Namespace}-{pattern.Regex}",
             _ => throw new ArgumentOutOfRangeException(nameof(topics)),
         };
-        return Normalize($"pulsar-{topicPart}-{subscription}");
+        return Normalize($"pulsar-{topicPart}-{subscription}", forceHash: topics is TopicPattern);
     }
 
-    internal static string Normalize(string full)
+    internal static string Normalize(string full, bool forceHash = false)
     {
         var builder = new StringBuilder(full.Length);
         foreach (var c in full.ToLowerInvariant())
@@ -44,12 +46,14 @@ public static class MetricNames
         }
 
         var name = builder.ToString().TrimEnd('-');
-        if (name.Length <= MaxLength)
+        var lossy = forceHash || full.Any(c => c is not ((>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '/' or ':'));
+        if (!lossy && name.Length <= MaxLength)
         {
             return name;
         }
 
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(full)))[..HashLength];
-        return $"{name[..(MaxLength - HashLength - 1)].TrimEnd('-')}-{hash}";
+        var prefix = name.Length > MaxLength - HashLength - 1 ? name[..(MaxLength - HashLength - 1)] : name;
+        return $"{prefix.TrimEnd('-')}-{hash}";
     }
 }

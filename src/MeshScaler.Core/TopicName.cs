@@ -27,7 +27,7 @@ public sealed record TopicName(string Tenant, string Namespace, string LocalName
         var text = value?.Trim() ?? string.Empty;
         if (text.StartsWith("non-persistent://", StringComparison.Ordinal))
         {
-            error = "non-persistent topics have no backlog; use a persistent topic";
+            error = "must be a persistent topic (non-persistent topics have no backlog)";
             return false;
         }
 

@@ -31,7 +31,7 @@ public static class TriggerMetadata
     /// <summary>The table: every key MeshScaler reads, its default and its parser.</summary>
     public static IReadOnlyList<MetadataParameter> Parameters { get; } =
     [
-        new(AdminUrl, true, null, "Pulsar admin URL, e.g. http://pulsar-broker:8080; must match a configured cluster when clusters are configured. Optional when pulsarCluster is set.", MetadataParsers.HttpUrl),
+        new(AdminUrl, false, null, "Required unless pulsarCluster is set. Pulsar admin URL, e.g. http://pulsar-broker:8080; must match a configured cluster when clusters are configured.", MetadataParsers.HttpUrl),
         new(PulsarCluster, false, null, "Name of a server-side configured cluster (MeshScaler:Pulsar:Clusters:<name>).", MetadataParsers.Text),
         new(Topic, false, null, "persistent://tenant/ns/topic or tenant/ns/topic. Exactly one of topic, topics, topicPattern.", MetadataParsers.Topic),
         new(Topics, false, null, "Comma-separated topics; the backlog is summed over them.", MetadataParsers.Topics),
@@ -135,9 +135,12 @@ public static class TriggerMetadata
 
     private static void ApplyCrossFieldRules(Dictionary<string, string> raw, List<string> errors)
     {
-        if (!raw.ContainsKey(Subscription))
+        foreach (var parameter in Parameters)
         {
-            errors.Add($"missing required parameter \"{Subscription}\"");
+            if (parameter.Required && !raw.ContainsKey(parameter.Name))
+            {
+                errors.Add($"missing required parameter \"{parameter.Name}\"");
+            }
         }
 
         if (!raw.ContainsKey(AdminUrl) && !raw.ContainsKey(PulsarCluster))

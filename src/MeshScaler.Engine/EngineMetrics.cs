@@ -69,6 +69,7 @@ public sealed class EngineMetrics : IDisposable
                 yield return new(
                     select(signal),
                     new("metric", state.Target.MetricName),
+                    new("target", state.Id),
                     new("cluster", state.Cluster.Name),
                     new("subscription", state.Target.Subscription),
                     new("mode", state.Target.Mode == ScalingMode.Backlog ? "backlog" : "capacity"));

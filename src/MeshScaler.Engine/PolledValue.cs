@@ -96,34 +96,40 @@ internal sealed class PolledValue<T>
             Volatile.Write(ref _lastError, new Failure(wrapped, _time.GetUtcNow(), Unexpected: true));
             error = wrapped;
         }
-        catch (OperationCanceledException ex)
+        catch (OperationCanceledException)
         {
-            error = ex;
-        }
-        finally
-        {
-            lock (_gate)
-            {
-                _inFlight = null;
-            }
+            // The store is stopping. Callers did not cancel: they get an answer they can map, not a stray cancellation.
+            error = new ScalingException(ScalingErrorKind.Unavailable, "MeshScaler is shutting down");
         }
 
-        if (error is not OperationCanceledException)
-        {
-            _observer?.Invoke(error is null ? null : LastError, hadFailed);
-        }
-
-        if (error is OperationCanceledException)
-        {
-            completion.TrySetCanceled(stopping);
-        }
-        else if (error is not null)
+        // Complete before clearing the in-flight slot: a caller arriving in between joins the finished task instead of
+        // starting a second fetch. Continuations run asynchronously, never inline under our feet.
+        if (error is not null)
         {
             completion.TrySetException(error);
         }
         else
         {
             completion.TrySetResult(value!);
+        }
+
+        lock (_gate)
+        {
+            _inFlight = null;
+        }
+
+        if (stopping.IsCancellationRequested || _observer is null)
+        {
+            return;
+        }
+
+        try
+        {
+            _observer(error is null ? null : LastError, hadFailed);
+        }
+        catch (Exception)
+        {
+            // Metrics and logs must never break fetching; an observer bug is not worth an unobserved task.
         }
     }
 }

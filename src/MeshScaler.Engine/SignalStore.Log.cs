@@ -19,6 +19,12 @@ public sealed partial class SignalStore
         [LoggerMessage(3003, LogLevel.Warning, "Subscription '{Subscription}' does not exist on {Topic} (cluster '{Cluster}'): counted as backlog 0, active while the topic receives messages")]
         public static partial void SubscriptionMissing(ILogger logger, string subscription, string topic, string cluster);
 
+        [LoggerMessage(3005, LogLevel.Debug, "Polling {What} on cluster '{Cluster}' still fails: {Reason}")]
+        public static partial void SourceStillFailing(ILogger logger, string what, string cluster, string reason);
+
+        [LoggerMessage(3006, LogLevel.Error, "Evaluating target {Metric} failed unexpectedly")]
+        public static partial void EvaluationFailed(ILogger logger, string metric, Exception exception);
+
         [LoggerMessage(3004, LogLevel.Debug, "Stopped polling {Topic} on cluster '{Cluster}': not asked about within IdleEviction")]
         public static partial void SubjectEvicted(ILogger logger, string topic, string cluster);
     }

@@ -29,6 +29,7 @@ public sealed partial class SignalStore : IDisposable
     private readonly EngineMetrics _metrics;
     private readonly SignalStoreOptions _options;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationToken _stoppingToken;
     private readonly ConcurrentDictionary<(string Cluster, TopicName Topic), TopicSubject> _topics = new();
     private readonly ConcurrentDictionary<(string Cluster, string Namespace), NamespaceSubject> _namespaces = new();
     private readonly ConcurrentDictionary<string, TargetState> _targets = new(StringComparer.Ordinal);
@@ -49,6 +50,7 @@ public sealed partial class SignalStore : IDisposable
         _time = time;
         _logger = logger;
         _metrics = metrics;
+        _stoppingToken = _stopping.Token;
         _metrics.Attach(this);
     }
 
@@ -92,6 +94,13 @@ public sealed partial class SignalStore : IDisposable
                 continue;
             }
 
+            // Never succeeded: answer the last failure while it is fresh instead of asking upstream again per call.
+            if (!subject.Stats.IsFetching && subject.Stats.LastError is { } failure &&
+                _time.GetUtcNow() - subject.Stats.LastFetchStarted < _options.PollInterval)
+            {
+                throw failure.Error;
+            }
+
             (cold ??= []).Add(FillColdAsync(subject, observations, i, cancellationToken));
         }
 
@@ -100,15 +109,27 @@ public sealed partial class SignalStore : IDisposable
             await Task.WhenAll(cold);
         }
 
+        CheckPartitionHint(state, observations);
         return Evaluate(state, observations);
     }
 
     /// <summary>Subscribes to the target's activity transitions; the poll loop publishes them.</summary>
     public SignalWatch Watch(ScaleTarget target)
     {
-        var state = Track(target);
-        var reader = state.AddWatcher(out var remove);
-        return new SignalWatch(reader, remove);
+        while (true)
+        {
+            var state = Track(target);
+            var reader = state.AddWatcher(out var remove);
+
+            // Eviction may have removed this state between Track and AddWatcher; a watcher on an orphan would never
+            // hear a transition, so attach again to the live one.
+            if (_targets.TryGetValue(target.Key, out var live) && ReferenceEquals(live, state))
+            {
+                return new SignalWatch(reader, remove);
+            }
+
+            remove();
+        }
     }
 
     /// <summary>
@@ -118,7 +139,15 @@ public sealed partial class SignalStore : IDisposable
     public async Task PollOnceAsync(CancellationToken cancellationToken = default)
     {
         var now = _time.GetUtcNow();
-        Evict(now);
+        try
+        {
+            Evict(now);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Eviction is housekeeping: a failure there must not stop this round's fetches.
+            Log.EvaluationFailed(_logger, "(eviction)", ex);
+        }
 
         // A watched target may never be requested again; make sure its subjects exist so this round fetches them.
         foreach (var state in _targets.Values)
@@ -133,7 +162,7 @@ public sealed partial class SignalStore : IDisposable
         var fetches = new List<Task>();
         foreach (var ns in _namespaces.Values)
         {
-            if (IsDue(ns.Topics.Latest?.FetchedAt, ns.Topics.LastFetchStarted, ns.Topics.IsFetching, _options.TopicListRefresh, now))
+            if (IsDue(ns.Topics.LastFetchStarted, ns.Topics.IsFetching, _options.TopicListRefresh, now))
             {
                 fetches.Add(RefreshAsync(ns.Topics, gate, cancellationToken));
             }
@@ -141,42 +170,54 @@ public sealed partial class SignalStore : IDisposable
 
         foreach (var subject in _topics.Values)
         {
-            if (IsDue(subject.Stats.Latest?.FetchedAt, subject.Stats.LastFetchStarted, subject.Stats.IsFetching, _options.PollInterval, now))
+            if (IsDue(subject.Stats.LastFetchStarted, subject.Stats.IsFetching, _options.PollInterval, now))
             {
                 fetches.Add(RefreshAsync(subject.Stats, gate, cancellationToken));
             }
         }
 
-        await Task.WhenAll(fetches);
+        try
+        {
+            // A slow cluster must not hold back the others' notifications: wait at most one interval, then publish
+            // what is known. Fetches still running stay single-flight and are not restarted while in flight.
+            await Task.WhenAll(fetches).WaitAsync(_options.PollInterval, _time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+        }
 
         foreach (var state in _targets.Values)
         {
-            EvaluateTracked(state);
+            try
+            {
+                EvaluateTracked(state);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // One target's bug must not stop the others from being evaluated and notified.
+                Log.EvaluationFailed(_logger, state.Target.MetricName, ex);
+            }
         }
     }
 
     public void Dispose()
     {
+        // Cancel only: fetches still running read the captured token, which stays valid after cancellation.
         _stopping.Cancel();
-        _stopping.Dispose();
     }
 
     /// <remarks>
     /// Due when the last fetch started at least 90 % of an interval ago: the slack keeps a timer that fires a little
     /// early from skipping a whole round, and a fetch already made in this interval is not repeated.
     /// </remarks>
-    private static bool IsDue(DateTimeOffset? fetchedAt, DateTimeOffset lastStarted, bool fetching, TimeSpan interval, DateTimeOffset now)
+    private static bool IsDue(DateTimeOffset lastStarted, bool fetching, TimeSpan interval, DateTimeOffset now)
     {
         if (fetching)
         {
             return false;
         }
 
-        if (fetchedAt is null)
-        {
-            return true;
-        }
-
+        // Failed fetches count too: a subject that never succeeded is retried once per interval, not on every call.
         return now - lastStarted >= interval - (interval / 10);
     }
 
@@ -205,7 +246,7 @@ public sealed partial class SignalStore : IDisposable
                 var subjects = new TopicSubject[list.Topics.Count];
                 for (var i = 0; i < subjects.Length; i++)
                 {
-                    subjects[i] = GetTopicSubject(state.Cluster, list.Topics[i], target.IsPartitionedTopic);
+                    subjects[i] = GetTopicSubject(state.Cluster, list.Topics[i]);
                 }
 
                 return subjects;
@@ -213,7 +254,7 @@ public sealed partial class SignalStore : IDisposable
             case TopicPattern pattern:
                 var ns = GetNamespaceSubject(state.Cluster, pattern);
                 ns.Topics.Touch();
-                var listing = ServeList(ns) ?? await ns.Topics.RefreshAsync(_stopping.Token).WaitAsync(cancellationToken);
+                var listing = ServeList(ns) ?? await ns.Topics.RefreshAsync(_stoppingToken).WaitAsync(cancellationToken);
                 var matched = listing.Where(kv => pattern.Matches(kv.Key)).OrderBy(kv => kv.Key.LocalName, StringComparer.Ordinal).ToList();
                 if (matched.Count == 0)
                 {
@@ -222,7 +263,7 @@ public sealed partial class SignalStore : IDisposable
                         $"cluster '{state.Cluster.Name}': topicPattern {pattern.Key} matches no topic in namespace {ns.Name}");
                 }
 
-                return matched.Select(kv => GetTopicSubject(state.Cluster, kv.Key, kv.Value > 0 ? true : target.IsPartitionedTopic, kv.Value)).ToList();
+                return matched.Select(kv => GetTopicSubject(state.Cluster, kv.Key, kv.Value)).ToList();
 
             default:
                 throw new InvalidOperationException($"Unknown topic selector {target.Topics.GetType().Name}.");
@@ -246,7 +287,7 @@ public sealed partial class SignalStore : IDisposable
         throw Stale(ns.Cluster, $"topic list of {ns.Name}", age, ns.Topics.LastError);
     }
 
-    private TopicSubject GetTopicSubject(PulsarClusterRef cluster, TopicName topic, bool? partitioned, int? knownPartitions = null)
+    private TopicSubject GetTopicSubject(PulsarClusterRef cluster, TopicName topic, int? knownPartitions = null)
     {
         var subject = _topics.GetOrAdd(
             (cluster.Name, topic),
@@ -255,16 +296,31 @@ public sealed partial class SignalStore : IDisposable
         {
             subject.KnowPartitions(known);
         }
-        else if (partitioned == false)
-        {
-            subject.KnowPartitions(0);
-        }
-        else if (partitioned == true)
-        {
-            subject.ExpectPartitioned = true;
-        }
 
         return subject;
+    }
+
+    /// <summary>
+    /// <c>isPartitionedTopic: true</c> on a topic that is not partitioned fails that trigger only (KEDA's scaler would
+    /// get a 404 from <c>/partitioned-stats</c>). <c>false</c> on a partitioned topic is read correctly: the hint never
+    /// makes MeshScaler read less than the truth. Patterns take partitioning from the namespace listing.
+    /// </summary>
+    private static void CheckPartitionHint(TargetState state, IReadOnlyList<TopicObservation> observations)
+    {
+        if (state.Target.IsPartitionedTopic != true || state.Target.Topics is not TopicList)
+        {
+            return;
+        }
+
+        foreach (var observation in observations)
+        {
+            if (observation.Stats.Partitions == 0)
+            {
+                throw new ScalingException(
+                    ScalingErrorKind.NotFound,
+                    $"cluster '{state.Cluster.Name}': isPartitionedTopic is true but {observation.Topic} is not a partitioned topic");
+            }
+        }
     }
 
     private NamespaceSubject GetNamespaceSubject(PulsarClusterRef cluster, TopicPattern pattern) =>
@@ -292,9 +348,14 @@ public sealed partial class SignalStore : IDisposable
         {
             Log.SourceBug(_logger, what, cluster.Name, error.InnerException ?? error);
         }
+        else if (!previouslyFailed)
+        {
+            // One Warning per outage; repeats are Debug, and the upstream-requests metric carries the rate.
+            Log.SourceFailed(_logger, what, cluster.Name, error.Message);
+        }
         else
         {
-            Log.SourceFailed(_logger, what, cluster.Name, error.Message);
+            Log.SourceStillFailing(_logger, what, cluster.Name, error.Message);
         }
     }
 
@@ -317,7 +378,7 @@ public sealed partial class SignalStore : IDisposable
 
     private async Task FillColdAsync(TopicSubject subject, TopicObservation[] observations, int index, CancellationToken cancellationToken)
     {
-        var stats = await subject.Stats.RefreshAsync(_stopping.Token).WaitAsync(cancellationToken);
+        var stats = await subject.Stats.RefreshAsync(_stoppingToken).WaitAsync(cancellationToken);
         var latest = subject.Stats.Latest;
         observations[index] = new TopicObservation(subject.Topic, stats, latest?.FetchedAt ?? _time.GetUtcNow());
     }
@@ -370,13 +431,13 @@ public sealed partial class SignalStore : IDisposable
             }
         }
 
-        if (signal.MissingSubscriptionTopics.Count == 0 && !_missingSubscriptions.IsEmpty)
+        if (!_missingSubscriptions.IsEmpty)
         {
-            foreach (var key in _missingSubscriptions.Keys.Where(k => k.Cluster == state.Cluster.Name && k.Subscription == target.Subscription))
+            foreach (var observation in observations)
             {
-                if (observations.Any(o => o.Topic == key.Topic))
+                if (!signal.MissingSubscriptionTopics.Contains(observation.Topic))
                 {
-                    _missingSubscriptions.TryRemove(key, out _);
+                    _missingSubscriptions.TryRemove((state.Cluster.Name, observation.Topic, target.Subscription), out _);
                 }
             }
         }
@@ -407,6 +468,7 @@ public sealed partial class SignalStore : IDisposable
                 observations.Add(observation);
             }
 
+            CheckPartitionHint(state, observations);
             var signal = Evaluate(state, observations);
             state.Publish(signal.IsActive);
         }
@@ -423,7 +485,7 @@ public sealed partial class SignalStore : IDisposable
             case TopicList list:
                 foreach (var topic in list.Topics)
                 {
-                    GetTopicSubject(state.Cluster, topic, state.Target.IsPartitionedTopic);
+                    GetTopicSubject(state.Cluster, topic);
                 }
 
                 break;
@@ -464,7 +526,7 @@ public sealed partial class SignalStore : IDisposable
                     if (pattern.Matches(topic))
                     {
                         // New topics matching the pattern start being polled here, without waiting for a request.
-                        matched.Add(GetTopicSubject(state.Cluster, topic, partitions > 0 ? true : state.Target.IsPartitionedTopic, partitions));
+                        matched.Add(GetTopicSubject(state.Cluster, topic, partitions));
                     }
                 }
 
@@ -481,7 +543,7 @@ public sealed partial class SignalStore : IDisposable
         await gate.WaitAsync(cancellationToken);
         try
         {
-            await value.RefreshAsync(_stopping.Token);
+            await value.RefreshAsync(_stoppingToken);
         }
         catch (ScalingException)
         {
@@ -524,6 +586,14 @@ public sealed partial class SignalStore : IDisposable
             if (now - ns.Topics.LastRequested > idle && !watched.Any(t => t.Cluster.Name == key.Cluster && t.Target.Topics is TopicPattern p && $"{p.Tenant}/{p.Namespace}" == key.Namespace))
             {
                 _namespaces.TryRemove(key, out _);
+            }
+        }
+
+        foreach (var key in _missingSubscriptions.Keys)
+        {
+            if (!_topics.ContainsKey((key.Cluster, key.Topic)))
+            {
+                _missingSubscriptions.TryRemove(key, out _);
             }
         }
 

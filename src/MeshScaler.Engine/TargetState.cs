@@ -14,8 +14,12 @@ internal sealed class TargetState
     {
         Target = target;
         Cluster = cluster;
+        Id = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(target.Key)))[..8];
         Touch(now);
     }
+
+    /// <summary>A short stable id of the whole question (thresholds included), for metric labels.</summary>
+    public string Id { get; }
 
     public ScaleTarget Target { get; }
 

@@ -5,8 +5,11 @@ namespace MeshScaler.Engine;
 /// <summary>One (cluster, topic): its partition count (detected once, kept current from the stats) and its stats.</summary>
 internal sealed class TopicSubject
 {
+    private const int Unknown = -1;
     private readonly IPulsarAdmin _admin;
-    private int? _partitions;
+
+    // Written by fetches and by namespace listings on other threads: an int with a sentinel, read and written atomically.
+    private int _partitions = Unknown;
 
     public TopicSubject(PulsarClusterRef cluster, TopicName topic, IPulsarAdmin admin, TimeProvider time, Action<PolledValue<TopicStats>.Failure?, bool> observer)
     {
@@ -23,38 +26,31 @@ internal sealed class TopicSubject
     public PolledValue<TopicStats> Stats { get; }
 
     /// <summary>
-    /// Set by a trigger's <c>isPartitionedTopic</c>: when true, a topic found not partitioned is an error rather than
-    /// silently read as non-partitioned, as KEDA's scaler would fail on <c>/partitioned-stats</c>.
+    /// Records the partition count a namespace listing reported (Pulsar's own answer), so the detection request can be
+    /// skipped. A trigger's <c>isPartitionedTopic</c> is not used here: the subject is shared by every trigger on the
+    /// topic, so one trigger's hint must not change what the others read; hints are checked per target instead.
     /// </summary>
-    public bool ExpectPartitioned { get; set; }
-
-    /// <summary>Records what a namespace listing or the trigger says, so the detection request can be skipped.</summary>
-    public void KnowPartitions(int partitions)
-    {
-        _partitions ??= partitions;
-    }
+    public void KnowPartitions(int partitions) => Interlocked.CompareExchange(ref _partitions, partitions, Unknown);
 
     private async Task<TopicStats> FetchAsync(CancellationToken cancellationToken)
     {
-        var partitions = _partitions ?? await _admin.GetPartitionCountAsync(Cluster, Topic, cancellationToken);
-        if (ExpectPartitioned && partitions == 0)
+        var partitions = Volatile.Read(ref _partitions);
+        if (partitions == Unknown)
         {
-            throw new ScalingException(
-                ScalingErrorKind.NotFound,
-                $"cluster '{Cluster.Name}': isPartitionedTopic is true but {Topic} is not a partitioned topic");
+            partitions = await _admin.GetPartitionCountAsync(Cluster, Topic, cancellationToken);
         }
 
-        _partitions = partitions;
+        Volatile.Write(ref _partitions, partitions);
         try
         {
             var stats = await _admin.GetTopicStatsAsync(Cluster, Topic, partitions, cancellationToken);
-            _partitions = stats.Partitions;
+            Volatile.Write(ref _partitions, stats.Partitions);
             return stats;
         }
         catch (ScalingException ex) when (ex.Kind == ScalingErrorKind.NotFound)
         {
             // The topic may have been deleted and re-created with another partitioning: detect again next time.
-            _partitions = null;
+            Volatile.Write(ref _partitions, Unknown);
             throw;
         }
     }

@@ -17,11 +17,26 @@ public sealed partial class MetricNamesTests
     }
 
     [Fact]
-    public void For_FunctionSubscriptionWithSlashesAndCase_IsLowercaseAndPathSafe()
+    public void For_FunctionSubscriptionWithSlashes_StaysReadableWithoutHash()
     {
-        var name = MetricNames.For(new TopicList([new TopicName("Acme", "Prod", "Orders.In")]), "Acme/Prod/Enricher");
+        var name = MetricNames.For(new TopicList([new TopicName("acme", "prod", "orders-in")]), "acme/prod/enricher");
 
         Assert.Equal("pulsar-acme-prod-orders-in-acme-prod-enricher", name);
+    }
+
+    [Fact]
+    public void For_LossyCharacters_AddAHashSoNamesStayDistinct()
+    {
+        var dotted = MetricNames.For(new TopicList([new TopicName("acme", "prod", "orders.in")]), "sub");
+        var dashed = MetricNames.For(new TopicList([new TopicName("acme", "prod", "orders-in")]), "sub");
+        var upper = MetricNames.For(new TopicList([new TopicName("Acme", "prod", "orders-in")]), "sub");
+
+        Assert.Equal("pulsar-acme-prod-orders-in-sub", dashed);
+        Assert.StartsWith("pulsar-acme-prod-orders-in-sub-", dotted, StringComparison.Ordinal);
+        Assert.Equal(dashed.Length + 9, dotted.Length);
+        Assert.NotEqual(dotted, upper);
+        Assert.Matches(ValidName(), dotted);
+        Assert.Matches(ValidName(), upper);
     }
 
     [Fact]
@@ -50,5 +65,6 @@ public sealed partial class MetricNamesTests
 
         Assert.StartsWith("pulsar-pattern-public-default-orders", name, StringComparison.Ordinal);
         Assert.Matches(ValidName(), name);
+        Assert.NotEqual(name, MetricNames.For(new TopicPattern("public", "default", new System.Text.RegularExpressions.Regex("^(?:orders.+)$")), "s"));
     }
 }

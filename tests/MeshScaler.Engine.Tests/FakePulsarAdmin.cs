@@ -11,6 +11,9 @@ internal sealed class FakePulsarAdmin : IPulsarAdmin
 
     public ScalingException? Failure { get; set; }
 
+    /// <summary>An exception that is not a ScalingException: a bug in a source.</summary>
+    public Exception? Throw { get; set; }
+
     /// <summary>When set, stats calls wait for it, so tests can hold many callers at a cold fetch.</summary>
     public TaskCompletionSource? Gate { get; set; }
 
@@ -41,6 +44,11 @@ internal sealed class FakePulsarAdmin : IPulsarAdmin
         if (Failure is { } failure)
         {
             throw failure;
+        }
+
+        if (Throw is { } bug)
+        {
+            throw bug;
         }
 
         return _topics.TryGetValue(topic, out var stats)

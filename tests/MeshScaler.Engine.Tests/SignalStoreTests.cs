@@ -33,7 +33,6 @@ public sealed class SignalStoreTests
         var targets = Enumerable.Range(0, 50).Select(i => StoreFixture.Target(extra: ("msgBacklogThreshold", (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture))));
 
         var calls = targets.Select(t => f.Store.GetAsync(t, default)).ToList();
-        await Task.Delay(50);
         f.Admin.Gate.SetResult();
         var signals = await Task.WhenAll(calls).WaitAsync(Timeout);
 
@@ -189,19 +188,66 @@ public sealed class SignalStoreTests
     }
 
     [Fact]
-    public async Task IsPartitionedTopicFalse_SkipsDetection_TrueOnUnpartitionedIsNotFound()
+    public async Task PartitionHint_IsCheckedPerTarget_AndNeverChangesWhatOthersRead()
     {
         using var f = new StoreFixture();
-        f.Admin.Set(Orders, rateIn: 0, backlog: 1);
+        f.Admin.Set(Orders, rateIn: 0, backlog: 7);
+        var wrongHint = StoreFixture.Target(extra: ("isPartitionedTopic", "true"));
+        var noHint = StoreFixture.Target();
 
-        await f.Store.GetAsync(StoreFixture.Target(extra: ("isPartitionedTopic", "false")), default).WaitAsync(Timeout);
-        Assert.Equal(0, f.Admin.Calls("partitions"));
+        var error = await Assert.ThrowsAsync<ScalingException>(() => f.Store.GetAsync(wrongHint, default).WaitAsync(Timeout));
+        var other = await f.Store.GetAsync(noHint, default).WaitAsync(Timeout);
 
-        using var g = new StoreFixture();
-        g.Admin.Set(Orders, rateIn: 0, backlog: 1);
-        var error = await Assert.ThrowsAsync<ScalingException>(() => g.Store.GetAsync(StoreFixture.Target(extra: ("isPartitionedTopic", "true")), default).WaitAsync(Timeout));
         Assert.Equal(ScalingErrorKind.NotFound, error.Kind);
-        Assert.Contains("isPartitionedTopic is true", error.Message, StringComparison.Ordinal);
+        Assert.Equal("cluster 'test': isPartitionedTopic is true but persistent://public/default/orders is not a partitioned topic", error.Message);
+        Assert.Equal(7, other.Backlog);
+        Assert.Equal(1, f.Admin.Calls("stats"));
+    }
+
+    [Fact]
+    public async Task PartitionHintFalse_OnPartitionedTopic_StillReadsEveryPartition()
+    {
+        using var f = new StoreFixture();
+        f.Admin.Set(Orders, rateIn: 0, backlog: 8102, partitions: 2);
+
+        var signal = await f.Store.GetAsync(StoreFixture.Target(extra: ("isPartitionedTopic", "false")), default).WaitAsync(Timeout);
+
+        Assert.Equal(8102, signal.Backlog);
+        Assert.Equal(1, f.Admin.Calls("stats:orders:2"));
+    }
+
+    [Fact]
+    public async Task GetAsync_TopicNotFound_AsksUpstreamOncePerIntervalNotPerCall()
+    {
+        using var f = new StoreFixture();
+        var target = StoreFixture.Target(topic: "public/default/nope");
+
+        for (var i = 0; i < 20; i++)
+        {
+            var error = await Assert.ThrowsAsync<ScalingException>(() => f.Store.GetAsync(target, default).WaitAsync(Timeout));
+            Assert.Equal(ScalingErrorKind.NotFound, error.Kind);
+        }
+
+        Assert.Equal(1, f.Admin.Calls("stats"));
+        await f.PollAsync();
+        await Assert.ThrowsAsync<ScalingException>(() => f.Store.GetAsync(target, default).WaitAsync(Timeout));
+        Assert.Equal(2, f.Admin.Calls("stats"));
+    }
+
+    [Fact]
+    public async Task MissingSubscription_IsForgottenWhenItsSubjectIsEvicted()
+    {
+        using var f = new StoreFixture(new SignalStoreOptions { IdleEviction = TimeSpan.FromSeconds(20) });
+        f.Admin.Set(Orders, rateIn: 1, backlog: null);
+        await f.Store.GetAsync(StoreFixture.Target(), default).WaitAsync(Timeout);
+        Assert.NotEmpty(f.Store.MissingSubscriptions);
+
+        for (var i = 0; i < 6; i++)
+        {
+            await f.PollAsync();
+        }
+
+        Assert.Empty(f.Store.MissingSubscriptions);
     }
 
     [Fact]

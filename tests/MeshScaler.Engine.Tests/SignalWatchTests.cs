@@ -84,4 +84,43 @@ public sealed class SignalWatchTests
         Assert.Equal([true], remaining);
         Assert.True(watch.Changes.Completion.IsCompleted);
     }
+
+    [Fact]
+    public async Task Watch_AfterTargetWasEvicted_StillReceivesTransitions()
+    {
+        using var f = new StoreFixture(new SignalStoreOptions { IdleEviction = TimeSpan.FromSeconds(10) });
+        f.Admin.Set(Orders, rateIn: 0, backlog: 0);
+        var target = StoreFixture.Target();
+        await f.Store.GetAsync(target, default).WaitAsync(Timeout);
+        for (var i = 0; i < 4; i++)
+        {
+            await f.PollAsync();
+        }
+
+        Assert.Equal(0, f.Store.TargetCount);
+        using var watch = f.Store.Watch(target);
+        f.Admin.Set(Orders, rateIn: 0, backlog: 3);
+        await f.PollAsync();
+
+        Assert.True(watch.Changes.TryRead(out var active));
+        Assert.True(active);
+    }
+
+    [Fact]
+    public async Task PollOnceAsync_SourceThrowsUnexpectedly_KeepsPollingOthersAndServesUnavailable()
+    {
+        using var f = new StoreFixture();
+        f.Admin.Set(Orders, rateIn: 0, backlog: 2);
+        var target = StoreFixture.Target();
+        await f.Store.GetAsync(target, default).WaitAsync(Timeout);
+
+        f.Admin.Failure = null;
+        f.Admin.Throw = new InvalidOperationException("bug in a source");
+        await f.PollAsync();
+        await f.PollAsync(TimeSpan.FromSeconds(61));
+
+        var error = await Assert.ThrowsAsync<ScalingException>(() => f.Store.GetAsync(target, default).WaitAsync(Timeout));
+        Assert.Equal(ScalingErrorKind.Unavailable, error.Kind);
+        Assert.Contains("the source failed unexpectedly", error.Message, StringComparison.Ordinal);
+    }
 }
