@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MeshScaler.Core;
+using MeshScaler.FunctionalTests.Infrastructure;
 using MeshScaler.Hosting;
 using Microsoft.Extensions.Configuration;
 using YamlDotNet.RepresentationModel;
@@ -9,18 +10,7 @@ namespace MeshScaler.FunctionalTests;
 /// <summary>The deploy/ examples are real: their trigger metadata parses and their configuration validates.</summary>
 public sealed class DeployExamplesTests
 {
-    private static readonly string Root = FindRepositoryRoot();
-
-    private static string FindRepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "MeshScaler.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("MeshScaler.sln not found above the test directory");
-    }
+    private static readonly string Root = Repository.Root;
 
     private static IEnumerable<YamlMappingNode> Documents(string file)
     {

@@ -297,4 +297,21 @@ public sealed class ExternalScalerTests
         var warning = Assert.Single(host.Logs.Entries, e => e.EventId.Id == 5001);
         Assert.Equal("ScaledObject fm/enricher: unknown trigger metadata key \"msgBacklog\" is ignored", warning.Message);
     }
+
+    [Fact]
+    public async Task StreamIsActive_ServerShutdown_EndsStreamWithOkPromptly()
+    {
+        await using var host = await ScalerHost.StartAsync();
+        host.Emulator.State.CreateTopic(Topic);
+        host.Emulator.State.SetSubscription(Topic, Subscription, backlog: 3);
+        using var stream = await host.Grpc.StreamAsync(StreamIsActive, Ref(host), IsActiveResponse.Parser, CancellationToken.None);
+        Assert.True((await stream.ReadAsync(Timeout))!.Result);
+
+        // Without the server ending it, the stream would stay open until Kestrel's 30 s shutdown timeout.
+        var stop = host.App.StopAsync();
+        Assert.Null(await stream.ReadAsync(Timeout));
+        await stop.WaitAsync(Timeout);
+
+        Assert.Equal("0", stream.Response.TrailingHeaders.GetValues("grpc-status").Single());
+    }
 }

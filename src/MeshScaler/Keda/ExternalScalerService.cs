@@ -8,7 +8,8 @@ namespace MeshScaler.Keda;
 /// KEDA's <c>externalscaler.ExternalScaler</c> service: translates requests into <see cref="ScaleTarget"/>s, asks the
 /// <see cref="SignalStore"/>, and translates signals back. No scaling logic lives here.
 /// </summary>
-internal sealed class ExternalScalerService(SignalStore store, TriggerTargets targets, HostMetrics metrics, TimeProvider time)
+internal sealed class ExternalScalerService(
+    SignalStore store, TriggerTargets targets, HostMetrics metrics, TimeProvider time, IHostApplicationLifetime lifetime)
 {
     public const string ServiceName = "externalscaler.ExternalScaler";
     public const string IsActiveMethod = "/" + ServiceName + "/IsActive";
@@ -52,8 +53,8 @@ internal sealed class ExternalScalerService(SignalStore store, TriggerTargets ta
         // KEDA strips its s{index}- prefix and may lowercase; anything else is a request for a metric we never offered.
         if (!string.IsNullOrEmpty(request.MetricName) && !string.Equals(request.MetricName, target.MetricName, StringComparison.OrdinalIgnoreCase))
         {
-            throw new RpcException(
-                StatusCode.InvalidArgument,
+            throw new ScalingException(
+                ScalingErrorKind.InvalidArgument,
                 $"metric \"{request.MetricName}\" is not served by this trigger; GetMetricSpec returns \"{target.MetricName}\"");
         }
 
@@ -88,22 +89,27 @@ internal sealed class ExternalScalerService(SignalStore store, TriggerTargets ta
     {
         var started = time.GetTimestamp();
         metrics.StreamOpened();
+        using var stream = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
         try
         {
             var target = targets.Parse(request);
             using var watch = store.Watch(target);
-            var first = await store.GetAsync(target, context.CancellationToken);
+            var first = await store.GetAsync(target, stream.Token);
             var last = first.IsActive;
-            await writer.WriteAsync(new IsActiveResponse { Result = last }, context.CancellationToken);
+            await writer.WriteAsync(new IsActiveResponse { Result = last }, stream.Token);
             metrics.Record("StreamIsActive", StatusCode.OK, time.GetElapsedTime(started));
-            await foreach (var active in watch.Changes.ReadAllAsync(context.CancellationToken))
+            await foreach (var active in watch.Changes.ReadAllAsync(stream.Token))
             {
                 if (active != last)
                 {
                     last = active;
-                    await writer.WriteAsync(new IsActiveResponse { Result = active }, context.CancellationToken);
+                    await writer.WriteAsync(new IsActiveResponse { Result = active }, stream.Token);
                 }
             }
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            // Shutting down: end the stream cleanly.
         }
         catch (ScalingException ex)
         {

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
 using MeshScaler.Core;
-using MeshScaler.Grpc;
 using Microsoft.Extensions.Logging;
 
 namespace MeshScaler.Keda;
@@ -18,7 +17,7 @@ internal sealed partial class TriggerTargets(ILogger<TriggerTargets> logger)
     private readonly ConcurrentDictionary<string, MetadataParseResult> _parsed = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _warned = new(StringComparer.Ordinal);
 
-    /// <summary>Returns the target, or throws <see cref="RpcException"/> INVALID_ARGUMENT listing every metadata error.</summary>
+    /// <summary>Returns the target, or throws <see cref="ScalingException"/> (InvalidArgument) listing every metadata error.</summary>
     public ScaleTarget Parse(ScaledObjectRef scaledObject)
     {
         ArgumentNullException.ThrowIfNull(scaledObject);
@@ -38,7 +37,7 @@ internal sealed partial class TriggerTargets(ILogger<TriggerTargets> logger)
         if (result.Target is null)
         {
             LogInvalidMetadata(logger, scaledObject.Namespace, scaledObject.Name, result.ErrorMessage);
-            throw new RpcException(StatusCode.InvalidArgument, result.ErrorMessage);
+            throw new ScalingException(ScalingErrorKind.InvalidArgument, result.ErrorMessage);
         }
 
         return result.Target;
