@@ -30,6 +30,10 @@ internal sealed class BasicCredentials : IPulsarCredentials
         return ValueTask.CompletedTask;
     }
 
+    public void Invalidate()
+    {
+    }
+
     public void Dispose()
     {
     }

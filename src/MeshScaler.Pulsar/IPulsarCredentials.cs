@@ -5,4 +5,10 @@ internal interface IPulsarCredentials : IDisposable
 {
     /// <summary>Sets the headers; throws <see cref="MeshScaler.Core.ScalingException"/> when credentials cannot be obtained.</summary>
     ValueTask ApplyAsync(HttpRequestMessage request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Called when the server answered 401: drops any cached credential so the next request obtains a fresh one.
+    /// Does nothing for credentials read from files, which are re-read when they change anyway.
+    /// </summary>
+    void Invalidate();
 }

@@ -21,6 +21,10 @@ internal sealed class NoCredentials : IPulsarCredentials
         return ValueTask.CompletedTask;
     }
 
+    public void Invalidate()
+    {
+    }
+
     public void Dispose()
     {
     }

@@ -7,12 +7,12 @@ namespace MeshScaler.Pulsar;
 
 /// <summary>
 /// OAuth2 client-credentials tokens for one cluster. The token endpoint is discovered once from the issuer; an
-/// access token is reused until 30 s before it expires, or until the credentials file changes. Concurrent callers
-/// share one token request.
+/// access token is reused until min(30 s, half its lifetime) before it expires, until the credentials file changes,
+/// or until Pulsar answers 401 (<see cref="Invalidate"/>). Concurrent callers share one token request.
 /// </summary>
 internal sealed partial class OAuth2Credentials : IPulsarCredentials
 {
-    private static readonly TimeSpan RefreshMargin = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan MaxRefreshMargin = TimeSpan.FromSeconds(30);
 
     // RFC 6749 makes expires_in optional; without it the token is reused briefly rather than fetched on every call.
     private static readonly TimeSpan DefaultLifetime = TimeSpan.FromSeconds(90);
@@ -25,9 +25,9 @@ internal sealed partial class OAuth2Credentials : IPulsarCredentials
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private Uri? _tokenEndpoint;
-    private string? _token;
-    private string? _tokenCredentials;
-    private DateTimeOffset _refreshAt;
+
+    // Read without the gate; written whole (Volatile/Interlocked), so token, credentials and refresh time always match.
+    private OAuth2Token? _token;
 
     public OAuth2Credentials(string cluster, PulsarOAuth2Options options, HttpMessageHandler handler, TimeProvider timeProvider, ILogger logger)
     {
@@ -46,6 +46,8 @@ internal sealed partial class OAuth2Credentials : IPulsarCredentials
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         request.Headers.TryAddWithoutValidation(PulsarHeaders.AuthMethodName, "token");
     }
+
+    public void Invalidate() => Interlocked.Exchange(ref _token, null);
 
     public void Dispose()
     {
@@ -72,9 +74,10 @@ internal sealed partial class OAuth2Credentials : IPulsarCredentials
             var (clientId, clientSecret) = ParseCredentials(credentials);
             var endpoint = _tokenEndpoint ??= await DiscoverAsync(cancellationToken);
             var (token, lifetime) = await RequestTokenAsync(endpoint, clientId, clientSecret, cancellationToken);
-            _token = token;
-            _tokenCredentials = credentials;
-            _refreshAt = _timeProvider.GetUtcNow() + lifetime - RefreshMargin;
+
+            // A fixed 30 s margin on a token living 30 s or less would refresh it on every request.
+            var margin = lifetime / 2 < MaxRefreshMargin ? lifetime / 2 : MaxRefreshMargin;
+            Volatile.Write(ref _token, new OAuth2Token(token, credentials, _timeProvider.GetUtcNow() + lifetime - margin));
             LogTokenAcquired(_logger, _cluster, (long)lifetime.TotalSeconds);
             return token;
         }
@@ -85,10 +88,10 @@ internal sealed partial class OAuth2Credentials : IPulsarCredentials
     }
 
     private string? TryCached(string credentials) =>
-        _token is not null
-        && string.Equals(_tokenCredentials, credentials, StringComparison.Ordinal)
-        && _timeProvider.GetUtcNow() < _refreshAt
-            ? _token
+        Volatile.Read(ref _token) is { } cached
+        && string.Equals(cached.Credentials, credentials, StringComparison.Ordinal)
+        && _timeProvider.GetUtcNow() < cached.RefreshAt
+            ? cached.AccessToken
             : null;
 
     private (string ClientId, string ClientSecret) ParseCredentials(string json)
@@ -135,6 +138,7 @@ internal sealed partial class OAuth2Credentials : IPulsarCredentials
             throw Failure(response.StatusCode, $"OAuth2 discovery {display}");
         }
 
+        Uri? discovered = null;
         try
         {
             using var document = JsonDocument.Parse(body);
@@ -144,12 +148,25 @@ internal sealed partial class OAuth2Credentials : IPulsarCredentials
                 && Uri.TryCreate(endpoint.GetString(), UriKind.Absolute, out var uri)
                 && AdminUrls.IsHttp(uri))
             {
-                return uri;
+                discovered = uri;
             }
         }
         catch (JsonException)
         {
             // Reported below with the same message as a wrong shape.
+        }
+
+        if (discovered is not null)
+        {
+            if (discovery.Scheme == Uri.UriSchemeHttps && discovered.Scheme != Uri.UriSchemeHttps)
+            {
+                // A downgrade would send the client secret in clear text; the issuer's https promised otherwise.
+                throw Unauthenticated(
+                    $"cluster '{_cluster}': OAuth2 discovery {display} names a plain http 'token_endpoint' " +
+                    $"(\"{AdminUrls.Display(discovered)}\") for an https issuer; refusing to send the client secret without TLS");
+            }
+
+            return discovered;
         }
 
         throw new ScalingException(

@@ -8,17 +8,26 @@ namespace MeshScaler.Pulsar;
 /// <summary>
 /// <see cref="IPulsarAdmin"/> over Pulsar's admin REST API (v2). One <see cref="PulsarClusterConnection"/> per cluster,
 /// created on first use. Every failure is a <see cref="ScalingException"/> naming the cluster and the URL path.
+/// With no clusters configured, any adminURL a ScaledObject names gets a connection: those are disposed after
+/// <see cref="IdleEviction"/> without use and capped at <see cref="MaxAdHocConnections"/>, so a stream of distinct
+/// URLs cannot grow memory without bound. Connections of configured clusters live as long as the client.
 /// </summary>
 internal sealed partial class PulsarAdminClient : IPulsarAdmin, IDisposable
 {
     private const string PartitionSuffix = "-partition-";
+
+    /// <summary>Most connections to unconfigured clusters held at once.</summary>
+    internal const int MaxAdHocConnections = 64;
+
+    /// <summary>An unconfigured cluster's connection not used for this long is disposed (checked on the next access).</summary>
+    internal static readonly TimeSpan IdleEviction = TimeSpan.FromMinutes(10);
 
     private readonly PulsarOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<PulsarAdminClient> _logger;
     private readonly PulsarResilienceSettings _settings;
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, PulsarClusterConnection> _connections = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (PulsarClusterConnection Connection, bool Configured)> _connections = new(StringComparer.Ordinal);
     private bool _disposed;
 
     public PulsarAdminClient(IOptions<PulsarOptions> options, TimeProvider timeProvider, ILogger<PulsarAdminClient> logger)
@@ -144,7 +153,7 @@ internal sealed partial class PulsarAdminClient : IPulsarAdmin, IDisposable
         lock (_gate)
         {
             _disposed = true;
-            foreach (var connection in _connections.Values)
+            foreach (var (connection, _) in _connections.Values)
             {
                 connection.Dispose();
             }
@@ -181,21 +190,72 @@ internal sealed partial class PulsarAdminClient : IPulsarAdmin, IDisposable
     private static bool IsSegment(string? value) =>
         !string.IsNullOrWhiteSpace(value) && !value.Contains('/', StringComparison.Ordinal);
 
+    /// <summary>Connections currently held; for tests.</summary>
+    internal int ConnectionCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _connections.Count;
+            }
+        }
+    }
+
     private PulsarClusterConnection Connection(PulsarClusterRef cluster)
     {
         var key = $"{cluster.Name}\n{AdminUrls.Key(cluster.AdminUrl)}";
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            EvictIdle();
             if (_connections.TryGetValue(key, out var existing))
             {
-                return existing;
+                existing.Connection.Touch();
+                return existing.Connection;
             }
 
-            var connection = new PulsarClusterConnection(cluster, ClusterOptions(cluster), _options, _settings, _timeProvider, _logger);
-            _connections.Add(key, connection);
+            var options = ClusterOptions(cluster);
+            var configured = options is not null;
+            if (!configured && _connections.Values.Count(c => !c.Configured) >= MaxAdHocConnections)
+            {
+                throw new ScalingException(
+                    ScalingErrorKind.InvalidArgument,
+                    $"cluster '{cluster.Name}' at \"{AdminUrls.Display(cluster.AdminUrl)}\": too many distinct adminURLs " +
+                    $"({MaxAdHocConnections}) in use while no Pulsar clusters are configured; configure {PulsarOptions.SectionName}:Clusters");
+            }
+
+            var connection = new PulsarClusterConnection(cluster, options, _options, _settings, _timeProvider, _logger);
+            _connections.Add(key, (connection, configured));
             return connection;
         }
+    }
+
+    /// <summary>Disposes unconfigured clusters' connections idle for <see cref="IdleEviction"/>; call under the gate.</summary>
+    private void EvictIdle()
+    {
+        var cutoff = _timeProvider.GetUtcNow() - IdleEviction;
+        List<string>? idle = null;
+        foreach (var (key, entry) in _connections)
+        {
+            if (!entry.Configured && entry.Connection.IsIdleSince(cutoff))
+            {
+                (idle ??= []).Add(key);
+            }
+        }
+
+        if (idle is null)
+        {
+            return;
+        }
+
+        foreach (var key in idle)
+        {
+            _connections.Remove(key, out var entry);
+            entry.Connection.Dispose();
+        }
+
+        LogConnectionsEvicted(_logger, idle.Count, IdleEviction.TotalMinutes);
     }
 
     /// <summary>

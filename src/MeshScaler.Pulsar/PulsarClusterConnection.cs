@@ -16,6 +16,8 @@ namespace MeshScaler.Pulsar;
 /// Everything needed to call one cluster: an HttpClient with the cluster's TLS settings and auto-redirect off,
 /// its credentials, and its resilience pipeline (retry → circuit breaker → per-attempt timeout). The circuit is per
 /// cluster so one failing cluster does not slow down questions to the others.
+/// Failures are logged as state changes (first failure after success, circuit opened: Warning; recovery, circuit
+/// closed: Information); single requests and retries at Debug, so an outage does not flood the log.
 /// </summary>
 internal sealed partial class PulsarClusterConnection : IDisposable
 {
@@ -27,7 +29,11 @@ internal sealed partial class PulsarClusterConnection : IDisposable
     private readonly IPulsarCredentials _credentials;
     private readonly ResiliencePipeline<byte[]> _pipeline;
     private readonly ILogger _logger;
+    private readonly TimeProvider _timeProvider;
     private volatile string? _lastFailure;
+    private long _lastUsedUtcTicks;
+    private int _inFlight;
+    private int _failing;
 
     public PulsarClusterConnection(
         PulsarClusterRef cluster,
@@ -42,12 +48,23 @@ internal sealed partial class PulsarClusterConnection : IDisposable
         _requestTimeout = global.RequestTimeout;
         _settings = settings;
         _logger = logger;
+        _timeProvider = timeProvider;
+        _lastUsedUtcTicks = timeProvider.GetUtcNow().UtcTicks;
         _http = new HttpClient(CreateHandler(cluster.Name, options?.Tls, global.RequestTimeout), disposeHandler: true)
         {
             Timeout = Timeout.InfiniteTimeSpan,
             MaxResponseContentBufferSize = settings.MaxResponseBytes,
         };
-        _credentials = CreateCredentials(cluster.Name, options, global.RequestTimeout, timeProvider, logger);
+        try
+        {
+            _credentials = CreateCredentials(cluster, options, global.RequestTimeout, timeProvider, logger);
+        }
+        catch
+        {
+            _http.Dispose();
+            throw;
+        }
+
         _pipeline = BuildPipeline(global, settings, timeProvider);
     }
 
@@ -55,12 +72,15 @@ internal sealed partial class PulsarClusterConnection : IDisposable
     public async Task<byte[]> GetAsync(string pathAndQuery, CancellationToken cancellationToken)
     {
         var url = new Uri(_baseUrl + pathAndQuery);
+        Interlocked.Increment(ref _inFlight);
         try
         {
-            return await _pipeline.ExecuteAsync(
+            var body = await _pipeline.ExecuteAsync(
                 static (state, token) => new ValueTask<byte[]>(state.Self.SendAsync(state.Url, token)),
                 (Self: this, Url: url),
                 cancellationToken);
+            Answered();
+            return body;
         }
         catch (ScalingException ex)
         {
@@ -83,7 +103,19 @@ internal sealed partial class PulsarClusterConnection : IDisposable
             LogFailure(failure);
             throw failure;
         }
+        finally
+        {
+            Touch();
+            Interlocked.Decrement(ref _inFlight);
+        }
     }
+
+    /// <summary>Marks the connection as used now; idle eviction measures from the last use.</summary>
+    public void Touch() => Interlocked.Exchange(ref _lastUsedUtcTicks, _timeProvider.GetUtcNow().UtcTicks);
+
+    /// <summary>True when no request is running and the last use was before <paramref name="cutoff"/>.</summary>
+    public bool IsIdleSince(DateTimeOffset cutoff) =>
+        Volatile.Read(ref _inFlight) == 0 && Interlocked.Read(ref _lastUsedUtcTicks) < cutoff.UtcTicks;
 
     public void Dispose()
     {
@@ -133,6 +165,12 @@ internal sealed partial class PulsarClusterConnection : IDisposable
                 if (response.IsSuccessStatusCode)
                 {
                     return body;
+                }
+
+                if (status == 401)
+                {
+                    // A revoked or rotated-out OAuth2 token stays cached until it expires otherwise.
+                    _credentials.Invalidate();
                 }
 
                 throw PulsarErrors.FromResponse(
@@ -205,31 +243,44 @@ internal sealed partial class PulsarClusterConnection : IDisposable
     {
         if (exception.Kind is ScalingErrorKind.NotFound or ScalingErrorKind.InvalidArgument)
         {
+            // The cluster answered; the question was wrong. That ends an outage as much as a 200 does.
             LogRejected(_logger, _name, exception.Kind, exception.Message);
+            Answered();
+            return;
         }
-        else
+
+        LogRequestFailed(_logger, _name, exception.Kind, exception.Message);
+        if (Interlocked.Exchange(ref _failing, 1) == 0)
         {
-            LogRequestFailed(_logger, _name, exception.Kind, exception.Message);
+            LogClusterFailing(_logger, _name, exception.Kind, exception.Message);
+        }
+    }
+
+    private void Answered()
+    {
+        if (Volatile.Read(ref _failing) == 1 && Interlocked.Exchange(ref _failing, 0) == 1)
+        {
+            LogClusterRecovered(_logger, _name);
         }
     }
 
     private static IPulsarCredentials CreateCredentials(
-        string cluster, PulsarClusterOptions? options, TimeSpan timeout, TimeProvider timeProvider, ILogger logger)
+        PulsarClusterRef cluster, PulsarClusterOptions? options, TimeSpan timeout, TimeProvider timeProvider, ILogger logger)
     {
         if (options?.TokenFile is { } tokenFile)
         {
-            return new TokenFileCredentials(cluster, tokenFile, logger);
+            return new TokenFileCredentials(cluster.Name, tokenFile, logger);
         }
 
         if (options?.OAuth2 is { } oauth)
         {
-            var handler = new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, ConnectTimeout = timeout };
-            return new OAuth2Credentials(cluster, oauth, handler, timeProvider, logger);
+            var handler = CreateOAuth2Handler(cluster, oauth, options.Tls, timeout);
+            return new OAuth2Credentials(cluster.Name, oauth, handler, timeProvider, logger);
         }
 
         if (options?.Basic is { } basic)
         {
-            return new BasicCredentials(cluster, basic.Username, basic.PasswordFile, logger);
+            return new BasicCredentials(cluster.Name, basic.Username, basic.PasswordFile, logger);
         }
 
         return new NoCredentials(options?.Tls?.CertFile is not null);
@@ -260,13 +311,7 @@ internal sealed partial class PulsarClusterConnection : IDisposable
             }
             else if (tls.CaFile is not null)
             {
-                var roots = new X509Certificate2Collection();
-                roots.ImportFromPemFile(tls.CaFile);
-                if (roots.Count == 0)
-                {
-                    // An empty trust store would fail every handshake with a vaguer error.
-                    throw new CryptographicException($"Tls:CaFile \"{tls.CaFile}\" holds no PEM certificate");
-                }
+                var roots = LoadRoots(tls.CaFile);
                 handler.SslOptions.RemoteCertificateValidationCallback =
                     (_, certificate, chain, errors) => ValidateWithRoots(roots, certificate, chain, errors);
             }
@@ -284,6 +329,58 @@ internal sealed partial class PulsarClusterConnection : IDisposable
         }
 
         return handler;
+    }
+
+    /// <summary>
+    /// The OAuth2 issuer's client. An issuer is often a public identity provider, so the cluster's CA file is trusted
+    /// in addition to the system roots (not instead of them). InsecureSkipVerify applies only when the issuer is the
+    /// admin URL's own host: the client secret is never sent to an unverified third party. No client certificate.
+    /// </summary>
+    private static SocketsHttpHandler CreateOAuth2Handler(
+        PulsarClusterRef cluster, PulsarOAuth2Options oauth, PulsarTlsOptions? tls, TimeSpan connectTimeout)
+    {
+        var handler = new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, ConnectTimeout = connectTimeout };
+        if (tls is null)
+        {
+            return handler;
+        }
+
+        var sameHost = Uri.TryCreate(oauth.IssuerUrl, UriKind.Absolute, out var issuer)
+            && string.Equals(issuer.IdnHost, cluster.AdminUrl.IdnHost, StringComparison.OrdinalIgnoreCase);
+        try
+        {
+            if (tls.InsecureSkipVerify && sameHost)
+            {
+                handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
+            }
+            else if (tls.CaFile is not null)
+            {
+                var roots = LoadRoots(tls.CaFile);
+                handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
+                    errors == SslPolicyErrors.None || ValidateWithRoots(roots, certificate, chain, errors);
+            }
+        }
+        catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            handler.Dispose();
+            throw new ScalingException(
+                ScalingErrorKind.Unavailable, $"cluster '{cluster.Name}': cannot load the Tls certificate files: {ex.Message}", ex);
+        }
+
+        return handler;
+    }
+
+    private static X509Certificate2Collection LoadRoots(string caFile)
+    {
+        var roots = new X509Certificate2Collection();
+        roots.ImportFromPemFile(caFile);
+        if (roots.Count == 0)
+        {
+            // An empty trust store would fail every handshake with a vaguer error.
+            throw new CryptographicException($"Tls:CaFile \"{caFile}\" holds no PEM certificate");
+        }
+
+        return roots;
     }
 
     /// <summary>Validates the server chain against the configured CA bundle only (custom root trust).</summary>

@@ -2,7 +2,9 @@ namespace MeshScaler.Pulsar;
 
 /// <summary>
 /// OAuth2 client credentials, as Pulsar's <c>AuthenticationOAuth2</c> plugin takes them. The token endpoint is
-/// discovered from <c>{IssuerUrl}/.well-known/openid-configuration</c>; tokens are cached until 30 s before they expire.
+/// discovered from <c>{IssuerUrl}/.well-known/openid-configuration</c> (an https issuer must name an https token
+/// endpoint); tokens are cached until min(30 s, half their lifetime) before they expire, or until Pulsar answers 401.
+/// The cluster's <see cref="PulsarClusterOptions.Tls"/> CA file is trusted for the issuer too, besides the system roots.
 /// </summary>
 public sealed class PulsarOAuth2Options
 {

@@ -5,7 +5,8 @@ namespace MeshScaler.Pulsar;
 
 /// <summary>
 /// Tolerant readers for Pulsar admin payloads: unknown fields, explicit nulls, ints where doubles are expected and
-/// missing optional objects are accepted; a wrong shape or missing required value is an
+/// missing optional objects are accepted; a wrong shape or missing required value (<c>msgRateIn</c>,
+/// <c>subscriptions</c>, a subscription's <c>msgBacklog</c> and <c>msgRateOut</c>) is an
 /// <see cref="ScalingErrorKind.Unavailable"/> error whose message starts with <c>context</c>.
 /// </summary>
 internal static class PulsarStatsParser
@@ -129,18 +130,22 @@ internal static class PulsarStatsParser
         }
 
         var msgRateIn = RequireDouble(topic, "msgRateIn", context, string.Empty);
-        var subscriptions = new Dictionary<string, ParsedSubscription>(StringComparer.Ordinal);
-        if (TryGetValue(topic, "subscriptions", out var subscriptionsElement))
+        // Pulsar always writes 'subscriptions' ({} when there are none). Without it, "no such subscription" would
+        // read as a backlog of 0 and scale a function down; a proxy or broken broker answer is an error instead.
+        if (!TryGetValue(topic, "subscriptions", out var subscriptionsElement))
         {
-            if (subscriptionsElement.ValueKind != JsonValueKind.Object)
-            {
-                throw Invalid(context, "'subscriptions' must be an object");
-            }
+            throw Invalid(context, "'subscriptions' is missing");
+        }
 
-            foreach (var subscription in subscriptionsElement.EnumerateObject())
-            {
-                subscriptions[subscription.Name] = ReadSubscription(subscription.Name, subscription.Value, context);
-            }
+        if (subscriptionsElement.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid(context, "'subscriptions' must be an object");
+        }
+
+        var subscriptions = new Dictionary<string, ParsedSubscription>(StringComparer.Ordinal);
+        foreach (var subscription in subscriptionsElement.EnumerateObject())
+        {
+            subscriptions[subscription.Name] = ReadSubscription(subscription.Name, subscription.Value, context);
         }
 
         return new ParsedTopicStats(msgRateIn, subscriptions);

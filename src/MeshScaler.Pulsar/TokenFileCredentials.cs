@@ -26,6 +26,10 @@ internal sealed class TokenFileCredentials : IPulsarCredentials
         return ValueTask.CompletedTask;
     }
 
+    public void Invalidate()
+    {
+    }
+
     public void Dispose()
     {
     }

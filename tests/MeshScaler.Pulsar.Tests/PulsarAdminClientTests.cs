@@ -196,6 +196,34 @@ public sealed class PulsarAdminClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetTopicStatsAsync_TokenFileKubernetesSymlinkSwap_NextCallUsesNewToken()
+    {
+        // Kubernetes layout: token -> ..data/token, ..data -> ..<timestamp>; an update points ..data at a new directory.
+        _emulator.State.CreateTopic("public/default/orders-in");
+        var first = Directory.CreateDirectory(Path.Combine(_dir.Path, "..2026_01_01_00_00_00.1")).FullName;
+        File.WriteAllText(Path.Combine(first, "token"), "first-token\n");
+        var data = Path.Combine(_dir.Path, "..data");
+        Directory.CreateSymbolicLink(data, first);
+        var tokenFile = Path.Combine(_dir.Path, "token");
+        File.CreateSymbolicLink(tokenFile, Path.Combine("..data", "token"));
+        _emulator.SetFault(EmulatorFault.RequireToken("first-token"));
+        using var client = TestSupport.Client(TestSupport.OneCluster(_emulator, configure: c => c.TokenFile = tokenFile));
+        var topic = TestSupport.Topic("public/default/orders-in");
+        await client.GetTopicStatsAsync(TestSupport.Ref(_emulator), topic, 0, CancellationToken.None).WaitAsync(TestSupport.Wait);
+
+        var second = Directory.CreateDirectory(Path.Combine(_dir.Path, "..2026_01_01_01_00_00.2")).FullName;
+        File.WriteAllText(Path.Combine(second, "token"), "second-token-rotated\n");
+        // The kubelet renames a new link over ..data (atomic); .NET cannot rename a directory link over another, and
+        // no request runs in between, so delete-then-create shows the client the same result.
+        Directory.Delete(data);
+        Directory.CreateSymbolicLink(data, second);
+        _emulator.SetFault(EmulatorFault.RequireToken("second-token-rotated"));
+        await client.GetTopicStatsAsync(TestSupport.Ref(_emulator), topic, 0, CancellationToken.None).WaitAsync(TestSupport.Wait);
+
+        Assert.Equal(["Bearer first-token", "Bearer second-token-rotated"], _emulator.Requests.Select(r => r.Authorization));
+    }
+
+    [Fact]
     public async Task GetTopicStatsAsync_OAuth2_TokenCachedThenRefreshedAfterExpiry()
     {
         var clock = new ManualTimeProvider();
@@ -227,6 +255,53 @@ public sealed class PulsarAdminClientTests : IAsyncLifetime
         Assert.Equal(
             ["Bearer emu-token-1", "Bearer emu-token-1", "Bearer emu-token-1", "Bearer emu-token-2"],
             _emulator.Requests.Where(r => r.Path == StatsPath).Select(r => r.Authorization));
+    }
+
+    [Fact]
+    public async Task GetTopicStatsAsync_OAuth2TokenRevoked_401ThenNextCallGetsANewToken()
+    {
+        _emulator.State.CreateTopic("public/default/orders-in");
+        _emulator.ConfigureOAuth2("meshscaler", "client-secret-value", TimeSpan.FromHours(1));
+        using var client = TestSupport.Client(OAuth2Cluster());
+        var topic = TestSupport.Topic("public/default/orders-in");
+        await client.GetTopicStatsAsync(TestSupport.Ref(_emulator), topic, 0, CancellationToken.None).WaitAsync(TestSupport.Wait);
+        _emulator.RevokeIssuedTokens();
+
+        var ex = await Assert.ThrowsAsync<ScalingException>(() =>
+            client.GetTopicStatsAsync(TestSupport.Ref(_emulator), topic, 0, CancellationToken.None).WaitAsync(TestSupport.Wait));
+        var stats = await client.GetTopicStatsAsync(TestSupport.Ref(_emulator), topic, 0, CancellationToken.None).WaitAsync(TestSupport.Wait);
+
+        Assert.Equal(ScalingErrorKind.PermissionDenied, ex.Kind);
+        Assert.StartsWith($"cluster 'test': GET {StatsPath} returned 401 Unauthorized: ", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, stats.Partitions);
+        Assert.Equal(["emu-token-1", "emu-token-2"], _emulator.IssuedTokens);
+        Assert.Equal(
+            ["Bearer emu-token-1", "Bearer emu-token-1", "Bearer emu-token-2"],
+            _emulator.Requests.Where(r => r.Path == StatsPath).Select(r => r.Authorization));
+    }
+
+    [Fact]
+    public async Task GetTopicStatsAsync_OAuth2ShortLivedToken_ReusedForHalfItsLifetime()
+    {
+        var clock = new ManualTimeProvider();
+        _emulator.State.CreateTopic("public/default/orders-in");
+        _emulator.ConfigureOAuth2("meshscaler", "client-secret-value", TimeSpan.FromSeconds(20));
+        using var client = TestSupport.Client(OAuth2Cluster(), clock);
+        var topic = TestSupport.Topic("public/default/orders-in");
+
+        for (var i = 0; i < 3; i++)
+        {
+            await client.GetTopicStatsAsync(TestSupport.Ref(_emulator), topic, 0, CancellationToken.None).WaitAsync(TestSupport.Wait);
+        }
+
+        clock.Advance(TimeSpan.FromSeconds(9));
+        await client.GetTopicStatsAsync(TestSupport.Ref(_emulator), topic, 0, CancellationToken.None).WaitAsync(TestSupport.Wait);
+        Assert.Equal(["emu-token-1"], _emulator.IssuedTokens);
+
+        // Margin min(30 s, 20 s / 2) = 10 s: refreshed from 10 s on, still before the token expires.
+        clock.Advance(TimeSpan.FromSeconds(2));
+        await client.GetTopicStatsAsync(TestSupport.Ref(_emulator), topic, 0, CancellationToken.None).WaitAsync(TestSupport.Wait);
+        Assert.Equal(["emu-token-1", "emu-token-2"], _emulator.IssuedTokens);
     }
 
     [Fact]
@@ -438,6 +513,82 @@ public sealed class PulsarAdminClientTests : IAsyncLifetime
         Assert.Equal(ScalingErrorKind.Unavailable, ex.Kind);
         Assert.Equal($"cluster 'test': cannot load the Tls certificate files: Tls:CaFile \"{notPem}\" holds no PEM certificate", ex.Message);
         Assert.Equal(0, _emulator.RequestCount());
+    }
+
+    [Fact]
+    public async Task GetPartitionCountAsync_TooManyUnconfiguredClusters_InvalidArgumentUntilIdleOnesEvicted()
+    {
+        var clock = new ManualTimeProvider();
+        using var client = TestSupport.Client(timeProvider: clock);
+        var topic = TestSupport.Topic("public/default/orders-in");
+        for (var i = 0; i < PulsarAdminClient.MaxAdHocConnections; i++)
+        {
+            await client.GetPartitionCountAsync(new PulsarClusterRef($"c{i}", _emulator.BaseAddress), topic, CancellationToken.None)
+                .WaitAsync(TestSupport.Wait);
+        }
+
+        var ex = await Assert.ThrowsAsync<ScalingException>(() =>
+            client.GetPartitionCountAsync(new PulsarClusterRef("c64", _emulator.BaseAddress), topic, CancellationToken.None).WaitAsync(TestSupport.Wait));
+
+        Assert.Equal(ScalingErrorKind.InvalidArgument, ex.Kind);
+        Assert.Equal(
+            $"cluster 'c64' at \"{AdminUrls.Display(_emulator.BaseAddress)}\": too many distinct adminURLs (64) in use while no Pulsar clusters " +
+            "are configured; configure MeshScaler:Pulsar:Clusters",
+            ex.Message);
+        Assert.Equal(64, _emulator.RequestCount());
+
+        clock.Advance(PulsarAdminClient.IdleEviction + TimeSpan.FromSeconds(1));
+        await client.GetPartitionCountAsync(new PulsarClusterRef("c64", _emulator.BaseAddress), topic, CancellationToken.None).WaitAsync(TestSupport.Wait);
+
+        Assert.Equal(1, client.ConnectionCount);
+    }
+
+    [Fact]
+    public async Task GetPartitionCountAsync_UnconfiguredIdleTenMinutes_EvictedWhileRecentlyUsedKept()
+    {
+        var clock = new ManualTimeProvider();
+        using var client = TestSupport.Client(timeProvider: clock);
+        var topic = TestSupport.Topic("public/default/orders-in");
+        var idle = new PulsarClusterRef("idle", _emulator.BaseAddress);
+        var busy = new PulsarClusterRef("busy", _emulator.BaseAddress);
+        await client.GetPartitionCountAsync(idle, topic, CancellationToken.None).WaitAsync(TestSupport.Wait);
+        clock.Advance(TimeSpan.FromMinutes(6));
+        await client.GetPartitionCountAsync(busy, topic, CancellationToken.None).WaitAsync(TestSupport.Wait);
+        Assert.Equal(2, client.ConnectionCount);
+
+        clock.Advance(TimeSpan.FromMinutes(5));
+        await client.GetPartitionCountAsync(busy, topic, CancellationToken.None).WaitAsync(TestSupport.Wait);
+
+        Assert.Equal(1, client.ConnectionCount);
+    }
+
+    [Fact]
+    public async Task GetTopicStatsAsync_ConfiguredClusterIdleAnHour_ConnectionAndTokenKept()
+    {
+        var clock = new ManualTimeProvider();
+        _emulator.State.CreateTopic("public/default/orders-in");
+        _emulator.ConfigureOAuth2("meshscaler", "client-secret-value", TimeSpan.FromDays(1));
+        using var client = TestSupport.Client(OAuth2Cluster(), clock);
+        var topic = TestSupport.Topic("public/default/orders-in");
+        await client.GetTopicStatsAsync(TestSupport.Ref(_emulator), topic, 0, CancellationToken.None).WaitAsync(TestSupport.Wait);
+
+        clock.Advance(TimeSpan.FromHours(1));
+        await client.GetTopicStatsAsync(TestSupport.Ref(_emulator), topic, 0, CancellationToken.None).WaitAsync(TestSupport.Wait);
+
+        // A new connection would have discovered the issuer and fetched a token again.
+        Assert.Equal(1, client.ConnectionCount);
+        Assert.Equal(1, _emulator.RequestCount("/.well-known/openid-configuration"));
+        Assert.Equal(["emu-token-1"], _emulator.IssuedTokens);
+    }
+
+    private PulsarOptions OAuth2Cluster()
+    {
+        var credentials = _dir.Write("oauth.json", "{\"client_id\":\"meshscaler\",\"client_secret\":\"client-secret-value\"}");
+        return TestSupport.OneCluster(_emulator, configure: c => c.OAuth2 = new PulsarOAuth2Options
+        {
+            IssuerUrl = _emulator.BaseAddress.AbsoluteUri,
+            CredentialsFile = credentials,
+        });
     }
 
     private PulsarClusterRef Unconfigured() =>

@@ -40,12 +40,32 @@ public sealed class PulsarStatsParserTests
     }
 
     [Fact]
-    public void ParseTopicStats_NullSubscriptionsObject_NoSubscriptions()
+    public void ParseTopicStats_NullSubscriptionsObject_UnavailableNotEmpty()
     {
-        var stats = PulsarStatsParser.ParseTopicStats(TestSupport.Payload("stats-no-subscriptions-object.json"), Context);
+        // Pulsar writes {} when a topic has no subscription; null means the answer is not a broker's stats.
+        var ex = Assert.Throws<ScalingException>(() =>
+            PulsarStatsParser.ParseTopicStats(TestSupport.Payload("stats-no-subscriptions-object.json"), Context));
+
+        Assert.Equal(ScalingErrorKind.Unavailable, ex.Kind);
+        Assert.Equal($"{Context}: 'subscriptions' is missing", ex.Message);
+    }
+
+    [Fact]
+    public void ParseTopicStats_EmptySubscriptionsObject_NoSubscriptions()
+    {
+        var stats = PulsarStatsParser.ParseTopicStats("{\"msgRateIn\":2,\"subscriptions\":{}}"u8.ToArray(), Context);
 
         Assert.Equal(2, stats.MsgRateIn);
         Assert.Empty(stats.Subscriptions);
+    }
+
+    [Fact]
+    public void ParsePartitionedStats_PartitionWithoutSubscriptions_UnavailableNamingThePartition()
+    {
+        var ex = Assert.Throws<ScalingException>(() => PulsarStatsParser.ParsePartitionedStats(
+            "{\"msgRateIn\":1,\"subscriptions\":{},\"partitions\":{\"persistent://t/ns/x-partition-0\":{\"msgRateIn\":1}}}"u8.ToArray(), Context));
+
+        Assert.Equal($"{Context}: partition 'persistent://t/ns/x-partition-0': 'subscriptions' is missing", ex.Message);
     }
 
     [Fact]
@@ -88,6 +108,8 @@ public sealed class PulsarStatsParserTests
         { "empty body", string.Empty, $"{Context}: the response body is empty" },
         { "array root", "[1,2]", $"{Context}: expected a JSON object, found an array" },
         { "subscriptions array", "{\"msgRateIn\":1,\"subscriptions\":[]}", $"{Context}: 'subscriptions' must be an object" },
+        { "subscriptions missing", "{\"msgRateIn\":1}", $"{Context}: 'subscriptions' is missing" },
+        { "subscriptions null", "{\"msgRateIn\":1,\"subscriptions\":null}", $"{Context}: 'subscriptions' is missing" },
         { "msgRateIn missing", "{\"subscriptions\":{}}", $"{Context}: 'msgRateIn' is missing" },
         { "msgRateIn null", "{\"msgRateIn\":null}", $"{Context}: 'msgRateIn' is missing" },
         { "msgRateIn string", "{\"msgRateIn\":\"12\"}", $"{Context}: 'msgRateIn' must be a number, found a string" },
@@ -121,7 +143,7 @@ public sealed class PulsarStatsParserTests
     public void ParsePartitionedStats_PartitionsNotAnObject_Unavailable()
     {
         var ex = Assert.Throws<ScalingException>(() => PulsarStatsParser.ParsePartitionedStats(
-            "{\"msgRateIn\":1,\"metadata\":{\"partitions\":2},\"partitions\":[]}"u8.ToArray(), Context));
+            "{\"msgRateIn\":1,\"subscriptions\":{},\"metadata\":{\"partitions\":2},\"partitions\":[]}"u8.ToArray(), Context));
 
         Assert.Equal($"{Context}: 'partitions' must be an object", ex.Message);
     }

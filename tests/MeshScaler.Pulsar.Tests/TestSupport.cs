@@ -1,5 +1,6 @@
 using MeshScaler.Core;
 using MeshScaler.Emulation.PulsarAdmin;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -16,8 +17,15 @@ internal static class TestSupport
     public static byte[] Payload(string name) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Payloads", name));
 
     public static PulsarAdminClient Client(
-        PulsarOptions? options = null, TimeProvider? timeProvider = null, PulsarResilienceSettings? settings = null) =>
-        new(Options.Create(options ?? new PulsarOptions()), timeProvider ?? TimeProvider.System, NullLogger<PulsarAdminClient>.Instance, settings ?? FastRetries);
+        PulsarOptions? options = null,
+        TimeProvider? timeProvider = null,
+        PulsarResilienceSettings? settings = null,
+        ILogger<PulsarAdminClient>? logger = null) =>
+        new(
+            Options.Create(options ?? new PulsarOptions()),
+            timeProvider ?? TimeProvider.System,
+            logger ?? NullLogger<PulsarAdminClient>.Instance,
+            settings ?? FastRetries);
 
     /// <summary>Options with one cluster named <paramref name="name"/> at <paramref name="emulator"/>.</summary>
     public static PulsarOptions OneCluster(PulsarAdminEmulator emulator, string name = "test", Action<PulsarClusterOptions>? configure = null, int maxRetries = 2)

@@ -31,6 +31,7 @@ public sealed class PulsarAdminEmulator : IAsyncDisposable
     private readonly List<(string Prefix, EmulatorFault Fault)> _faults = [];
     private readonly List<EmulatorRequest> _requests = [];
     private readonly ConcurrentQueue<string> _issuedTokens = new();
+    private readonly HashSet<string> _revokedTokens = new(StringComparer.Ordinal);
     private string _ownerBroker = string.Empty;
     private (string ClientId, string ClientSecret, TimeSpan Lifetime)? _oauth;
     private int _tokenSequence;
@@ -142,6 +143,18 @@ public sealed class PulsarAdminEmulator : IAsyncDisposable
     /// <summary>Access tokens issued so far, oldest first.</summary>
     public IReadOnlyList<string> IssuedTokens => [.. _issuedTokens];
 
+    /// <summary>
+    /// Revokes every access token issued so far: admin requests bearing one get 401 with a JSON reason, as Pulsar
+    /// answers a token it no longer accepts. Tokens issued later are accepted.
+    /// </summary>
+    public void RevokeIssuedTokens()
+    {
+        lock (_gate)
+        {
+            _revokedTokens.UnionWith(_issuedTokens);
+        }
+    }
+
     /// <summary>Applies the workload for the emulator's current time.</summary>
     public void AdvanceWorkload() => _workload?.Advance(State, _timeProvider.GetUtcNow());
 
@@ -162,8 +175,11 @@ public sealed class PulsarAdminEmulator : IAsyncDisposable
         var path = "/" + string.Join('/', segments);
         var request = context.Request;
         List<EmulatorFault> faults;
+        bool revoked;
         lock (_gate)
         {
+            var authorization = request.Headers.Authorization.ToString();
+            revoked = authorization.StartsWith("Bearer ", StringComparison.Ordinal) && _revokedTokens.Contains(authorization["Bearer ".Length..]);
             _requests.Add(new EmulatorRequest(
                 request.Method,
                 path,
@@ -177,6 +193,12 @@ public sealed class PulsarAdminEmulator : IAsyncDisposable
         if (path == "/.well-known/openid-configuration" || path == TokenPath)
         {
             await HandleOAuthAsync(context, path);
+            return;
+        }
+
+        if (revoked)
+        {
+            await WriteReasonAsync(context, StatusCodes.Status401Unauthorized, "Failed to authentication token: JWT expired or revoked");
             return;
         }
 
