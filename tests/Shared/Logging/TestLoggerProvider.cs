@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace MeshScaler.Grpc.Tests.Infrastructure;
+namespace MeshScaler.Testing;
 
-/// <summary>Keeps every log entry of a test host so tests can assert on levels and event ids.</summary>
+/// <summary>Keeps every log entry of a test host so tests can assert on levels and event ids, and fail on unexpected errors.</summary>
 internal sealed class TestLoggerProvider : ILoggerProvider
 {
     private readonly ConcurrentQueue<LogEntry> _entries = new();
@@ -16,8 +16,8 @@ internal sealed class TestLoggerProvider : ILoggerProvider
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
-    /// <summary>Completes when an entry with <paramref name="eventId"/> from the gRPC server has been logged.</summary>
-    public async Task<LogEntry> WaitForEventAsync(int eventId)
+    /// <summary>Completes when an entry with <paramref name="eventId"/> from a category starting with <paramref name="categoryPrefix"/> has been logged.</summary>
+    public async Task<LogEntry> WaitForEventAsync(int eventId, string categoryPrefix = "MeshScaler.Grpc")
     {
         while (true)
         {
@@ -27,7 +27,7 @@ internal sealed class TestLoggerProvider : ILoggerProvider
                 added = _added.Task;
             }
 
-            var found = _entries.FirstOrDefault(e => e.EventId.Id == eventId && e.Category.StartsWith("MeshScaler.Grpc", StringComparison.Ordinal));
+            var found = _entries.FirstOrDefault(e => e.EventId.Id == eventId && e.Category.StartsWith(categoryPrefix, StringComparison.Ordinal));
             if (found is not null)
             {
                 return found;

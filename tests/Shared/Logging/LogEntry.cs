@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
 
-namespace MeshScaler.Grpc.Tests.Infrastructure;
+namespace MeshScaler.Testing;
 
 internal sealed record LogEntry(string Category, LogLevel Level, EventId EventId, string Message, Exception? Exception);

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace MeshScaler.Prometheus.Tests;
+namespace MeshScaler.Testing;
 
 /// <summary>Captures log entries so tests can assert what was logged, and how often.</summary>
 internal sealed class TestLogger<T> : ILogger<T>
