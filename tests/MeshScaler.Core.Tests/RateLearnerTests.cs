@@ -18,6 +18,15 @@ public sealed class RateLearnerTests
         Assert.Equal(100 + (0.3 * 100), estimate!.Value, 9);
     }
 
+    [Fact]
+    public void Observe_LowerSample_MovesTheEstimateSlowly()
+    {
+        // A partly saturated broker window under-reports capacity, so lower samples weigh AlphaDown only.
+        var estimate = RateLearner.Observe(100, backlog: 10, outRate: 50, consumers: 1);
+
+        Assert.Equal(100 - (RateLearner.AlphaDown * 50), estimate!.Value, 9);
+    }
+
     [Theory]
     [InlineData(0, 300, 2)]
     [InlineData(10, 0, 2)]

@@ -17,6 +17,10 @@ internal static class Cli
                 var emulator = rest.Contains("--emulator", StringComparer.Ordinal);
                 rest = [.. rest.Where(a => a != "--emulator")];
                 return emulator ? await EmulatorMode.RunAsync(rest) : await ServeAsync(rest);
+            case "whatif":
+                return await Simulation.WhatIfCommand.RunAsync(rest);
+            case "simulate":
+                return await Simulation.SimulateCommand.RunAsync(rest);
             case "help" or "--help" or "-h":
                 PrintUsage(Console.Out);
                 return 0;
@@ -49,9 +53,11 @@ internal static class Cli
 
     private static void PrintUsage(TextWriter writer) => writer.WriteLine("""
         usage: meshscaler [serve] [--emulator] [--MeshScaler:Section:Key=value ...]
+               meshscaler whatif [options]
+               meshscaler simulate [options]
 
           serve              run the KEDA external scaler (gRPC on MeshScaler:Grpc:Port, default 9090)
                              and the ops endpoints /metrics /healthz /readyz (MeshScaler:Http:Port, default 8080)
           serve --emulator   the same, plus an embedded Pulsar admin emulator with a demo workload
-        """);
+        """ + "\n" + Simulation.WhatIfCommand.Usage + "\n" + Simulation.SimulateCommand.Usage);
 }

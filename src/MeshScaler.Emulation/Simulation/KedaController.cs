@@ -1,0 +1,61 @@
+namespace MeshScaler.Emulation.Simulation;
+
+/// <summary>
+/// KEDA's part of scaling (keda <c>scale_scaledobjects.go</c>): activation from 0 to max(minReplicaCount, 1) on an active
+/// poll or a pushed <c>true</c>, and scale to 0 when a poll finds nothing active and <c>lastActiveTime + cooldownPeriod</c>
+/// has passed. Between 1 and N the HPA decides. Errors never scale to zero: the caller skips the poll.
+/// </summary>
+public sealed class KedaController
+{
+    private readonly KedaSettings _settings;
+    private DateTimeOffset? _lastActive;
+
+    public KedaController(KedaSettings settings, DateTimeOffset created)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        _settings = settings;
+        Created = created;
+    }
+
+    public KedaSettings Settings => _settings;
+
+    /// <summary>The ScaledObject's creation time: the cooldown counts from it until the first activity (initialCooldownPeriod 0).</summary>
+    public DateTimeOffset Created { get; }
+
+    /// <summary>The last time a poll or a push saw the target active; null before.</summary>
+    public DateTimeOffset? LastActive => _lastActive;
+
+    /// <summary>A poll's outcome: the replica count KEDA writes, or null for no change.</summary>
+    public int? OnPoll(DateTimeOffset now, bool active, int currentReplicas)
+    {
+        var floor = Math.Max(_settings.MinReplicaCount, 1);
+        if (active)
+        {
+            if (currentReplicas > 0 || _settings.MinReplicaCount == 0)
+            {
+                _lastActive = now;
+            }
+
+            return currentReplicas == 0 ? floor : null;
+        }
+
+        if (currentReplicas > 0 && _settings.MinReplicaCount == 0 && (_lastActive ?? Created) + _settings.CooldownPeriod < now)
+        {
+            return 0;
+        }
+
+        return null;
+    }
+
+    /// <summary>A pushed activity: <c>true</c> activates from zero and restarts the cooldown; <c>false</c> is ignored (KEDA ≥ 2.18).</summary>
+    public int? OnPush(DateTimeOffset now, bool active, int currentReplicas)
+    {
+        if (!_settings.Push || !active)
+        {
+            return null;
+        }
+
+        _lastActive = now;
+        return currentReplicas == 0 ? Math.Max(_settings.MinReplicaCount, 1) : null;
+    }
+}

@@ -1,0 +1,87 @@
+namespace MeshScaler.Emulation.Simulation;
+
+/// <summary>One what-if run: the workload, how long, the seed and the settings every policy shares.</summary>
+public sealed class WhatIfOptions
+{
+    public required IInflowWorkload Workload { get; init; }
+
+    /// <summary>Simulated time. Default 6 h.</summary>
+    public TimeSpan Duration { get; init; } = TimeSpan.FromHours(6);
+
+    /// <summary>Seeds the model's jitter (presets take it separately). Default 1.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>The lag SLO behind <see cref="PolicyResult.SecondsOverSlo"/>. Default 30 s.</summary>
+    public TimeSpan LagSlo { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Simulation step. Default 1 s; must divide every controller period.</summary>
+    public TimeSpan Step { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often series points are taken. Default: duration / 1440, at least one step, in whole steps.</summary>
+    public TimeSpan? SeriesInterval { get; init; }
+
+    public FunctionModelOptions Model { get; init; } = new();
+
+    /// <summary>The HPA of every policy. Default: min 1, max 50, 15 s sync, 0.1 tolerance, default behavior.</summary>
+    public HpaSettings Hpa { get; init; } = new();
+
+    /// <summary>KEDA's polling and cooldown for policies 1, 3 and 4 (push is switched on for 3 and 4). Default 30 s / 300 s.</summary>
+    public KedaSettings Keda { get; init; } = new();
+
+    /// <summary>
+    /// <c>msgBacklogThreshold</c> of policies 1 and 3 (entries per replica). Default 1000: about 10 s of one replica's
+    /// work at the default 100 msg/s; KEDA's own default of 10 would call for a replica per 10 waiting messages.
+    /// </summary>
+    public double MsgBacklogThreshold { get; init; } = 1000;
+
+    /// <summary>CPU utilization target of policy 2. Default 0.8.</summary>
+    public double CpuTarget { get; init; } = 0.8;
+
+    /// <summary>MeshScaler's poll interval (<c>MeshScaler:Pulsar:PollInterval</c>). Default 5 s.</summary>
+    public TimeSpan MeshScalerPollInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Returns every invalid setting, each naming it; empty when valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>(Model.Validate());
+        if (Duration <= TimeSpan.Zero)
+        {
+            errors.Add($"duration must be positive (was {Duration})");
+        }
+
+        if (Step <= TimeSpan.Zero)
+        {
+            errors.Add($"step must be positive (was {Step})");
+        }
+        else
+        {
+            foreach (var (name, period) in new[]
+            {
+                ("HPA sync period", Hpa.SyncPeriod), ("KEDA pollingInterval", Keda.PollingInterval), ("MeshScaler poll interval", MeshScalerPollInterval),
+            })
+            {
+                if (period <= TimeSpan.Zero || period.Ticks % Step.Ticks != 0)
+                {
+                    errors.Add($"{name} ({period.TotalSeconds} s) must be a positive multiple of the step ({Step.TotalSeconds} s)");
+                }
+            }
+        }
+
+        if (LagSlo <= TimeSpan.Zero)
+        {
+            errors.Add($"lag SLO must be positive (was {LagSlo})");
+        }
+
+        if (!(MsgBacklogThreshold > 0))
+        {
+            errors.Add($"msgBacklogThreshold must be positive (was {MsgBacklogThreshold})");
+        }
+
+        if (!(CpuTarget > 0 && CpuTarget <= 1))
+        {
+            errors.Add($"CPU target must be in (0, 1] (was {CpuTarget})");
+        }
+
+        return errors;
+    }
+}

@@ -1,0 +1,298 @@
+using System.Globalization;
+using System.Threading.Channels;
+using MeshScaler.Emulation.PulsarAdmin;
+using MeshScaler.Emulation.Simulation;
+using MeshScaler.Hosting;
+using MeshScaler.Keda;
+using Spectre.Console;
+
+namespace MeshScaler.Simulation;
+
+/// <summary>
+/// <c>simulate</c>: the live demo. The Pulsar admin emulator serves a simulated function; the real MeshScaler server
+/// (real gRPC, real <c>/metrics</c>) answers about it; a KEDA + HPA model drives the function's replicas from those gRPC
+/// answers (polling IsActive, GetMetrics for the HPA, and the StreamIsActive push), in real time. Demo timings are
+/// shortened and printed on screen.
+/// </summary>
+internal static class SimulateCommand
+{
+    public const string Usage = """
+          simulate [--duration 5m] [--MeshScaler:Grpc:Port=9090 ...]
+                             live demo: emulator + the real server + a KEDA/HPA model driven by MeshScaler's gRPC
+                             answers; scale from zero, a burst and back to zero every 150 s; Ctrl+C to stop
+        """;
+
+    private const string Topic = "persistent://public/default/demo-orders";
+    private const string Subscription = "public/default/demo-enricher";
+    private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        TimeSpan? duration = null;
+        var rest = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--duration")
+            {
+                if (i + 1 >= args.Length || !DurationArgument.TryParse(args[i + 1], out var d))
+                {
+                    await Console.Error.WriteLineAsync("simulate: --duration needs a positive duration (e.g. 90, 30s, 5m)");
+                    return 2;
+                }
+
+                duration = d;
+                i++;
+            }
+            else if (args[i].StartsWith("--MeshScaler:", StringComparison.Ordinal) || args[i].StartsWith("--Logging:", StringComparison.Ordinal))
+            {
+                rest.Add(args[i]);
+            }
+            else
+            {
+                await Console.Error.WriteLineAsync($"simulate: unknown argument \"{args[i]}\"");
+                await Console.Error.WriteLineAsync(Usage);
+                return 2;
+            }
+        }
+
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        if (duration is { } limit)
+        {
+            stop.CancelAfter(limit);
+        }
+
+        var model = new FunctionModel(
+            new FunctionModelOptions { StartupDelay = TimeSpan.FromSeconds(5), PerReplicaRate = 100, StatsUpdateFrequency = TimeSpan.FromSeconds(10) },
+            seed: 1);
+        var workload = new ModelWorkload();
+        workload.Add(Topic, Subscription, model);
+        await using var emulator = await PulsarAdminEmulator.StartAsync(new PulsarAdminEmulatorOptions { Workload = workload }, stop.Token);
+        await using var app = MeshScalerApp.Build([.. rest], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                [$"MeshScaler:Pulsar:Clusters:{EmulatorMode.ClusterName}:AdminUrl"] = emulator.BaseAddress.ToString().TrimEnd('/'),
+                ["Logging:LogLevel:Default"] = "Warning",
+            });
+        });
+        try
+        {
+            await app.StartAsync(stop.Token);
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+        {
+            await Console.Error.WriteLineAsync($"simulate: invalid configuration: {string.Join("; ", ex.Failures)}");
+            return 2;
+        }
+
+        var grpcPort = app.Configuration["MeshScaler:Grpc:Port"] ?? "9090";
+        var httpPort = app.Configuration["MeshScaler:Http:Port"] ?? "8080";
+        using var client = new KedaGrpcClient(new Uri($"http://127.0.0.1:{grpcPort}"));
+        var scaledObject = new ScaledObjectRef
+        {
+            Name = "demo-enricher",
+            Namespace = "default",
+            ScalerMetadata =
+            {
+                ["pulsarCluster"] = EmulatorMode.ClusterName,
+                ["topic"] = Topic,
+                ["subscription"] = Subscription,
+                ["scalingMode"] = "capacity",
+                ["activationMsgRateThreshold"] = "0",
+            },
+        };
+
+        try
+        {
+            var spec = (await client.GetMetricSpecAsync(scaledObject, stop.Token)).MetricSpecs.Single();
+            PrintBanner(emulator.BaseAddress, grpcPort, httpPort, spec.MetricName);
+            await RunLoopAsync(client, scaledObject, spec, model, stop.Token);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Ctrl+C or --duration.
+        }
+        catch (InvalidOperationException ex)
+        {
+            await Console.Error.WriteLineAsync($"simulate: the scaler failed: {ex.Message}");
+            return 1;
+        }
+        catch (HttpRequestException ex)
+        {
+            await Console.Error.WriteLineAsync($"simulate: cannot reach the scaler's gRPC port {grpcPort}: {ex.Message}");
+            return 1;
+        }
+        finally
+        {
+            await app.StopAsync(CancellationToken.None);
+        }
+
+        return 0;
+    }
+
+    /// <summary>Every 150 s: 10 s idle, 30 s at 80 msg/s, a 30 s burst at 700 msg/s, 15 s at 80 msg/s, then idle.</summary>
+    internal static double RateAt(double seconds) => (seconds % 150) switch
+    {
+        < 10 => 0,
+        < 40 => 80,
+        < 70 => 700,
+        < 85 => 80,
+        _ => 0,
+    };
+
+    private static void PrintBanner(Uri emulator, string grpcPort, string httpPort, string metricName)
+    {
+        AnsiConsole.MarkupLineInterpolated($"[bold]MeshScaler live demo[/] (Ctrl+C to stop)");
+        AnsiConsole.MarkupLineInterpolated($"  Pulsar admin emulator  {emulator}admin/v2/{Topic.Replace("persistent://", "persistent/", StringComparison.Ordinal)}/stats");
+        AnsiConsole.MarkupLineInterpolated($"  MeshScaler gRPC        127.0.0.1:{grpcPort} (externalscaler.ExternalScaler, metric {metricName})");
+        AnsiConsole.MarkupLineInterpolated($"  Prometheus metrics     http://127.0.0.1:{httpPort}/metrics");
+        AnsiConsole.MarkupLine("  [yellow]Demo timings, shortened so a cycle fits in 150 s:[/] replica startup 5 s, 100 msg/s per replica,");
+        AnsiConsole.MarkupLine("  broker stats window 10 s, KEDA pollingInterval 5 s and cooldownPeriod 20 s, HPA sync 5 s and");
+        AnsiConsole.MarkupLine("  scale-down stabilization 15 s (defaults: 30 s, 300 s, 15 s, 300 s). Scaling mode: capacity, push on.");
+    }
+
+    private static async Task RunLoopAsync(KedaGrpcClient client, ScaledObjectRef scaledObject, MetricSpec spec, FunctionModel model, CancellationToken cancellationToken)
+    {
+        var time = TimeProvider.System;
+        var keda = new KedaController(
+            new KedaSettings { PollingInterval = TimeSpan.FromSeconds(5), CooldownPeriod = TimeSpan.FromSeconds(20), Push = true }, time.GetUtcNow());
+        var hpa = new HpaController(new HpaSettings
+        {
+            MaxReplicas = 20,
+            SyncPeriod = TimeSpan.FromSeconds(5),
+            Behavior = HpaBehavior.Default with { ScaleDown = HpaBehavior.Default.ScaleDown with { StabilizationWindow = TimeSpan.FromSeconds(15) } },
+        });
+        var source = new GrpcScalerSource(client, scaledObject, spec.MetricName, spec.TargetSizeFloat > 0 ? spec.TargetSizeFloat : spec.TargetSize);
+
+        // The push stream is read on its own task; the loop drains what it received, so one loop makes every decision.
+        var pushes = Channel.CreateUnbounded<bool>();
+        var pushTask = PumpPushesAsync(client, scaledObject, pushes.Writer, cancellationToken);
+
+        var rows = new Queue<string[]>();
+        var table = NewTable();
+        var interactive = !Console.IsOutputRedirected;
+        var lastActive = false;
+        using var timer = new PeriodicTimer(Tick, time);
+        var started = time.GetUtcNow();
+        async Task LoopAsync(Action refresh)
+        {
+            for (var tick = 0L; ; tick++)
+            {
+                var now = time.GetUtcNow();
+                var rate = RateAt(tick);
+                model.Step(now, Tick, rate);
+                while (pushes.Reader.TryRead(out var pushed))
+                {
+                    lastActive = pushed;
+                    Scale(keda.OnPush(now, pushed, model.Requested), hpa, model, now);
+                }
+
+                if (tick % 5 == 0)
+                {
+                    try
+                    {
+                        lastActive = await source.IsActiveAsync(cancellationToken);
+                        Scale(keda.OnPoll(now, lastActive, model.Requested), hpa, model, now);
+                        if (model.Requested > 0)
+                        {
+                            var value = await source.GetMetricAsync(cancellationToken);
+                            var proposal = HpaFormulas.AverageValue(value, source.Target, model.Requested);
+                            model.SetReplicas(hpa.Decide(now, model.Requested, proposal), now);
+                        }
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        // The scaler had no answer yet (first poll of the emulator): KEDA changes nothing on errors.
+                    }
+                }
+
+                var row = new[]
+                {
+                    $"{(now - started).TotalSeconds,5:0}s",
+                    Fmt(rate), Fmt(model.Backlog), Fmt(model.LastProcessed / Tick.TotalSeconds),
+                    $"{model.Ready}/{model.Requested}", lastActive ? "[green]yes[/]" : "no",
+                    $"{model.OldestAge(now).TotalSeconds:0}s",
+                };
+                if (interactive)
+                {
+                    rows.Enqueue(row);
+                    while (rows.Count > 15)
+                    {
+                        rows.Dequeue();
+                    }
+
+                    table = NewTable();
+                    foreach (var r in rows)
+                    {
+                        table.AddRow(r);
+                    }
+
+                    refresh();
+                }
+                else if (tick % 5 == 0)
+                {
+                    Console.WriteLine(string.Join("  ", row).Replace("[green]", string.Empty, StringComparison.Ordinal).Replace("[/]", string.Empty, StringComparison.Ordinal));
+                }
+
+                await timer.WaitForNextTickAsync(cancellationToken);
+            }
+        }
+
+        try
+        {
+            if (interactive)
+            {
+                await AnsiConsole.Live(table).StartAsync(async ctx => await LoopAsync(() => ctx.UpdateTarget(table)));
+            }
+            else
+            {
+                Console.WriteLine("time  inflow  backlog  processing  ready/replicas  active  lag");
+                await LoopAsync(() => { });
+            }
+        }
+        finally
+        {
+            await pushTask.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private static void Scale(int? replicas, HpaController hpa, FunctionModel model, DateTimeOffset now)
+    {
+        if (replicas is { } r)
+        {
+            hpa.RecordExternalChange(now, model.Requested, r);
+            model.SetReplicas(r, now);
+        }
+    }
+
+    private static async Task PumpPushesAsync(KedaGrpcClient client, ScaledObjectRef scaledObject, ChannelWriter<bool> writer, CancellationToken cancellationToken)
+    {
+        // Like KEDA: reconnect after 2 s when the stream ends or fails.
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (var active in client.StreamIsActiveAsync(scaledObject, cancellationToken))
+                {
+                    writer.TryWrite(active);
+                }
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or IOException)
+            {
+                // Retried below.
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+        }
+    }
+
+    private static Table NewTable() =>
+        new Table().Title("demo-enricher (capacity mode)").AddColumns("time", "inflow msg/s", "backlog", "processing msg/s", "ready/replicas", "active", "lag");
+
+    private static string Fmt(double value) => value.ToString("0", CultureInfo.InvariantCulture);
+}
