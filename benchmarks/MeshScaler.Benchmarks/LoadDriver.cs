@@ -3,6 +3,7 @@ using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using MeshScaler.Emulation.PulsarAdmin;
 using MeshScaler.Grpc;
+using MeshScaler.Grpc.Client;
 using MeshScaler.Hosting;
 using MeshScaler.Keda;
 using Microsoft.Extensions.Configuration;
@@ -52,21 +53,20 @@ internal static class LoadDriver
         });
         await app.StartAsync();
         var port = app.Services.GetRequiredService<ListenerEndpoints>().GrpcPort;
-        using var client = new RawGrpc(port);
+        using var client = new GrpcClient(new Uri($"http://127.0.0.1:{port}"));
 
         Console.WriteLine($"# MeshScaler load benchmark ({Environment.ProcessorCount} cores, {seconds} s per run, {concurrency} concurrent calls, .NET {Environment.Version})");
         Console.WriteLine();
 
         // 1. GetMetrics vs no-op, same server, same client, same concurrency; the cache is warm (steady state).
-        var getMetrics = RawGrpc.Frame(new GetMetricsRequest { ScaledObjectRef = Ref(emulator, 0, 0), MetricName = "pulsar-public-default-bench-0-public-default-fn" });
-        if (await client.CallAsync(ExternalScalerService.GetMetricsMethod, getMetrics) != 0)
-        {
-            throw new InvalidOperationException("GetMetrics warm-up failed");
-        }
+        var metricsRequest = new GetMetricsRequest { ScaledObjectRef = Ref(emulator, 0, 0), MetricName = "pulsar-public-default-bench-0-public-default-fn" };
+        Func<Task> getMetrics = () => client.UnaryAsync(ExternalScalerService.GetMetricsMethod, metricsRequest, GetMetricsResponse.Parser);
+        await getMetrics();
 
-        var noop = RawGrpc.Frame(new Empty());
-        await MeasureAsync(client, NoopMethod, noop, concurrency, TimeSpan.FromSeconds(2));
-        await MeasureAsync(client, ExternalScalerService.GetMetricsMethod, getMetrics, concurrency, TimeSpan.FromSeconds(2));
+        var empty = new Empty();
+        Func<Task> noop = () => client.UnaryAsync(NoopMethod, empty, Empty.Parser);
+        await MeasureAsync(noop, concurrency, TimeSpan.FromSeconds(2));
+        await MeasureAsync(getMetrics, concurrency, TimeSpan.FromSeconds(2));
 
         // Alternate the two methods over several rounds so drift (JIT tiers, GC, the other core) hits both alike.
         Console.WriteLine("| round | method | concurrency | calls/s | p50 ms | p99 ms | errors |");
@@ -75,10 +75,10 @@ internal static class LoadDriver
         var latencyRatios = new List<double>();
         for (var round = 1; round <= 3; round++)
         {
-            var n = await MeasureAsync(client, NoopMethod, noop, concurrency, TimeSpan.FromSeconds(seconds));
-            var m = await MeasureAsync(client, ExternalScalerService.GetMetricsMethod, getMetrics, concurrency, TimeSpan.FromSeconds(seconds));
-            var n1 = await MeasureAsync(client, NoopMethod, noop, 1, TimeSpan.FromSeconds(seconds / 2.0));
-            var m1 = await MeasureAsync(client, ExternalScalerService.GetMetricsMethod, getMetrics, 1, TimeSpan.FromSeconds(seconds / 2.0));
+            var n = await MeasureAsync(noop, concurrency, TimeSpan.FromSeconds(seconds));
+            var m = await MeasureAsync(getMetrics, concurrency, TimeSpan.FromSeconds(seconds));
+            var n1 = await MeasureAsync(noop, 1, TimeSpan.FromSeconds(seconds / 2.0));
+            var m1 = await MeasureAsync(getMetrics, 1, TimeSpan.FromSeconds(seconds / 2.0));
             Row(round, "no-op unary", concurrency, n);
             Row(round, "GetMetrics", concurrency, m);
             Row(round, "no-op unary", 1, n1);
@@ -93,18 +93,14 @@ internal static class LoadDriver
         Console.WriteLine();
 
         // 2. 1,000 ScaledObjects (distinct metadata) over 100 topics: upstream requests per poll interval.
-        var calls = new List<Task<int>>();
+        var calls = new List<Task<GetMetricsResponse>>();
         for (var so = 0; so < 1000; so++)
         {
-            var request = RawGrpc.Frame(new GetMetricsRequest { ScaledObjectRef = Ref(emulator, so % 100, so) });
-            calls.Add(client.CallAsync(ExternalScalerService.GetMetricsMethod, request));
+            var request = new GetMetricsRequest { ScaledObjectRef = Ref(emulator, so % 100, so) };
+            calls.Add(client.UnaryAsync(ExternalScalerService.GetMetricsMethod, request, GetMetricsResponse.Parser));
         }
 
-        var statuses = await Task.WhenAll(calls);
-        if (statuses.Any(s => s != 0))
-        {
-            throw new InvalidOperationException($"{statuses.Count(s => s != 0)} of 1000 GetMetrics failed");
-        }
+        await Task.WhenAll(calls);
 
         await Task.Delay(TimeSpan.FromSeconds(1.5));
         var before = emulator.RequestCount("/admin/v2/persistent/");
@@ -124,11 +120,17 @@ internal static class LoadDriver
         var memoryBefore = GC.GetTotalMemory(forceFullCollection: true);
         var threadsBefore = Process.GetCurrentProcess().Threads.Count;
         using var streamsCts = new CancellationTokenSource();
-        var open = new List<HttpResponseMessage>();
+        var open = new List<IAsyncEnumerator<IsActiveResponse>>();
         for (var i = 0; i < streams; i++)
         {
-            var request = RawGrpc.Frame(Ref(emulator, i % 100, i));
-            open.Add(await client.OpenStreamAsync(ExternalScalerService.StreamIsActiveMethod, request, streamsCts.Token));
+            var stream = client.ServerStreamingAsync(ExternalScalerService.StreamIsActiveMethod, Ref(emulator, i % 100, i), IsActiveResponse.Parser, streamsCts.Token)
+                .GetAsyncEnumerator(streamsCts.Token);
+            if (!await stream.MoveNextAsync())
+            {
+                throw new InvalidOperationException("StreamIsActive ended before its first message");
+            }
+
+            open.Add(stream);
         }
 
         await Task.Delay(TimeSpan.FromSeconds(3));
@@ -137,25 +139,32 @@ internal static class LoadDriver
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{streams} open StreamIsActive streams (client and server in one process): +{(memoryAfter - memoryBefore) / 1024.0 / 1024.0:0.0} MiB managed heap ({(memoryAfter - memoryBefore) / (double)streams / 1024.0:0.0} KiB per stream), threads {threadsBefore} -> {threadsAfter}"));
         await streamsCts.CancelAsync();
-        foreach (var response in open)
+        foreach (var stream in open)
         {
-            response.Dispose();
+            try
+            {
+                await stream.DisposeAsync();
+            }
+            catch (OperationCanceledException)
+            {
+            }
         }
 
         await app.StopAsync();
         return 0;
     }
 
-    private static async Task KeepAskingAsync(RawGrpc client, PulsarAdminEmulator emulator, TimeSpan window)
+    private static async Task KeepAskingAsync(GrpcClient client, PulsarAdminEmulator emulator, TimeSpan window)
     {
         var until = Stopwatch.GetTimestamp() + (long)(window.TotalSeconds * Stopwatch.Frequency);
         var so = 0;
         while (Stopwatch.GetTimestamp() < until)
         {
-            var batch = new List<Task<int>>();
+            var batch = new List<Task<GetMetricsResponse>>();
             for (var i = 0; i < 100; i++, so++)
             {
-                batch.Add(client.CallAsync(ExternalScalerService.GetMetricsMethod, RawGrpc.Frame(new GetMetricsRequest { ScaledObjectRef = Ref(emulator, so % 100, so % 1000) })));
+                var request = new GetMetricsRequest { ScaledObjectRef = Ref(emulator, so % 100, so % 1000) };
+                batch.Add(client.UnaryAsync(ExternalScalerService.GetMetricsMethod, request, GetMetricsResponse.Parser));
             }
 
             await Task.WhenAll(batch);
@@ -175,7 +184,7 @@ internal static class LoadDriver
 
     private sealed record Result(double PerSecond, double P50, double P99, long Errors);
 
-    private static async Task<Result> MeasureAsync(RawGrpc client, string method, byte[] request, int concurrency, TimeSpan duration)
+    private static async Task<Result> MeasureAsync(Func<Task> call, int concurrency, TimeSpan duration)
     {
         var latencies = new List<double>[concurrency];
         long errors = 0;
@@ -187,7 +196,11 @@ internal static class LoadDriver
             while (Stopwatch.GetTimestamp() < until)
             {
                 var t0 = Stopwatch.GetTimestamp();
-                if (await client.CallAsync(method, request) != 0)
+                try
+                {
+                    await call();
+                }
+                catch (RpcException)
                 {
                     Interlocked.Increment(ref errors);
                 }

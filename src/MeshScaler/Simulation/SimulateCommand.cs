@@ -1,3 +1,4 @@
+using MeshScaler.Grpc;
 using System.Globalization;
 using System.Threading.Channels;
 using MeshScaler.Emulation.PulsarAdmin;
@@ -117,7 +118,7 @@ internal static class SimulateCommand
         {
             // Ctrl+C or --duration.
         }
-        catch (InvalidOperationException ex)
+        catch (RpcException ex)
         {
             await Console.Error.WriteLineAsync($"simulate: the scaler failed: {ex.Message}");
             return 1;
@@ -205,7 +206,7 @@ internal static class SimulateCommand
                             model.SetReplicas(hpa.Decide(now, model.Requested, proposal), now);
                         }
                     }
-                    catch (InvalidOperationException)
+                    catch (RpcException)
                     {
                         // The scaler had no answer yet (first poll of the emulator): KEDA changes nothing on errors.
                     }
@@ -282,7 +283,7 @@ internal static class SimulateCommand
                     writer.TryWrite(active);
                 }
             }
-            catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or IOException)
+            catch (Exception ex) when (ex is RpcException or HttpRequestException or IOException)
             {
                 // Retried below.
             }
