@@ -11,6 +11,11 @@ namespace MeshScaler.Core;
 /// <param name="PerReplicaRate">The msg/s one replica processes, given or learned; null while unknown.</param>
 /// <param name="MissingSubscriptionTopics">Topics on which the subscription does not exist (counted as backlog 0).</param>
 /// <param name="OldestFetch">When the oldest contributing observation was fetched.</param>
+/// <remarks>
+/// <see cref="InflowRate"/> and <see cref="OutRate"/> are exact averages over the last poll interval when every topic
+/// reported its counters twice without a reset (<see cref="RatesFromCounters"/>), otherwise the broker's 60 s windowed
+/// averages (per topic: a topic without usable counters contributes its windowed rate).
+/// </remarks>
 public sealed record ScalingSignal(
     double Backlog,
     double InflowRate,
@@ -21,4 +26,21 @@ public sealed record ScalingSignal(
     double DesiredReplicas,
     double? PerReplicaRate,
     IReadOnlyList<TopicName> MissingSubscriptionTopics,
-    DateTimeOffset OldestFetch);
+    DateTimeOffset OldestFetch)
+{
+    /// <summary>Whether every topic's inflow and out-rate came from counter deltas rather than the broker's windowed rates.</summary>
+    public bool RatesFromCounters { get; init; }
+
+    /// <summary>
+    /// Whether every topic reports the counters (<c>msgInCounter</c>, the subscription's <c>msgOutCounter</c>) in its
+    /// latest stats, so exact rates are available from the next fetch on even when this one has no predecessor.
+    /// </summary>
+    public bool CountersReported { get; init; }
+
+    /// <summary>
+    /// Messages per second one replica processed over the last poll interval while it was saturated (backlog at both
+    /// ends of the interval, the same consumers throughout, rates from counters); null when the interval does not
+    /// measure capacity. What <see cref="RateLearner"/> learns from.
+    /// </summary>
+    public double? CapacitySample { get; init; }
+}

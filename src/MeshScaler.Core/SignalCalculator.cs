@@ -9,6 +9,11 @@ namespace MeshScaler.Core;
 /// backlogMessages converts entries to messages with the consumers' messages-per-entry, because the rates are in
 /// messages. Until a per-replica rate is known it falls back to the backlog formula ceil(backlog / msgBacklogThreshold),
 /// but at least 1 while messages flow in. No backlog and no inflow gives 0.</para>
+/// <para>Rates: each topic's inflow and out-rate are the exact averages since its previous fetch, derived from Pulsar's
+/// cumulative counters (<see cref="TopicObservation.CounterRateIn"/>), whenever they are known; otherwise the broker's
+/// windowed averages. The windowed averages lag a burst by up to a window and never show a short burst at its height,
+/// so capacity mode sized from them was late on the way up and, through an underestimated per-replica rate, kept too
+/// many replicas at base load.</para>
 /// <para>Activity: backlog strictly above <c>activationMsgBacklogThreshold</c> (KEDA's rule), or inflow strictly above
 /// <c>activationMsgRateThreshold</c> when set, or inflow above 0 on a topic whose subscription does not exist yet.</para>
 /// </remarks>
@@ -24,24 +29,52 @@ public static class SignalCalculator
         var missing = new List<TopicName>();
         var oldest = DateTimeOffset.MaxValue;
 
+        // Capacity evidence: every topic's out-rate from counters, a backlog at both ends and the same consumers throughout.
+        var exact = observations.Count > 0;
+        var reported = observations.Count > 0;
+        var saturated = observations.Count > 0;
+        double previousBacklog = 0;
+        var previousConsumers = 0;
+
         foreach (var observation in observations)
         {
             var stats = observation.Stats;
-            inflow += stats.MsgRateIn;
+            var topicInflow = observation.CounterRateIn ?? stats.MsgRateIn;
+            exact &= observation.CounterRateIn is not null;
+            reported &= stats.MsgInCounter is not null;
+            inflow += topicInflow;
             oldest = observation.FetchedAt < oldest ? observation.FetchedAt : oldest;
             if (stats.Subscriptions.TryGetValue(target.Subscription, out var sub))
             {
+                var counterOut = observation.CounterRateOut(target.Subscription);
+                exact &= counterOut is not null;
+                reported &= sub.MsgOutCounter is not null;
                 backlog += sub.MsgBacklog;
                 backlogMessages += sub.MsgBacklog * Math.Max(1, sub.AvgMessagesPerEntry);
-                outRate += sub.MsgRateOut;
+                outRate += counterOut ?? sub.MsgRateOut;
                 consumers = Math.Max(consumers, sub.ConsumerCount);
+                if (counterOut is not null && observation.Previous!.Subscriptions.TryGetValue(target.Subscription, out var before))
+                {
+                    previousBacklog += before.MsgBacklog;
+                    previousConsumers = Math.Max(previousConsumers, before.ConsumerCount);
+                }
+                else
+                {
+                    saturated = false;
+                }
             }
             else
             {
                 missing.Add(observation.Topic);
-                missingInflow += stats.MsgRateIn;
+                missingInflow += topicInflow;
+                saturated = false;
             }
         }
+
+        double? capacitySample = saturated && exact && backlog > 0 && previousBacklog > 0 && consumers > 0
+                                 && consumers == previousConsumers && outRate > 0 && double.IsFinite(outRate)
+            ? outRate / consumers
+            : null;
 
         var perReplicaRate = target.MsgRatePerReplica ?? learnedPerReplicaRate;
         var desired = DesiredReplicas(target, backlog, backlogMessages, inflow, perReplicaRate);
@@ -53,7 +86,12 @@ public static class SignalCalculator
 
         return new ScalingSignal(
             backlog, inflow, outRate, consumers, metric, active, desired, perReplicaRate, missing,
-            observations.Count == 0 ? DateTimeOffset.MinValue : oldest);
+            observations.Count == 0 ? DateTimeOffset.MinValue : oldest)
+        {
+            RatesFromCounters = exact,
+            CountersReported = reported,
+            CapacitySample = capacitySample,
+        };
     }
 
     internal static double DesiredReplicas(ScaleTarget target, double backlog, double backlogMessages, double inflow, double? perReplicaRate)

@@ -7,10 +7,15 @@ namespace MeshScaler.Core;
 /// <param name="MsgRateIn">Topic publish rate (sum over partitions).</param>
 /// <param name="Partitions">Partition count; 0 for a non-partitioned topic.</param>
 /// <param name="Subscriptions">Subscriptions by raw name (names may contain '/').</param>
+/// <param name="MsgInCounter">
+/// Pulsar's cumulative <c>msgInCounter</c> (messages published, summed over partitions); null when the broker did not
+/// report it. Cumulative, but reset to 0 when the topic is unloaded or its broker restarts.
+/// </param>
 public sealed record TopicStats(
     double MsgRateIn,
     int Partitions,
-    IReadOnlyDictionary<string, SubscriptionStats> Subscriptions);
+    IReadOnlyDictionary<string, SubscriptionStats> Subscriptions,
+    long? MsgInCounter = null);
 
 /// <summary>One subscription of a topic.</summary>
 /// <param name="MsgBacklog">Backlog in entries (batches), as Pulsar counts it; summed over partitions.</param>
@@ -18,9 +23,14 @@ public sealed record TopicStats(
 /// <param name="ConsumerCount">Connected consumers; for partitioned topics the largest count on any partition.</param>
 /// <param name="AvgMessagesPerEntry">Messages per entry estimated from the consumers, at least 1.</param>
 /// <param name="Type">Exclusive, Shared, Failover or Key_Shared; null when the broker omitted it.</param>
+/// <param name="MsgOutCounter">
+/// Pulsar's cumulative <c>msgOutCounter</c> (messages dispatched, summed over partitions); null when not reported.
+/// Reset on topic unload and broker restart like every counter.
+/// </param>
 public sealed record SubscriptionStats(
     long MsgBacklog,
     double MsgRateOut,
     int ConsumerCount,
     double AvgMessagesPerEntry,
-    string? Type);
+    string? Type,
+    long? MsgOutCounter = null);

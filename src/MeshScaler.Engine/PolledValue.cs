@@ -47,7 +47,12 @@ internal sealed class PolledValue<T>
 
     public DateTimeOffset LastFetchStarted => new(Interlocked.Read(ref _lastFetchStartedTicks), TimeSpan.Zero);
 
-    public bool IsFetching => Volatile.Read(ref _inFlight) is not null;
+    /// <remarks>
+    /// A completed task still in the slot (its runner has not cleared it yet) is not fetching: otherwise a poll round
+    /// arriving in that instant would skip the subject for a whole round, a real-time race that made virtual-time
+    /// simulations differ from run to run.
+    /// </remarks>
+    public bool IsFetching => Volatile.Read(ref _inFlight) is { IsCompleted: false };
 
     /// <summary>Marks the value as still wanted (idle eviction counts from the last touch).</summary>
     public void Touch() => Interlocked.Exchange(ref _lastRequestedTicks, _time.GetUtcNow().UtcTicks);
@@ -58,7 +63,7 @@ internal sealed class PolledValue<T>
         TaskCompletionSource<T> mine;
         lock (_gate)
         {
-            if (_inFlight is { } running)
+            if (_inFlight is { IsCompleted: false } running)
             {
                 return running;
             }
@@ -102,8 +107,9 @@ internal sealed class PolledValue<T>
             error = new ScalingException(ScalingErrorKind.Unavailable, "MeshScaler is shutting down");
         }
 
-        // Complete before clearing the in-flight slot: a caller arriving in between joins the finished task instead of
-        // starting a second fetch. Continuations run asynchronously, never inline under our feet.
+        // Complete before clearing the in-flight slot. Latest is already written, so callers serve it without a fetch;
+        // a refresh arriving in between starts a new fetch rather than joining the finished one (a poll round must
+        // not count a finished fetch as this round's). Continuations run asynchronously, never inline under our feet.
         if (error is not null)
         {
             completion.TrySetException(error);
@@ -115,7 +121,11 @@ internal sealed class PolledValue<T>
 
         lock (_gate)
         {
-            _inFlight = null;
+            // A newer fetch may already occupy the slot (started once this one completed); leave it.
+            if (ReferenceEquals(_inFlight, completion.Task))
+            {
+                _inFlight = null;
+            }
         }
 
         if (stopping.IsCancellationRequested || _observer is null)

@@ -3,12 +3,15 @@ using Microsoft.Extensions.Logging;
 
 namespace MeshScaler.Engine;
 
-/// <summary>Runs <see cref="SignalStore.PollOnceAsync"/> every poll interval on the injected clock.</summary>
+/// <summary>
+/// Runs <see cref="SignalStore.PollOnceAsync"/> every <see cref="SignalStoreOptions.WakePollInterval"/> on the injected
+/// clock; the store decides per subject whether it is due (most are due once per <see cref="SignalStoreOptions.PollInterval"/>).
+/// </summary>
 internal sealed partial class SignalPoller(SignalStore store, TimeProvider time, ILogger<SignalPoller> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(store.Options.PollInterval, time);
+        using var timer = new PeriodicTimer(store.Options.WakePollInterval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try

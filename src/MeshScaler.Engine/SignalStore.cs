@@ -11,12 +11,16 @@ namespace MeshScaler.Engine;
 /// </summary>
 /// <remarks>
 /// <para>Subjects ((cluster, topic) stats and (cluster, namespace) topic lists) are created by the first request,
-/// polled by <see cref="PollOnceAsync"/> every <see cref="SignalStoreOptions.PollInterval"/> while requested, and
+/// polled by <see cref="PollOnceAsync"/> every <see cref="SignalStoreOptions.PollInterval"/> while requested (every
+/// <see cref="SignalStoreOptions.WakePollInterval"/> while a watched target using them is inactive), and
 /// dropped after <see cref="SignalStoreOptions.IdleEviction"/> without a request. A cold request waits for the first
 /// fetch (shared by every concurrent caller) within the caller's own deadline.</para>
 /// <para>A value is served while it is at most <see cref="SignalStoreOptions.MaxStaleness"/> old, even while upstream
 /// is failing; past that the request fails (UNAVAILABLE, or the last error's own kind such as NOT_FOUND), never
 /// answering a zero or "inactive" it does not know.</para>
+/// <para>Each topic subject keeps its previous fetch, so observations carry exact rates derived from Pulsar's counters
+/// over the real interval between fetches (stamped by the injected clock), falling back to the broker's windowed rates
+/// on a reset or a missing counter (<see cref="TopicObservation"/>).</para>
 /// <para>Per-replica rates are learned per (cluster, topics, subscription), once per new observation, and shared by
 /// every target on that source.</para>
 /// </remarks>
@@ -168,9 +172,11 @@ public sealed partial class SignalStore : IDisposable
             }
         }
 
-        foreach (var subject in _topics.Values)
+        var waking = WakingTargets();
+        foreach (var (key, subject) in _topics)
         {
-            if (IsDue(subject.Stats.LastFetchStarted, subject.Stats.IsFetching, _options.PollInterval, now))
+            var interval = waking is not null && waking.Any(t => Uses(t, key.Cluster, key.Topic)) ? _options.WakePollInterval : _options.PollInterval;
+            if (IsDue(subject.Stats.LastFetchStarted, subject.Stats.IsFetching, interval, now))
             {
                 fetches.Add(RefreshAsync(subject.Stats, gate, cancellationToken));
             }
@@ -178,9 +184,10 @@ public sealed partial class SignalStore : IDisposable
 
         try
         {
-            // A slow cluster must not hold back the others' notifications: wait at most one interval, then publish
-            // what is known. Fetches still running stay single-flight and are not restarted while in flight.
-            await Task.WhenAll(fetches).WaitAsync(_options.PollInterval, _time, cancellationToken);
+            // A slow cluster must not hold back the others' notifications: wait at most one round (rounds run every
+            // WakePollInterval), then publish what is known. Fetches still running stay single-flight and are not
+            // restarted while in flight.
+            await Task.WhenAll(fetches).WaitAsync(_options.WakePollInterval, _time, cancellationToken);
         }
         catch (TimeoutException)
         {
@@ -204,6 +211,29 @@ public sealed partial class SignalStore : IDisposable
     {
         // Cancel only: fetches still running read the captured token, which stays valid after cancellation.
         _stopping.Cancel();
+    }
+
+    /// <summary>
+    /// Watched targets not known to be active: their subjects are polled every <see cref="SignalStoreOptions.WakePollInterval"/>
+    /// so a pushed wake-up from zero is not held back by <see cref="SignalStoreOptions.PollInterval"/>. Null when there are none.
+    /// </summary>
+    private List<TargetState>? WakingTargets()
+    {
+        if (_options.WakePollInterval >= _options.PollInterval)
+        {
+            return null;
+        }
+
+        List<TargetState>? waking = null;
+        foreach (var state in _targets.Values)
+        {
+            if (state.HasWatchers && state.LastPushed != true)
+            {
+                (waking ??= []).Add(state);
+            }
+        }
+
+        return waking;
     }
 
     /// <remarks>
@@ -370,7 +400,7 @@ public sealed partial class SignalStore : IDisposable
         var age = _time.GetUtcNow() - latest.FetchedAt;
         if (age <= _options.MaxStaleness)
         {
-            return new TopicObservation(subject.Topic, latest.Value, latest.FetchedAt);
+            return subject.Observe(latest);
         }
 
         throw Stale(subject.Cluster, $"stats of {subject.Topic}", age, subject.Stats.LastError);
@@ -380,7 +410,9 @@ public sealed partial class SignalStore : IDisposable
     {
         var stats = await subject.Stats.RefreshAsync(_stoppingToken).WaitAsync(cancellationToken);
         var latest = subject.Stats.Latest;
-        observations[index] = new TopicObservation(subject.Topic, stats, latest?.FetchedAt ?? _time.GetUtcNow());
+        observations[index] = latest is not null && ReferenceEquals(latest.Value, stats)
+            ? subject.Observe(latest)
+            : new TopicObservation(subject.Topic, stats, latest?.FetchedAt ?? _time.GetUtcNow());
     }
 
     private ScalingException Stale(PulsarClusterRef cluster, string what, TimeSpan age, PolledValue<TopicStats>.Failure? failure) =>
@@ -413,7 +445,7 @@ public sealed partial class SignalStore : IDisposable
             if (newest > learning.LastObserved)
             {
                 var observed = SignalCalculator.Compute(target, observations, learning.Rate);
-                learning.Rate = RateLearner.Observe(learning.Rate, observed.Backlog, observed.OutRate, observed.Consumers);
+                learning.Rate = RateLearner.Observe(learning.Rate, observed);
                 learning.LastObserved = newest;
             }
 

@@ -2,14 +2,39 @@ namespace MeshScaler.Engine;
 
 /// <summary>
 /// How often sources are polled and how old an answer may be. Bound from <c>MeshScaler:Pulsar</c>
-/// (<c>PollInterval</c>, <c>MaxStaleness</c>, <c>IdleEviction</c>, <c>TopicListRefresh</c>).
+/// (<c>PollInterval</c>, <c>WakePollInterval</c>, <c>MaxStaleness</c>, <c>IdleEviction</c>, <c>TopicListRefresh</c>).
 /// </summary>
 public sealed class SignalStoreOptions
 {
     public const string SectionName = "MeshScaler:Pulsar";
 
+    private static readonly TimeSpan DefaultWakePollInterval = TimeSpan.FromSeconds(1);
+    private TimeSpan? _wakePollInterval;
+
     /// <summary>One upstream fetch per subject per interval. Default 5 s.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How often the topics of a watched target (a KEDA <c>StreamIsActive</c> stream, the push path) are polled while
+    /// that target is inactive, so a function at zero replicas wakes within about this long of its first message
+    /// instead of within <see cref="PollInterval"/>. Once the target is active its topics go back to
+    /// <see cref="PollInterval"/>; targets nobody watches are never polled faster. Default 1 s, or
+    /// <see cref="PollInterval"/> when that is shorter and this is not set; must be greater than 0 and at most
+    /// <see cref="PollInterval"/>.
+    /// </summary>
+    /// <remarks>
+    /// Cost: one admin stats request per wake interval per topic of each idle pushed target (about one per second per
+    /// idle pushed topic with the default), on top of the usual one per <see cref="PollInterval"/>. The poll loop ticks
+    /// at this interval and decides per subject whether it is due.
+    /// </remarks>
+    public TimeSpan WakePollInterval
+    {
+        get => _wakePollInterval ?? (PollInterval < DefaultWakePollInterval ? PollInterval : DefaultWakePollInterval);
+        set => _wakePollInterval = value;
+    }
+
+    /// <summary>Whether <see cref="WakePollInterval"/> was set rather than derived from its default.</summary>
+    internal bool WakePollIntervalIsSet => _wakePollInterval is not null;
 
     /// <summary>Values older than this are not served; the call fails with UNAVAILABLE instead. Default 60 s.</summary>
     public TimeSpan MaxStaleness { get; set; } = TimeSpan.FromSeconds(60);

@@ -14,6 +14,19 @@ internal sealed class SignalStoreOptionsValidator : IValidateOptions<SignalStore
             errors.Add($"{Prefix}:PollInterval must be greater than 0, got {options.PollInterval}");
         }
 
+        // Unset, it follows PollInterval down (and PollInterval's own error covers a bad value); set, it must fit under it.
+        if (options.WakePollIntervalIsSet)
+        {
+            if (options.WakePollInterval <= TimeSpan.Zero)
+            {
+                errors.Add($"{Prefix}:WakePollInterval must be greater than 0, got {options.WakePollInterval}");
+            }
+            else if (options.WakePollInterval > options.PollInterval)
+            {
+                errors.Add($"{Prefix}:WakePollInterval must be at most PollInterval ({options.PollInterval}), got {options.WakePollInterval}");
+            }
+        }
+
         if (options.MaxStaleness < options.PollInterval)
         {
             errors.Add($"{Prefix}:MaxStaleness must be at least PollInterval ({options.PollInterval}), got {options.MaxStaleness}");

@@ -9,6 +9,7 @@ internal sealed class TargetState
     private readonly object _gate = new();
     private readonly List<Channel<bool>> _watchers = [];
     private long _lastRequestedTicks;
+    private bool? _lastPushed;
 
     public TargetState(ScaleTarget target, PulsarClusterRef cluster, DateTimeOffset now)
     {
@@ -31,7 +32,16 @@ internal sealed class TargetState
     public ScalingSignal? LastSignal { get; set; }
 
     /// <summary>The activity last pushed to watchers; null before the first evaluation.</summary>
-    private bool? LastPushed { get; set; }
+    public bool? LastPushed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lastPushed;
+            }
+        }
+    }
 
     public bool HasWatchers
     {
@@ -76,12 +86,12 @@ internal sealed class TargetState
     {
         lock (_gate)
         {
-            if (LastPushed == active)
+            if (_lastPushed == active)
             {
                 return;
             }
 
-            LastPushed = active;
+            _lastPushed = active;
             foreach (var watcher in _watchers)
             {
                 watcher.Writer.TryWrite(active);

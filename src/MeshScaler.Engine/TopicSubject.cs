@@ -7,6 +7,8 @@ internal sealed class TopicSubject
 {
     private const int Unknown = -1;
     private readonly IPulsarAdmin _admin;
+    private readonly Lock _gate = new();
+    private TopicObservation? _current;
 
     // Written by fetches and by namespace listings on other threads: an int with a sentinel, read and written atomically.
     private int _partitions = Unknown;
@@ -24,6 +26,33 @@ internal sealed class TopicSubject
     public TopicName Topic { get; }
 
     public PolledValue<TopicStats> Stats { get; }
+
+    /// <summary>
+    /// The observation of <paramref name="sample"/> (normally <c>Stats.Latest</c>), linked to the sample before it so
+    /// rates can be derived from counter deltas over the real interval between the two fetches. Each fetched sample
+    /// becomes the baseline of the next one exactly once, however many callers ask.
+    /// </summary>
+    public TopicObservation Observe(PolledValue<TopicStats>.Sample sample)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        lock (_gate)
+        {
+            if (_current is { } current && ReferenceEquals(current.Stats, sample.Value) && current.FetchedAt == sample.FetchedAt)
+            {
+                return current;
+            }
+
+            // Samples only move forward; an older one (a stale reference held by a slow caller) does not rewind the baseline.
+            var observation = new TopicObservation(Topic, sample.Value, sample.FetchedAt);
+            if (_current is { } last && sample.FetchedAt < last.FetchedAt)
+            {
+                return observation;
+            }
+
+            _current = observation.After(_current);
+            return _current;
+        }
+    }
 
     /// <summary>
     /// Records the partition count a namespace listing reported (Pulsar's own answer), so the detection request can be

@@ -7,7 +7,9 @@ namespace MeshScaler.Pulsar;
 /// Tolerant readers for Pulsar admin payloads: unknown fields, explicit nulls, ints where doubles are expected and
 /// missing optional objects are accepted; a wrong shape or missing required value (<c>msgRateIn</c>,
 /// <c>subscriptions</c>, a subscription's <c>msgBacklog</c> and <c>msgRateOut</c>) is an
-/// <see cref="ScalingErrorKind.Unavailable"/> error whose message starts with <c>context</c>.
+/// <see cref="ScalingErrorKind.Unavailable"/> error whose message starts with <c>context</c>. The cumulative counters
+/// (topic <c>msgInCounter</c>, subscription <c>msgOutCounter</c>) are optional: absent, null, negative, fractional or
+/// non-numeric counters read as null, and the caller falls back to the windowed rates rather than failing the fetch.
 /// </summary>
 internal static class PulsarStatsParser
 {
@@ -148,7 +150,7 @@ internal static class PulsarStatsParser
             subscriptions[subscription.Name] = ReadSubscription(subscription.Name, subscription.Value, context);
         }
 
-        return new ParsedTopicStats(msgRateIn, subscriptions);
+        return new ParsedTopicStats(msgRateIn, subscriptions, OptionalCounter(topic, "msgInCounter"));
     }
 
     private static ParsedSubscription ReadSubscription(string name, JsonElement subscription, string context)
@@ -203,8 +205,13 @@ internal static class PulsarStatsParser
             }
         }
 
-        return new ParsedSubscription(backlog, msgRateOut, consumerCount, maxAvg, type);
+        return new ParsedSubscription(backlog, msgRateOut, consumerCount, maxAvg, type, OptionalCounter(subscription, "msgOutCounter"));
     }
+
+    private static long? OptionalCounter(JsonElement element, string name) =>
+        TryGetValue(element, name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var counter) && counter >= 0
+            ? counter
+            : null;
 
     private static bool TryGetValue(JsonElement element, string name, out JsonElement value) =>
         element.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;

@@ -17,20 +17,24 @@ internal static class TopicStatsAggregator
                     s.Value.MsgRateOut,
                     s.Value.ConsumerCount,
                     Math.Max(1, s.Value.MaxNamedAvgMessagesPerEntry),
-                    s.Value.Type),
-                StringComparer.Ordinal));
+                    s.Value.Type,
+                    s.Value.MsgOutCounter),
+                StringComparer.Ordinal),
+            stats.MsgInCounter);
 
     /// <summary>
     /// A partitioned topic: Pulsar's sums (which silently skip partitions that failed) plus the <c>/stats</c> of each
     /// partition missing from them. Consumers are counted per partition (the largest wins) because the aggregate's
     /// consumers are merged by list position; messages per entry come from named, per-partition consumers only,
-    /// since the merged ones report 0.
+    /// since the merged ones report 0. Counters are summed like the rates; a counter missing from any contributing
+    /// entry makes the sum null (unknown), never a smaller number.
     /// </summary>
     public static TopicStats FromPartitioned(
         ParsedPartitionedStats stats, int partitionCount, IReadOnlyCollection<ParsedTopicStats> missingPartitions)
     {
         var perPartition = stats.Partitions.Values.Concat(missingPartitions).ToList();
         var msgRateIn = stats.Aggregate.MsgRateIn + missingPartitions.Sum(p => p.MsgRateIn);
+        var msgInCounter = Sum(missingPartitions.Select(p => p.MsgInCounter).Prepend(stats.Aggregate.MsgInCounter));
         var names = stats.Aggregate.Subscriptions.Keys
             .Concat(missingPartitions.SelectMany(p => p.Subscriptions.Keys))
             .Distinct(StringComparer.Ordinal);
@@ -50,14 +54,31 @@ internal static class TopicStatsAggregator
 
             var backlog = (aggregate?.MsgBacklog ?? 0) + added.Sum(s => s.MsgBacklog);
             var msgRateOut = (aggregate?.MsgRateOut ?? 0) + added.Sum(s => s.MsgRateOut);
+            var msgOutCounter = Sum(aggregate is null ? added.Select(s => s.MsgOutCounter) : added.Select(s => s.MsgOutCounter).Prepend(aggregate.MsgOutCounter));
             var consumers = Math.Max(
                 aggregate?.ConsumerCount ?? 0,
                 partitionEntries.Count == 0 ? 0 : partitionEntries.Max(s => s.ConsumerCount));
             var avg = partitionEntries.Count == 0 ? 0 : partitionEntries.Max(s => s.MaxNamedAvgMessagesPerEntry);
             var type = aggregate?.Type ?? partitionEntries.Select(s => s.Type).FirstOrDefault(t => t is not null);
-            subscriptions[name] = new SubscriptionStats(backlog, msgRateOut, consumers, Math.Max(1, avg), type);
+            subscriptions[name] = new SubscriptionStats(backlog, msgRateOut, consumers, Math.Max(1, avg), type, msgOutCounter);
         }
 
-        return new TopicStats(msgRateIn, partitionCount, subscriptions);
+        return new TopicStats(msgRateIn, partitionCount, subscriptions, msgInCounter);
+    }
+
+    private static long? Sum(IEnumerable<long?> counters)
+    {
+        long total = 0;
+        foreach (var counter in counters)
+        {
+            if (counter is not { } value)
+            {
+                return null;
+            }
+
+            total += value;
+        }
+
+        return total;
     }
 }

@@ -26,6 +26,9 @@ internal sealed class FakePulsarAdmin : IPulsarAdmin
             ? new Dictionary<string, SubscriptionStats> { [subscription] = new(b, rateOut, consumers, 1, "Shared") }
             : new Dictionary<string, SubscriptionStats>());
 
+    /// <summary>Sets the whole stats answer, counters included.</summary>
+    public void SetStats(TopicName topic, TopicStats stats) => _topics[topic] = stats;
+
     public Task<int> GetPartitionCountAsync(PulsarClusterRef cluster, TopicName topic, CancellationToken cancellationToken)
     {
         _calls.AddOrUpdate("partitions", 1, (_, n) => n + 1);

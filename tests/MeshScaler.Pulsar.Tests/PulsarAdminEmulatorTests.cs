@@ -148,6 +148,64 @@ public sealed class PulsarAdminEmulatorTests : IAsyncLifetime
         Assert.Equal([0, 750, 1500, 750, 0, 750], backlogs);
     }
 
+    [Fact]
+    public async Task Stats_CountersSetByWorkload_ServedIncreasingAndParsed()
+    {
+        _emulator.State.CreateTopic("public/default/orders-in");
+        var served = new List<(long? In, long? Out)>();
+        foreach (var (published, processed) in new[] { (100L, 90L), (250L, 240L), (400L, 400L) })
+        {
+            _emulator.State.SetRates("public/default/orders-in", 10, published);
+            _emulator.State.SetSubscription("public/default/orders-in", Sub, backlog: published - processed, msgRateOut: 8, consumers: 1, msgOutCounter: processed);
+            using var doc = await GetJsonAsync("/admin/v2/persistent/public/default/orders-in/stats");
+            var stats = PulsarStatsParser.ParseTopicStats(System.Text.Encoding.UTF8.GetBytes(doc.RootElement.GetRawText()), "emulator");
+            served.Add((stats.MsgInCounter, stats.Subscriptions[Sub].MsgOutCounter));
+            Assert.Equal(processed, doc.RootElement.GetProperty("msgOutCounter").GetInt64());
+        }
+
+        Assert.Equal([(100, 90), (250, 240), (400, 400)], served);
+    }
+
+    [Fact]
+    public async Task Stats_CountersNeverSet_Omitted()
+    {
+        _emulator.State.CreateTopic("public/default/orders-in");
+        _emulator.State.SetRates("public/default/orders-in", 10);
+        _emulator.State.SetSubscription("public/default/orders-in", Sub, backlog: 5, msgRateOut: 8, consumers: 2);
+
+        using var doc = await GetJsonAsync("/admin/v2/persistent/public/default/orders-in/stats");
+
+        Assert.False(doc.RootElement.TryGetProperty("msgInCounter", out _));
+        Assert.False(doc.RootElement.GetProperty("subscriptions").GetProperty(Sub).TryGetProperty("msgOutCounter", out _));
+    }
+
+    [Fact]
+    public async Task PartitionedStats_Counters_SplitOverPartitionsAndSummed_ResetToZero()
+    {
+        _emulator.State.CreateTopic("public/default/payments", partitions: 2);
+        _emulator.State.SetRates("public/default/payments", 4, msgInCounter: 101);
+        _emulator.State.SetSubscription("public/default/payments", Sub, backlog: 1, msgRateOut: 4, consumers: 2, msgOutCounter: 99);
+
+        using (var doc = await GetJsonAsync("/admin/v2/persistent/public/default/payments/partitioned-stats"))
+        {
+            var root = doc.RootElement;
+            Assert.Equal(101, root.GetProperty("msgInCounter").GetInt64());
+            Assert.Equal(99, root.GetProperty("subscriptions").GetProperty(Sub).GetProperty("msgOutCounter").GetInt64());
+            var p0 = root.GetProperty("partitions").GetProperty("persistent://public/default/payments-partition-0");
+            Assert.Equal(51, p0.GetProperty("msgInCounter").GetInt64());
+            Assert.Equal(50, p0.GetProperty("subscriptions").GetProperty(Sub).GetProperty("msgOutCounter").GetInt64());
+        }
+
+        // A topic unload: counters start again from 0 while the backlog is unchanged.
+        _emulator.State.ResetCounters("public/default/payments");
+        using (var doc = await GetJsonAsync("/admin/v2/persistent/public/default/payments/partitioned-stats"))
+        {
+            Assert.Equal(0, doc.RootElement.GetProperty("msgInCounter").GetInt64());
+            Assert.Equal(0, doc.RootElement.GetProperty("subscriptions").GetProperty(Sub).GetProperty("msgOutCounter").GetInt64());
+            Assert.Equal(1, doc.RootElement.GetProperty("subscriptions").GetProperty(Sub).GetProperty("msgBacklog").GetInt64());
+        }
+    }
+
     private async Task<JsonDocument> GetJsonAsync(string path)
     {
         using var response = await _http.GetAsync(new Uri(_emulator.BaseAddress, path)).WaitAsync(TestSupport.Wait);

@@ -6,26 +6,28 @@ public sealed class PulsarStatsParserTests
 {
     private const string Context = "cluster 'prod': invalid stats for persistent://t/ns/x";
 
-    public static TheoryData<string, double, string, long, double, int, double, string?> GoldenStats => new()
+    public static TheoryData<string, double, string, long, double, int, double, string?, long?, long?> GoldenStats => new()
     {
-        { "stats-4.0-two-consumers.json", 412.3500051875, "public/default/order-enricher", 1526, 380.0166692, 2, 4, "Shared" },
-        { "stats-3.x-isdurable-durable.json", 10.0, "my-sub", 8, 7, 1, 1, "Exclusive" },
-        { "stats-2.x-chucked.json", 0.0, "public/default/legacy-fn", 104, 3.25, 1, 2.5, "Shared" },
-        { "stats-sentinels.json", 1.5, "s", 0, 0, 1, 1, null },
+        { "stats-4.0-two-consumers.json", 412.3500051875, "public/default/order-enricher", 1526, 380.0166692, 2, 4, "Shared", 96153, 89860 },
+        { "stats-3.x-isdurable-durable.json", 10.0, "my-sub", 8, 7, 1, 1, "Exclusive", 2048, 2040 },
+        { "stats-2.x-chucked.json", 0.0, "public/default/legacy-fn", 104, 3.25, 1, 2.5, "Shared", 0, null },
+        { "stats-sentinels.json", 1.5, "s", 0, 0, 1, 1, null, null, null },
     };
 
     [Theory]
     [MemberData(nameof(GoldenStats))]
     public void ParseTopicStats_GoldenPayload_ExactValues(
-        string file, double msgRateIn, string subscription, long backlog, double msgRateOut, int consumers, double avgPerEntry, string? type)
+        string file, double msgRateIn, string subscription, long backlog, double msgRateOut, int consumers, double avgPerEntry, string? type,
+        long? msgInCounter, long? msgOutCounter)
     {
         var stats = TopicStatsAggregator.FromTopic(PulsarStatsParser.ParseTopicStats(TestSupport.Payload(file), Context));
 
         Assert.Equal(msgRateIn, stats.MsgRateIn);
+        Assert.Equal(msgInCounter, stats.MsgInCounter);
         Assert.Equal(0, stats.Partitions);
         var sub = Assert.Single(stats.Subscriptions);
         Assert.Equal(subscription, sub.Key);
-        Assert.Equal(new SubscriptionStats(backlog, msgRateOut, consumers, avgPerEntry, type), sub.Value);
+        Assert.Equal(new SubscriptionStats(backlog, msgRateOut, consumers, avgPerEntry, type, msgOutCounter), sub.Value);
     }
 
     [Fact]
@@ -82,7 +84,64 @@ public sealed class PulsarStatsParserTests
         Assert.Equal("public/default/payment-scorer", sub.Key);
 
         // Backlog 8102 = 4210 + 3892; merged consumers report avgMessagesPerEntry 0, the named ones at most 2.
-        Assert.Equal(new SubscriptionStats(8102, 244.6166699, 2, 2, "Shared"), sub.Value);
+        Assert.Equal(new SubscriptionStats(8102, 244.6166699, 2, 2, "Shared", 77106), sub.Value);
+        Assert.Equal(77990, stats.MsgInCounter);
+    }
+
+    [Fact]
+    public void FromPartitioned_MissingPartitionAddedWithCounters_CountersSumOverEveryPartition()
+    {
+        var parsed = PulsarStatsParser.ParsePartitionedStats(TestSupport.Payload("partitioned-2.json"), Context);
+        var partition0 = parsed.Partitions["persistent://public/default/payments-partition-0"];
+        var withoutPartition0 = parsed with
+        {
+            Aggregate = parsed.Aggregate with
+            {
+                MsgInCounter = 38870,
+                Subscriptions = new Dictionary<string, ParsedSubscription>
+                {
+                    ["public/default/payment-scorer"] = parsed.Aggregate.Subscriptions["public/default/payment-scorer"] with { MsgOutCounter = 38456 },
+                },
+            },
+        };
+
+        var stats = TopicStatsAggregator.FromPartitioned(withoutPartition0, 2, [partition0]);
+
+        Assert.Equal(38870 + 39120, stats.MsgInCounter);
+        Assert.Equal(38456 + 38650, stats.Subscriptions["public/default/payment-scorer"].MsgOutCounter);
+    }
+
+    [Fact]
+    public void FromPartitioned_AddedPartitionWithoutCounters_CountersUnknownNotSmaller()
+    {
+        var parsed = PulsarStatsParser.ParsePartitionedStats(TestSupport.Payload("partitioned-2.json"), Context);
+        var bare = new ParsedTopicStats(5, new Dictionary<string, ParsedSubscription> { ["public/default/payment-scorer"] = new(1, 1, 1, 1, "Shared") });
+
+        var stats = TopicStatsAggregator.FromPartitioned(parsed, 3, [bare]);
+
+        Assert.Null(stats.MsgInCounter);
+        Assert.Null(stats.Subscriptions["public/default/payment-scorer"].MsgOutCounter);
+    }
+
+    public static TheoryData<string, string> UnusableCounters => new()
+    {
+        { "null", "null" },
+        { "negative", "-5" },
+        { "fractional", "1.5" },
+        { "string", "\"12\"" },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnusableCounters))]
+    public void ParseTopicStats_UnusableCounter_ReadsAsUnknown(string name, string value)
+    {
+        var body = $"{{\"msgRateIn\":1,\"msgInCounter\":{value},\"subscriptions\":{{\"s\":{{\"msgRateOut\":1,\"msgBacklog\":0,\"msgOutCounter\":{value}}}}}}}";
+
+        var stats = PulsarStatsParser.ParseTopicStats(System.Text.Encoding.UTF8.GetBytes(body), Context);
+
+        Assert.True(stats.MsgInCounter is null, name);
+        Assert.Null(stats.Subscriptions["s"].MsgOutCounter);
+        Assert.Equal(1, stats.MsgRateIn);
     }
 
     [Fact]

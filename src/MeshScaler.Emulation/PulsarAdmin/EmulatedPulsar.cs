@@ -7,6 +7,11 @@ namespace MeshScaler.Emulation.PulsarAdmin;
 /// concurrently. Topic names may be given in full (<c>persistent://t/ns/x</c>) or short (<c>t/ns/x</c>) form.
 /// Rates are split evenly over partitions; every consumer is connected to every partition, as function instances are.
 /// </summary>
+/// <remarks>
+/// Counters (<c>msgInCounter</c>, <c>msgOutCounter</c>) are served only once a workload has set them, and then as given:
+/// cumulative message counts that a consistent workload only increases, split over partitions like the rates.
+/// <see cref="ResetCounters"/> emulates a topic unload or broker restart. Until set, payloads omit the counters.
+/// </remarks>
 public sealed class EmulatedPulsar
 {
     private readonly Lock _gate = new();
@@ -58,26 +63,60 @@ public sealed class EmulatedPulsar
         }
     }
 
-    /// <summary>Sets the topic's publish rate (messages per second, summed over partitions).</summary>
-    public void SetRates(string topic, double msgRateIn)
+    /// <summary>
+    /// Sets the topic's publish rate (messages per second, summed over partitions) and, when given, its cumulative
+    /// <c>msgInCounter</c> (messages published so far; null keeps the current counter).
+    /// </summary>
+    public void SetRates(string topic, double msgRateIn, long? msgInCounter = null)
+    {
+        if (msgInCounter is { } counter)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(counter, nameof(msgInCounter));
+        }
+
+        lock (_gate)
+        {
+            var state = Topic(topic);
+            state.MsgRateIn = msgRateIn;
+            state.MsgInCounter = msgInCounter ?? state.MsgInCounter;
+        }
+    }
+
+    /// <summary>
+    /// Sets the topic's counters and those of its subscriptions back to 0, as a topic unload or broker restart does.
+    /// Counters that were never set stay absent.
+    /// </summary>
+    public void ResetCounters(string topic)
     {
         lock (_gate)
         {
-            Topic(topic).MsgRateIn = msgRateIn;
+            var state = Topic(topic);
+            state.MsgInCounter = state.MsgInCounter is null ? null : 0;
+            foreach (var (name, sub) in state.Subscriptions.ToList())
+            {
+                state.Subscriptions[name] = sub with { MsgOutCounter = sub.MsgOutCounter is null ? null : 0 };
+            }
         }
     }
 
     /// <summary>
     /// Creates or replaces a subscription. <paramref name="backlog"/> (entries) is spread over the partitions, the
     /// remainder on the first ones; <paramref name="consumers"/> consumers are connected, each reporting
-    /// <paramref name="avgMessagesPerEntry"/>.
+    /// <paramref name="avgMessagesPerEntry"/>. <paramref name="msgOutCounter"/> is the cumulative count of messages
+    /// dispatched; null keeps the subscription's current counter.
     /// </summary>
     public void SetSubscription(
-        string topic, string name, long backlog, double msgRateOut = 0, int consumers = 0, string? type = "Shared", int avgMessagesPerEntry = 1)
+        string topic, string name, long backlog, double msgRateOut = 0, int consumers = 0, string? type = "Shared", int avgMessagesPerEntry = 1,
+        long? msgOutCounter = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentOutOfRangeException.ThrowIfNegative(backlog);
         ArgumentOutOfRangeException.ThrowIfNegative(consumers);
+        if (msgOutCounter is { } counter)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(counter, nameof(msgOutCounter));
+        }
+
         lock (_gate)
         {
             var state = Topic(topic);
@@ -88,7 +127,8 @@ public sealed class EmulatedPulsar
                 perPartition[i] = (backlog / slots) + (i < backlog % slots ? 1 : 0);
             }
 
-            state.Subscriptions[name] = new SubscriptionState(type, perPartition, msgRateOut, consumers, avgMessagesPerEntry);
+            var outCounter = msgOutCounter ?? (state.Subscriptions.TryGetValue(name, out var existing) ? existing.MsgOutCounter : null);
+            state.Subscriptions[name] = new SubscriptionState(type, perPartition, msgRateOut, consumers, avgMessagesPerEntry, outCounter);
         }
     }
 
@@ -184,6 +224,8 @@ public sealed class EmulatedPulsar
 
         public double MsgRateIn { get; set; }
 
+        public long? MsgInCounter { get; set; }
+
         public Dictionary<string, SubscriptionState> Subscriptions { get; } = new(StringComparer.Ordinal);
 
         public HashSet<int> Hidden { get; } = [];
@@ -207,9 +249,10 @@ public sealed class EmulatedPulsar
                 Partitions,
                 MsgRateIn,
                 [.. Subscriptions.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => new SubscriptionSnapshot(
-                    s.Key, s.Value.Type, [.. s.Value.Backlog], s.Value.MsgRateOut, s.Value.Consumers, s.Value.AvgMessagesPerEntry))],
-                new HashSet<int>(Hidden));
+                    s.Key, s.Value.Type, [.. s.Value.Backlog], s.Value.MsgRateOut, s.Value.Consumers, s.Value.AvgMessagesPerEntry, s.Value.MsgOutCounter))],
+                new HashSet<int>(Hidden),
+                MsgInCounter);
     }
 
-    private sealed record SubscriptionState(string? Type, long[] Backlog, double MsgRateOut, int Consumers, int AvgMessagesPerEntry);
+    private sealed record SubscriptionState(string? Type, long[] Backlog, double MsgRateOut, int Consumers, int AvgMessagesPerEntry, long? MsgOutCounter);
 }

@@ -7,6 +7,8 @@ namespace MeshScaler.Emulation.PulsarAdmin;
 /// Writes stats payloads shaped like Pulsar 3.x/4.x (compact, both <c>isDurable</c> and <c>durable</c>, −1 sentinels,
 /// consumer metadata of the Java function runtime). Partitioned stats carry Pulsar's aggregate with nameless consumers
 /// merged by list position, <c>metadata.partitions</c> and per-partition entries with <c>ownerBroker</c>.
+/// Counters come from the state (split over partitions like the rates, summed in the aggregate); counters the state
+/// does not know are omitted, never invented, so a reader cannot derive a rate from numbers that do not move.
 /// </summary>
 internal static class PulsarStatsWriter
 {
@@ -34,10 +36,12 @@ internal static class PulsarStatsWriter
                 {
                     var parts = slices.Select(s => s.Subscriptions.First(x => x.Name == sub.Name)).ToList();
                     var merged = Enumerable.Range(0, sub.Consumers).Select(i => parts.Sum(p => p.ConsumerRates[i])).ToArray();
-                    return new SubscriptionValues(sub.Name, sub.Type, parts.Sum(p => p.Backlog), parts.Sum(p => p.MsgRateOut), merged, false, 0);
+                    return new SubscriptionValues(
+                        sub.Name, sub.Type, parts.Sum(p => p.Backlog), parts.Sum(p => p.MsgRateOut), merged, false, 0, Sum(parts.Select(p => p.MsgOutCounter)));
                 }),
             ],
-            null);
+            null,
+            Sum(slices.Select(s => s.MsgInCounter)));
 
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream))
@@ -78,10 +82,31 @@ internal static class PulsarStatsWriter
                         rateOut,
                         [.. Enumerable.Repeat(perConsumer, sub.Consumers)],
                         true,
-                        sub.AvgMessagesPerEntry);
+                        sub.AvgMessagesPerEntry,
+                        Split(sub.MsgOutCounter, share, partition));
                 }),
             ],
-            partition);
+            partition,
+            Split(topic.MsgInCounter, share, partition));
+    }
+
+    private static long? Split(long? counter, int share, int partition) =>
+        counter is { } c ? (c / share) + (partition < c % share ? 1 : 0) : null;
+
+    private static long? Sum(IEnumerable<long?> counters)
+    {
+        long total = 0;
+        foreach (var counter in counters)
+        {
+            if (counter is not { } value)
+            {
+                return null;
+            }
+
+            total += value;
+        }
+
+        return total;
     }
 
     private static void WriteTopic(Utf8JsonWriter writer, TopicValues topic, DateTimeOffset now, string ownerBroker)
@@ -94,22 +119,30 @@ internal static class PulsarStatsWriter
     private static void WriteTopicFields(Utf8JsonWriter writer, TopicValues topic, DateTimeOffset now, string? ownerBroker)
     {
         var rateOut = topic.Subscriptions.Sum(s => s.MsgRateOut);
-        var msgIn = (long)(topic.MsgRateIn * 600);
-        var msgOut = (long)(rateOut * 600);
+        var msgIn = topic.MsgInCounter;
+        var msgOut = Sum(topic.Subscriptions.Select(s => s.MsgOutCounter));
         var backlogBytes = topic.Subscriptions.Count == 0 ? 0 : topic.Subscriptions.Max(s => s.Backlog) * (long)AverageMessageSize;
         writer.WriteNumber("msgRateIn", topic.MsgRateIn);
         writer.WriteNumber("msgThroughputIn", topic.MsgRateIn * AverageMessageSize);
         writer.WriteNumber("msgRateOut", rateOut);
         writer.WriteNumber("msgThroughputOut", rateOut * AverageMessageSize);
-        writer.WriteNumber("bytesInCounter", msgIn * (long)AverageMessageSize);
-        writer.WriteNumber("msgInCounter", msgIn);
+        if (msgIn is { } published)
+        {
+            writer.WriteNumber("bytesInCounter", published * (long)AverageMessageSize);
+            writer.WriteNumber("msgInCounter", published);
+        }
+
         writer.WriteNumber("systemTopicBytesInCounter", 0);
-        writer.WriteNumber("bytesOutCounter", msgOut * (long)AverageMessageSize);
-        writer.WriteNumber("msgOutCounter", msgOut);
+        if (msgOut is { } dispatched)
+        {
+            writer.WriteNumber("bytesOutCounter", dispatched * (long)AverageMessageSize);
+            writer.WriteNumber("msgOutCounter", dispatched);
+        }
+
         writer.WriteNumber("bytesOutInternalCounter", 0);
         writer.WriteNumber("averageMsgSize", AverageMessageSize);
         writer.WriteBoolean("msgChunkPublished", false);
-        writer.WriteNumber("storageSize", msgIn * (long)AverageMessageSize);
+        writer.WriteNumber("storageSize", (msgIn ?? 0) * (long)AverageMessageSize);
         writer.WriteNumber("backlogSize", backlogBytes);
         writer.WriteNumber("backlogQuotaLimitSize", -1);
         writer.WriteNumber("backlogQuotaLimitTime", -1);
@@ -182,12 +215,15 @@ internal static class PulsarStatsWriter
     private static void WriteSubscription(Utf8JsonWriter writer, SubscriptionValues sub, DateTimeOffset now)
     {
         var lastMs = sub.Named ? now.ToUnixTimeMilliseconds() - 100 : 0;
-        var msgOut = (long)(sub.MsgRateOut * 600);
         writer.WriteStartObject();
         writer.WriteNumber("msgRateOut", sub.MsgRateOut);
         writer.WriteNumber("msgThroughputOut", sub.MsgRateOut * AverageMessageSize);
-        writer.WriteNumber("bytesOutCounter", msgOut * (long)AverageMessageSize);
-        writer.WriteNumber("msgOutCounter", msgOut);
+        if (sub.MsgOutCounter is { } msgOut)
+        {
+            writer.WriteNumber("bytesOutCounter", msgOut * (long)AverageMessageSize);
+            writer.WriteNumber("msgOutCounter", msgOut);
+        }
+
         writer.WriteNumber("msgRateRedeliver", 0.0);
         writer.WriteNumber("messageAckRate", sub.MsgRateOut);
         writer.WriteNumber("chunkedMessageRate", 0.0);
@@ -307,8 +343,9 @@ internal static class PulsarStatsWriter
     private static string Timestamp(DateTimeOffset at) =>
         at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'00Z'", CultureInfo.InvariantCulture);
 
-    private sealed record TopicValues(double MsgRateIn, IReadOnlyList<SubscriptionValues> Subscriptions, int? Partition);
+    private sealed record TopicValues(double MsgRateIn, IReadOnlyList<SubscriptionValues> Subscriptions, int? Partition, long? MsgInCounter);
 
     private sealed record SubscriptionValues(
-        string Name, string? Type, long Backlog, double MsgRateOut, IReadOnlyList<double> ConsumerRates, bool Named, int AvgMessagesPerEntry);
+        string Name, string? Type, long Backlog, double MsgRateOut, IReadOnlyList<double> ConsumerRates, bool Named, int AvgMessagesPerEntry,
+        long? MsgOutCounter);
 }

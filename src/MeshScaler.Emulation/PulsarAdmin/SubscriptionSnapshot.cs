@@ -7,4 +7,5 @@ internal sealed record SubscriptionSnapshot(
     IReadOnlyList<long> Backlog,
     double MsgRateOut,
     int Consumers,
-    int AvgMessagesPerEntry);
+    int AvgMessagesPerEntry,
+    long? MsgOutCounter = null);

@@ -8,4 +8,5 @@ internal sealed record TopicSnapshot(
     int Partitions,
     double MsgRateIn,
     IReadOnlyList<SubscriptionSnapshot> Subscriptions,
-    IReadOnlySet<int> Hidden);
+    IReadOnlySet<int> Hidden,
+    long? MsgInCounter = null);

@@ -37,9 +37,9 @@ public static class InProcessBackend
             var snapshot = state.Find(topic) ?? throw new ScalingException(ScalingErrorKind.NotFound, $"Topic {topic.FullName} not found");
             var subscriptions = snapshot.Subscriptions.ToDictionary(
                 s => s.Name,
-                s => new SubscriptionStats(s.Backlog.Sum(), s.MsgRateOut, s.Consumers, Math.Max(1, s.AvgMessagesPerEntry), s.Type),
+                s => new SubscriptionStats(s.Backlog.Sum(), s.MsgRateOut, s.Consumers, Math.Max(1, s.AvgMessagesPerEntry), s.Type, s.MsgOutCounter),
                 StringComparer.Ordinal);
-            return Task.FromResult(new TopicStats(snapshot.MsgRateIn, snapshot.Partitions, subscriptions));
+            return Task.FromResult(new TopicStats(snapshot.MsgRateIn, snapshot.Partitions, subscriptions, snapshot.MsgInCounter));
         }
 
         public Task<IReadOnlyDictionary<TopicName, int>> ListTopicsAsync(PulsarClusterRef cluster, string tenant, string @namespace, CancellationToken cancellationToken)

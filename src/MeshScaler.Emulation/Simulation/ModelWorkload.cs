@@ -4,7 +4,8 @@ namespace MeshScaler.Emulation.Simulation;
 
 /// <summary>
 /// Publishes simulated functions into the emulated cluster: one topic and subscription per model, with the broker's
-/// windowed rates, the backlog in entries and one consumer per ready replica. The subscription exists from the start,
+/// windowed rates, the backlog in entries, one consumer per ready replica and the cumulative counters (messages
+/// published, messages processed) that a broker keeps alongside its rates. The subscription exists from the start,
 /// as it does once a Function has run.
 /// </summary>
 public sealed class ModelWorkload : IPulsarWorkload
@@ -24,9 +25,9 @@ public sealed class ModelWorkload : IPulsarWorkload
         foreach (var (topic, subscription, model) in _functions)
         {
             state.EnsureTopic(topic);
-            state.SetRates(topic, model.ReportedRateIn);
+            state.SetRates(topic, model.ReportedRateIn, model.TotalIn);
             state.SetSubscription(
-                topic, subscription, model.BacklogEntries, model.ReportedRateOut, model.Ready, "Shared", model.Options.MessagesPerEntry);
+                topic, subscription, model.BacklogEntries, model.ReportedRateOut, model.Ready, "Shared", model.Options.MessagesPerEntry, model.TotalProcessed);
         }
     }
 }

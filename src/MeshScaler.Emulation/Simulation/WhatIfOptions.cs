@@ -40,6 +40,12 @@ public sealed class WhatIfOptions
     /// <summary>MeshScaler's poll interval (<c>MeshScaler:Pulsar:PollInterval</c>). Default 5 s.</summary>
     public TimeSpan MeshScalerPollInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// MeshScaler's wake poll interval (<c>MeshScaler:Pulsar:WakePollInterval</c>): the topics of an inactive pushed
+    /// target are polled this often, and the store's poll loop ticks at it. Default 1 s; at most the poll interval.
+    /// </summary>
+    public TimeSpan MeshScalerWakePollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Returns every invalid setting, each naming it; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -58,6 +64,7 @@ public sealed class WhatIfOptions
             foreach (var (name, period) in new[]
             {
                 ("HPA sync period", Hpa.SyncPeriod), ("KEDA pollingInterval", Keda.PollingInterval), ("MeshScaler poll interval", MeshScalerPollInterval),
+                ("MeshScaler wake poll interval", MeshScalerWakePollInterval),
             })
             {
                 if (period <= TimeSpan.Zero || period.Ticks % Step.Ticks != 0)
@@ -65,6 +72,11 @@ public sealed class WhatIfOptions
                     errors.Add($"{name} ({period.TotalSeconds} s) must be a positive multiple of the step ({Step.TotalSeconds} s)");
                 }
             }
+        }
+
+        if (MeshScalerWakePollInterval > MeshScalerPollInterval)
+        {
+            errors.Add($"MeshScaler wake poll interval ({MeshScalerWakePollInterval.TotalSeconds} s) must be at most the poll interval ({MeshScalerPollInterval.TotalSeconds} s)");
         }
 
         if (LagSlo <= TimeSpan.Zero)
