@@ -6,6 +6,32 @@ namespace MeshScaler.Core;
 /// </summary>
 public sealed record ScaleTarget
 {
+    // Keys are asked for on every call (the store's lookups); computed once. The copy constructor clears them so a
+    // `with` copy never carries the original's keys.
+    private string? _sourceKey;
+    private string? _key;
+
+    public ScaleTarget()
+    {
+    }
+
+    [System.Diagnostics.CodeAnalysis.SetsRequiredMembers]
+    private ScaleTarget(ScaleTarget original)
+    {
+        AdminUrl = original.AdminUrl;
+        ClusterName = original.ClusterName;
+        Topics = original.Topics;
+        Subscription = original.Subscription;
+        IsPartitionedTopic = original.IsPartitionedTopic;
+        MsgBacklogThreshold = original.MsgBacklogThreshold;
+        ActivationMsgBacklogThreshold = original.ActivationMsgBacklogThreshold;
+        ActivationMsgRateThreshold = original.ActivationMsgRateThreshold;
+        Mode = original.Mode;
+        TargetDrainSeconds = original.TargetDrainSeconds;
+        MsgRatePerReplica = original.MsgRatePerReplica;
+        MetricName = original.MetricName;
+    }
+
     /// <summary><c>adminURL</c>, normalized (no trailing slash); null when only <c>pulsarCluster</c> is given.</summary>
     public Uri? AdminUrl { get; init; }
 
@@ -43,10 +69,16 @@ public sealed record ScaleTarget
     public double MetricTarget => Mode == ScalingMode.Backlog ? MsgBacklogThreshold : 1;
 
     /// <summary>What is fetched and learned: cluster, topics and subscription (thresholds do not change the data).</summary>
-    public string SourceKey => $"{ClusterName ?? AdminUrl?.ToString()}|{Topics.Key}|{Subscription}";
+    public string SourceKey => _sourceKey ??= $"{ClusterName ?? AdminUrl?.ToString()}|{Topics.Key}|{Subscription}";
+
+    /// <summary>Equal when they ask the same question (the key, both cluster names), whatever was cached.</summary>
+    public bool Equals(ScaleTarget? other) =>
+        other is not null && Key == other.Key && Equals(AdminUrl, other.AdminUrl) && ClusterName == other.ClusterName;
+
+    public override int GetHashCode() => Key.GetHashCode(StringComparison.Ordinal);
 
     /// <summary>Identifies the whole question, thresholds included.</summary>
-    public string Key => string.Create(
+    public string Key => _key ??= string.Create(
         System.Globalization.CultureInfo.InvariantCulture,
         $"{SourceKey}|{IsPartitionedTopic}|{Mode}|{MsgBacklogThreshold}|{ActivationMsgBacklogThreshold}|{ActivationMsgRateThreshold}|{TargetDrainSeconds}|{MsgRatePerReplica}");
 }

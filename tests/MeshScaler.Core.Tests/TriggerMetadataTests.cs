@@ -229,4 +229,21 @@ public sealed class TriggerMetadataTests
         Assert.NotEqual(a.Key, c.Key);
         Assert.Equal(a.SourceKey, c.SourceKey);
     }
+
+    [Fact]
+    public void Key_WithCopy_IsRecomputedForTheChangedQuestion()
+    {
+        var original = TriggerMetadata.Parse(Valid(("msgBacklogThreshold", "5"))).Target!;
+        _ = original.Key;
+        _ = original.SourceKey;
+
+        var copy = original with { MsgBacklogThreshold = 6, Subscription = "other" };
+
+        Assert.NotEqual(original.Key, copy.Key);
+        Assert.NotEqual(original.SourceKey, copy.SourceKey);
+        Assert.Equal(TriggerMetadata.Parse(Valid(("msgBacklogThreshold", "6"), ("subscription", "other"))).Target!.Key, copy.Key);
+        Assert.Equal(original.MetricName, copy.MetricName);
+        Assert.Equal(TriggerMetadata.Parse(Valid(("msgBacklogThreshold", "5"))).Target!, original);
+        Assert.NotEqual(original, copy);
+    }
 }
