@@ -34,7 +34,7 @@ internal static class TopicStatsAggregator
     {
         var perPartition = stats.Partitions.Values.Concat(missingPartitions).ToList();
         var msgRateIn = stats.Aggregate.MsgRateIn + missingPartitions.Sum(p => p.MsgRateIn);
-        var msgInCounter = Sum(missingPartitions.Select(p => p.MsgInCounter).Prepend(stats.Aggregate.MsgInCounter));
+        var msgInCounter = Counters.SumOrNull(missingPartitions.Select(p => p.MsgInCounter).Prepend(stats.Aggregate.MsgInCounter));
         var names = stats.Aggregate.Subscriptions.Keys
             .Concat(missingPartitions.SelectMany(p => p.Subscriptions.Keys))
             .Distinct(StringComparer.Ordinal);
@@ -54,7 +54,7 @@ internal static class TopicStatsAggregator
 
             var backlog = (aggregate?.MsgBacklog ?? 0) + added.Sum(s => s.MsgBacklog);
             var msgRateOut = (aggregate?.MsgRateOut ?? 0) + added.Sum(s => s.MsgRateOut);
-            var msgOutCounter = Sum(aggregate is null ? added.Select(s => s.MsgOutCounter) : added.Select(s => s.MsgOutCounter).Prepend(aggregate.MsgOutCounter));
+            var msgOutCounter = Counters.SumOrNull(aggregate is null ? added.Select(s => s.MsgOutCounter) : added.Select(s => s.MsgOutCounter).Prepend(aggregate.MsgOutCounter));
             var consumers = Math.Max(
                 aggregate?.ConsumerCount ?? 0,
                 partitionEntries.Count == 0 ? 0 : partitionEntries.Max(s => s.ConsumerCount));
@@ -64,21 +64,5 @@ internal static class TopicStatsAggregator
         }
 
         return new TopicStats(msgRateIn, partitionCount, subscriptions, msgInCounter);
-    }
-
-    private static long? Sum(IEnumerable<long?> counters)
-    {
-        long total = 0;
-        foreach (var counter in counters)
-        {
-            if (counter is not { } value)
-            {
-                return null;
-            }
-
-            total += value;
-        }
-
-        return total;
     }
 }

@@ -1,3 +1,4 @@
+using MeshScaler.Core;
 using System.Globalization;
 using System.Text.Json;
 
@@ -37,11 +38,11 @@ internal static class PulsarStatsWriter
                     var parts = slices.Select(s => s.Subscriptions.First(x => x.Name == sub.Name)).ToList();
                     var merged = Enumerable.Range(0, sub.Consumers).Select(i => parts.Sum(p => p.ConsumerRates[i])).ToArray();
                     return new SubscriptionValues(
-                        sub.Name, sub.Type, parts.Sum(p => p.Backlog), parts.Sum(p => p.MsgRateOut), merged, false, 0, Sum(parts.Select(p => p.MsgOutCounter)));
+                        sub.Name, sub.Type, parts.Sum(p => p.Backlog), parts.Sum(p => p.MsgRateOut), merged, false, 0, Counters.SumOrNull(parts.Select(p => p.MsgOutCounter)));
                 }),
             ],
             null,
-            Sum(slices.Select(s => s.MsgInCounter)));
+            Counters.SumOrNull(slices.Select(s => s.MsgInCounter)));
 
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream))
@@ -93,21 +94,6 @@ internal static class PulsarStatsWriter
     private static long? Split(long? counter, int share, int partition) =>
         counter is { } c ? (c / share) + (partition < c % share ? 1 : 0) : null;
 
-    private static long? Sum(IEnumerable<long?> counters)
-    {
-        long total = 0;
-        foreach (var counter in counters)
-        {
-            if (counter is not { } value)
-            {
-                return null;
-            }
-
-            total += value;
-        }
-
-        return total;
-    }
 
     private static void WriteTopic(Utf8JsonWriter writer, TopicValues topic, DateTimeOffset now, string ownerBroker)
     {
@@ -120,7 +106,7 @@ internal static class PulsarStatsWriter
     {
         var rateOut = topic.Subscriptions.Sum(s => s.MsgRateOut);
         var msgIn = topic.MsgInCounter;
-        var msgOut = Sum(topic.Subscriptions.Select(s => s.MsgOutCounter));
+        var msgOut = Counters.SumOrNull(topic.Subscriptions.Select(s => s.MsgOutCounter));
         var backlogBytes = topic.Subscriptions.Count == 0 ? 0 : topic.Subscriptions.Max(s => s.Backlog) * (long)AverageMessageSize;
         writer.WriteNumber("msgRateIn", topic.MsgRateIn);
         writer.WriteNumber("msgThroughputIn", topic.MsgRateIn * AverageMessageSize);
