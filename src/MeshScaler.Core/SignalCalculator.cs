@@ -15,16 +15,29 @@ namespace MeshScaler.Core;
 /// so capacity mode sized from them was late on the way up and, through an underestimated per-replica rate, kept too
 /// many replicas at base load.</para>
 /// <para>Activity: backlog strictly above <c>activationMsgBacklogThreshold</c> (KEDA's rule), or inflow strictly above
-/// <c>activationMsgRateThreshold</c> when set, or inflow above 0 on a topic whose subscription does not exist yet.</para>
+/// <c>activationMsgRateThreshold</c> when set, or inflow above 0 on a topic whose subscription does not exist yet. For
+/// activity the inflow is the larger of the exact and the windowed rate: sparse traffic has quiet 5 s intervals, and
+/// each must not read as "no traffic" (a pushed false/true flap restarts KEDA's cooldown or lets it scale to zero).</para>
+/// <para>Capacity evidence (<see cref="ScalingSignal.CapacitySample"/>): exact out-rate per consumer over an interval with
+/// the same consumers throughout and a backlog worth at least <see cref="SaturatedBacklogSeconds"/> of processing at both
+/// ends.</para>
 /// </remarks>
 public static class SignalCalculator
 {
+    /// <summary>
+    /// A backlog counts as evidence that the consumers are saturated only when it holds at least this many seconds of
+    /// processing at the observed out-rate, at both ends of the interval. Pulsar's msgBacklog includes messages already
+    /// dispatched and not yet acknowledged (a fraction of a second's worth under steady load), which is not saturation:
+    /// learning from it would measure demand, not capacity.
+    /// </summary>
+    public const double SaturatedBacklogSeconds = 2;
+
     public static ScalingSignal Compute(ScaleTarget target, IReadOnlyList<TopicObservation> observations, double? learnedPerReplicaRate)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(observations);
 
-        double backlog = 0, backlogMessages = 0, inflow = 0, outRate = 0, missingInflow = 0;
+        double backlog = 0, backlogMessages = 0, inflow = 0, outRate = 0, missingInflow = 0, activationInflow = 0;
         var consumers = 0;
         var missing = new List<TopicName>();
         var oldest = DateTimeOffset.MaxValue;
@@ -33,7 +46,7 @@ public static class SignalCalculator
         var exact = observations.Count > 0;
         var reported = observations.Count > 0;
         var saturated = observations.Count > 0;
-        double previousBacklog = 0;
+        double previousBacklog = 0, previousBacklogMessages = 0;
         var previousConsumers = 0;
 
         foreach (var observation in observations)
@@ -43,6 +56,10 @@ public static class SignalCalculator
             exact &= observation.CounterRateIn is not null;
             reported &= stats.MsgInCounter is not null;
             inflow += topicInflow;
+
+            // Activity must not flap on one quiet interval of sparse traffic: the larger of the exact and the windowed rate.
+            var activityInflow = Math.Max(observation.CounterRateIn ?? 0, stats.MsgRateIn);
+            activationInflow += activityInflow;
             oldest = observation.FetchedAt < oldest ? observation.FetchedAt : oldest;
             if (stats.Subscriptions.TryGetValue(target.Subscription, out var sub))
             {
@@ -56,6 +73,7 @@ public static class SignalCalculator
                 if (counterOut is not null && observation.Previous!.Subscriptions.TryGetValue(target.Subscription, out var before))
                 {
                     previousBacklog += before.MsgBacklog;
+                    previousBacklogMessages += before.MsgBacklog * Math.Max(1, before.AvgMessagesPerEntry);
                     previousConsumers = Math.Max(previousConsumers, before.ConsumerCount);
                 }
                 else
@@ -66,13 +84,15 @@ public static class SignalCalculator
             else
             {
                 missing.Add(observation.Topic);
-                missingInflow += topicInflow;
+                missingInflow += activityInflow;
                 saturated = false;
             }
         }
 
+        var saturatedBacklog = outRate * SaturatedBacklogSeconds;
         double? capacitySample = saturated && exact && backlog > 0 && previousBacklog > 0 && consumers > 0
                                  && consumers == previousConsumers && outRate > 0 && double.IsFinite(outRate)
+                                 && backlogMessages >= saturatedBacklog && previousBacklogMessages >= saturatedBacklog
             ? outRate / consumers
             : null;
 
@@ -81,7 +101,7 @@ public static class SignalCalculator
         var metric = target.Mode == ScalingMode.Backlog ? backlog : desired;
 
         var active = backlog > target.ActivationMsgBacklogThreshold
-                     || (target.ActivationMsgRateThreshold is { } rate && inflow > rate)
+                     || (target.ActivationMsgRateThreshold is { } rate && activationInflow > rate)
                      || missingInflow > 0;
 
         return new ScalingSignal(

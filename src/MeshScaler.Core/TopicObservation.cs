@@ -17,6 +17,12 @@ public sealed record TopicObservation(TopicName Topic, TopicStats Stats, DateTim
     /// <summary>When <see cref="Previous"/> was fetched.</summary>
     public DateTimeOffset PreviousFetchedAt { get; init; }
 
+    /// <summary>How long this fetch took (retries included); how uncertain <see cref="FetchedAt"/> is.</summary>
+    public TimeSpan FetchDuration { get; init; }
+
+    /// <summary>How long the previous fetch took.</summary>
+    public TimeSpan PreviousFetchDuration { get; init; }
+
     /// <summary>The time between the previous fetch and this one; null without a previous fetch.</summary>
     public TimeSpan? Interval => Previous is null || FetchedAt <= PreviousFetchedAt ? null : FetchedAt - PreviousFetchedAt;
 
@@ -25,7 +31,7 @@ public sealed record TopicObservation(TopicName Topic, TopicStats Stats, DateTim
 
     /// <summary>This observation following <paramref name="previous"/> (whose own history is dropped: one step is enough).</summary>
     public TopicObservation After(TopicObservation? previous) =>
-        previous is null ? this : this with { Previous = previous.Stats, PreviousFetchedAt = previous.FetchedAt };
+        previous is null ? this : this with { Previous = previous.Stats, PreviousFetchedAt = previous.FetchedAt, PreviousFetchDuration = previous.FetchDuration };
 
     /// <summary>Messages per second dispatched to <paramref name="subscription"/> over <see cref="Interval"/>; null when unknown.</summary>
     public double? CounterRateOut(string subscription)
@@ -45,6 +51,13 @@ public sealed record TopicObservation(TopicName Topic, TopicStats Stats, DateTim
     {
         // A decrease is a reset (unload, restart, consumers reconnecting): the delta means nothing across it.
         if (before is not { } b || now is not { } n || n < b || Interval is not { } interval)
+        {
+            return null;
+        }
+
+        // The counters were read at some instant within each fetch; when fetches (a slow broker, a retry) take more than a
+        // tenth of the interval, the interval itself is too uncertain for an exact rate.
+        if (FetchDuration + PreviousFetchDuration > interval / 10)
         {
             return null;
         }

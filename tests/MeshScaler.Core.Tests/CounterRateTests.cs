@@ -92,10 +92,12 @@ public sealed class CounterRateTests
     public static TheoryData<string, long, long, int, int, double?> SaturationCases => new()
     {
         // name, backlog before, backlog now, consumers before, consumers now, expected sample (out 1000 msgs / 5 s / consumers)
-        { "backlog at both ends, same consumers", 100, 80, 2, 2, 100 },
-        { "backlog appeared mid-interval", 0, 80, 2, 2, null },
-        { "backlog drained mid-interval", 100, 0, 2, 2, null },
-        { "a replica joined mid-interval", 100, 80, 1, 2, null },
+        { "backlog worth over 2 s of processing at both ends, same consumers", 2000, 1600, 2, 2, 100 },
+        { "backlog of in-flight messages only (under 2 s of processing) is demand, not capacity", 100, 80, 2, 2, null },
+        { "backlog worth 2 s at one end only", 2000, 300, 2, 2, null },
+        { "backlog appeared mid-interval", 0, 1600, 2, 2, null },
+        { "backlog drained mid-interval", 2000, 0, 2, 2, null },
+        { "a replica joined mid-interval", 2000, 1600, 1, 2, null },
     };
 
     [Theory]
@@ -124,16 +126,42 @@ public sealed class CounterRateTests
     [Fact]
     public void RateLearner_FromSignal_ExactWhenSaturated_NothingWhenCountersButNotSaturated_WindowedWithoutCounters()
     {
-        var saturated = SignalCalculator.Compute(Capacity, [At(5, 2000, 1900).After(At(0, 1000, 900))], null);
+        var saturated = SignalCalculator.Compute(Capacity, [At(5, 2000, 1900, backlog: 2000).After(At(0, 1000, 900, backlog: 2000))], null);
         var unsaturated = SignalCalculator.Compute(Capacity, [At(5, 2000, 1900, backlog: 0).After(At(0, 1000, 900))], null);
         var firstWithCounters = SignalCalculator.Compute(Capacity, [At(0, 1000, 900)], null);
         var windowedOnly = SignalCalculator.Compute(Capacity, [At(5, null, null).After(At(0, null, null))], null);
 
-        Assert.Equal(100 + (RateLearner.Alpha * (100 - 100)), RateLearner.Observe(100, saturated));
-        Assert.Equal(100, RateLearner.Observe(100, unsaturated));
+        // The exact sample is 1000 msgs / 5 s / 2 consumers = 100 msg/s per replica; from 80 it moves by Alpha.
+        Assert.Equal(80 + (RateLearner.Alpha * (100 - 80)), RateLearner.Observe(80, saturated)!.Value, 9);
+        Assert.Equal(80, RateLearner.Observe(80, unsaturated));
         Assert.Null(RateLearner.Observe(null, firstWithCounters));
 
         // Without counters the windowed path is unchanged: 40 msg/s over 2 consumers is 20, a lower sample weighted by AlphaDown.
         Assert.Equal(100 - (RateLearner.AlphaDown * 80), RateLearner.Observe(100, windowedOnly)!.Value, 9);
+    }
+
+    [Fact]
+    public void Compute_SlowFetches_MakeTheIntervalTooUncertainForExactRates()
+    {
+        var slow = (At(5, 2000, 1900) with { FetchDuration = TimeSpan.FromMilliseconds(300) })
+            .After(At(0, 1000, 900) with { FetchDuration = TimeSpan.FromMilliseconds(300) });
+        var quick = (At(5, 2000, 1900) with { FetchDuration = TimeSpan.FromMilliseconds(200) })
+            .After(At(0, 1000, 900) with { FetchDuration = TimeSpan.FromMilliseconds(200) });
+
+        Assert.Null(slow.CounterRateIn);
+        Assert.Equal(200, quick.CounterRateIn);
+    }
+
+    [Theory]
+    [InlineData(0, 3, true)]
+    [InlineData(0, 0, false)]
+    [InlineData(2.5, 0, true)]
+    public void Compute_RateActivation_UsesTheLargerOfExactAndWindowedInflow(double windowedRate, long publishedInInterval, bool expected)
+    {
+        // A quiet 5 s interval of sparse traffic must not read as "no traffic" while the broker's window still shows it.
+        var target = Capacity with { ActivationMsgRateThreshold = 0 };
+        var observation = At(5, 1000 + publishedInInterval, 900, rateIn: windowedRate, backlog: 0).After(At(0, 1000, 900, backlog: 0));
+
+        Assert.Equal(expected, SignalCalculator.Compute(target, [observation], null).IsActive);
     }
 }
