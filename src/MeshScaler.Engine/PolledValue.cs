@@ -34,7 +34,8 @@ internal sealed class PolledValue<T>
         Touch();
     }
 
-    public sealed record Sample(T Value, DateTimeOffset FetchedAt);
+    /// <param name="FetchDuration">How long the fetch took (retries included): the uncertainty of <paramref name="FetchedAt"/>.</param>
+    public sealed record Sample(T Value, DateTimeOffset FetchedAt, TimeSpan FetchDuration = default);
 
     /// <param name="Unexpected">The source threw something other than <see cref="ScalingException"/>: a bug to log as Error.</param>
     public sealed record Failure(ScalingException Error, DateTimeOffset At, bool Unexpected = false);
@@ -82,10 +83,12 @@ internal sealed class PolledValue<T>
         Exception? error = null;
         T? value = null;
         var hadFailed = LastError is not null;
+        var started = _time.GetUtcNow();
         try
         {
             value = await _fetch(stopping);
-            Volatile.Write(ref _latest, new Sample(value, _time.GetUtcNow()));
+            var finished = _time.GetUtcNow();
+            Volatile.Write(ref _latest, new Sample(value, finished, finished - started));
             Volatile.Write(ref _lastError, null);
         }
         catch (ScalingException ex)

@@ -175,7 +175,11 @@ public sealed partial class SignalStore : IDisposable
         var waking = WakingTargets();
         foreach (var (key, subject) in _topics)
         {
-            var interval = waking is not null && waking.Any(t => Uses(t, key.Cluster, key.Topic)) ? _options.WakePollInterval : _options.PollInterval;
+            // A failing subject is never probed faster than PollInterval: wake polling must not multiply the load on a
+            // broker that is already struggling, or poll a missing topic every second.
+            var interval = waking is not null && subject.Stats.LastError is null && waking.Any(t => Uses(t, key.Cluster, key.Topic))
+                ? _options.WakePollInterval
+                : _options.PollInterval;
             if (IsDue(subject.Stats.LastFetchStarted, subject.Stats.IsFetching, interval, now))
             {
                 fetches.Add(RefreshAsync(subject.Stats, gate, cancellationToken));

@@ -19,8 +19,8 @@ public sealed class SignalStoreOptions
     /// that target is inactive, so a function at zero replicas wakes within about this long of its first message
     /// instead of within <see cref="PollInterval"/>. Once the target is active its topics go back to
     /// <see cref="PollInterval"/>; targets nobody watches are never polled faster. Default 1 s, or
-    /// <see cref="PollInterval"/> when that is shorter and this is not set; must be greater than 0 and at most
-    /// <see cref="PollInterval"/>.
+    /// <see cref="PollInterval"/> when that is shorter (or the largest whole fraction of it under 1 s) when not set;
+    /// must be greater than 0, at most <see cref="PollInterval"/> and divide it evenly.
     /// </summary>
     /// <remarks>
     /// Cost: one admin stats request per wake interval per topic of each idle pushed target (about one per second per
@@ -29,9 +29,18 @@ public sealed class SignalStoreOptions
     /// </remarks>
     public TimeSpan WakePollInterval
     {
-        get => _wakePollInterval ?? (PollInterval < DefaultWakePollInterval ? PollInterval : DefaultWakePollInterval);
+        get => _wakePollInterval ?? DefaultFor(PollInterval);
         set => _wakePollInterval = value;
     }
+
+    /// <summary>
+    /// The default: the largest whole fraction of <paramref name="pollInterval"/> not above 1 s, so the poll loop, which
+    /// ticks at the wake interval, still polls everything else exactly every <see cref="PollInterval"/>.
+    /// </summary>
+    private static TimeSpan DefaultFor(TimeSpan pollInterval) =>
+        pollInterval <= DefaultWakePollInterval || pollInterval <= TimeSpan.Zero
+            ? pollInterval
+            : pollInterval / Math.Ceiling(pollInterval / DefaultWakePollInterval);
 
     /// <summary>Whether <see cref="WakePollInterval"/> was set rather than derived from its default.</summary>
     internal bool WakePollIntervalIsSet => _wakePollInterval is not null;

@@ -25,6 +25,11 @@ internal sealed class SignalStoreOptionsValidator : IValidateOptions<SignalStore
             {
                 errors.Add($"{Prefix}:WakePollInterval must be at most PollInterval ({options.PollInterval}), got {options.WakePollInterval}");
             }
+            else if (options.PollInterval.Ticks % options.WakePollInterval.Ticks != 0)
+            {
+                // The loop ticks at the wake interval; otherwise PollInterval would silently round up to a multiple of it.
+                errors.Add($"{Prefix}:WakePollInterval must divide PollInterval ({options.PollInterval}) evenly, got {options.WakePollInterval}");
+            }
         }
 
         if (options.MaxStaleness < options.PollInterval)

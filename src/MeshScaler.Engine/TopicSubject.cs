@@ -43,7 +43,7 @@ internal sealed class TopicSubject
             }
 
             // Samples only move forward; an older one (a stale reference held by a slow caller) does not rewind the baseline.
-            var observation = new TopicObservation(Topic, sample.Value, sample.FetchedAt);
+            var observation = new TopicObservation(Topic, sample.Value, sample.FetchedAt) { FetchDuration = sample.FetchDuration };
             if (_current is { } last && sample.FetchedAt < last.FetchedAt)
             {
                 return observation;

@@ -137,7 +137,8 @@ public sealed class WakePollTests
     {
         // name, poll interval, wake interval (null = unset), expected error (null = valid)
         { "default", TimeSpan.FromSeconds(5), null, null },
-        { "explicit within poll interval", TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(2), null },
+        { "explicit, divides poll interval", TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(2500), null },
+        { "does not divide poll interval", TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(2), "MeshScaler:Pulsar:WakePollInterval must divide PollInterval (00:00:05) evenly, got 00:00:02" },
         { "equal to poll interval", TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), null },
         { "unset with a short poll interval follows it", TimeSpan.FromMilliseconds(200), null, null },
         { "zero", TimeSpan.FromSeconds(5), TimeSpan.Zero, "MeshScaler:Pulsar:WakePollInterval must be greater than 0, got 00:00:00" },
@@ -172,5 +173,41 @@ public sealed class WakePollTests
     {
         Assert.Equal(TimeSpan.FromSeconds(1), new SignalStoreOptions().WakePollInterval);
         Assert.Equal(TimeSpan.FromMilliseconds(200), new SignalStoreOptions { PollInterval = TimeSpan.FromMilliseconds(200) }.WakePollInterval);
+        Assert.Equal(TimeSpan.FromMilliseconds(750), new SignalStoreOptions { PollInterval = TimeSpan.FromMilliseconds(1500) }.WakePollInterval);
+        Assert.Equal(TimeSpan.FromSeconds(1), new SignalStoreOptions { PollInterval = TimeSpan.FromSeconds(7) }.WakePollInterval);
+    }
+
+    [Fact]
+    public async Task PollOnceAsync_WatchedInactiveTargetWhoseFetchesFail_BacksOffToPollInterval()
+    {
+        using var f = new StoreFixture();
+        f.Admin.Set(Orders, rateIn: 0, backlog: 0);
+        using var watch = f.Store.Watch(StoreFixture.Target());
+        await f.PollAsync(Tick);
+        var before = f.Admin.Calls("stats");
+
+        // A struggling broker is not probed every second: one request per PollInterval while it fails.
+        f.Admin.Failure = new ScalingException(ScalingErrorKind.Unavailable, "down") { IsTransient = true };
+        for (var i = 0; i < 20; i++)
+        {
+            await f.PollAsync(Tick);
+        }
+
+        Assert.InRange(f.Admin.Calls("stats") - before, 4, 5);
+
+        // Recovered: wake polling resumes.
+        f.Admin.Failure = null;
+        for (var i = 0; i < 6; i++)
+        {
+            await f.PollAsync(Tick);
+        }
+
+        var recovered = f.Admin.Calls("stats");
+        for (var i = 0; i < 5; i++)
+        {
+            await f.PollAsync(Tick);
+        }
+
+        Assert.Equal(recovered + 5, f.Admin.Calls("stats"));
     }
 }

@@ -103,14 +103,16 @@ public sealed class EmulatedPulsar
     /// Creates or replaces a subscription. <paramref name="backlog"/> (entries) is spread over the partitions, the
     /// remainder on the first ones; <paramref name="consumers"/> consumers are connected, each reporting
     /// <paramref name="avgMessagesPerEntry"/>. <paramref name="msgOutCounter"/> is the cumulative count of messages
-    /// dispatched; null keeps the subscription's current counter.
+    /// dispatched; null keeps the subscription's current counter. <paramref name="unackedMessages"/> is the number of
+    /// messages dispatched to consumers and not yet acknowledged (they are also part of <paramref name="backlog"/>).
     /// </summary>
     public void SetSubscription(
         string topic, string name, long backlog, double msgRateOut = 0, int consumers = 0, string? type = "Shared", int avgMessagesPerEntry = 1,
-        long? msgOutCounter = null)
+        long? msgOutCounter = null, long unackedMessages = 0)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentOutOfRangeException.ThrowIfNegative(backlog);
+        ArgumentOutOfRangeException.ThrowIfNegative(unackedMessages);
         ArgumentOutOfRangeException.ThrowIfNegative(consumers);
         if (msgOutCounter is { } counter)
         {
@@ -128,7 +130,7 @@ public sealed class EmulatedPulsar
             }
 
             var outCounter = msgOutCounter ?? (state.Subscriptions.TryGetValue(name, out var existing) ? existing.MsgOutCounter : null);
-            state.Subscriptions[name] = new SubscriptionState(type, perPartition, msgRateOut, consumers, avgMessagesPerEntry, outCounter);
+            state.Subscriptions[name] = new SubscriptionState(type, perPartition, msgRateOut, consumers, avgMessagesPerEntry, outCounter, unackedMessages);
         }
     }
 
@@ -249,10 +251,11 @@ public sealed class EmulatedPulsar
                 Partitions,
                 MsgRateIn,
                 [.. Subscriptions.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => new SubscriptionSnapshot(
-                    s.Key, s.Value.Type, [.. s.Value.Backlog], s.Value.MsgRateOut, s.Value.Consumers, s.Value.AvgMessagesPerEntry, s.Value.MsgOutCounter))],
+                    s.Key, s.Value.Type, [.. s.Value.Backlog], s.Value.MsgRateOut, s.Value.Consumers, s.Value.AvgMessagesPerEntry, s.Value.MsgOutCounter,
+                    s.Value.UnackedMessages))],
                 new HashSet<int>(Hidden),
                 MsgInCounter);
     }
 
-    private sealed record SubscriptionState(string? Type, long[] Backlog, double MsgRateOut, int Consumers, int AvgMessagesPerEntry, long? MsgOutCounter);
+    private sealed record SubscriptionState(string? Type, long[] Backlog, double MsgRateOut, int Consumers, int AvgMessagesPerEntry, long? MsgOutCounter, long UnackedMessages = 0);
 }

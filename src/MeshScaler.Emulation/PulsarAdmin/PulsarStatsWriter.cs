@@ -38,7 +38,8 @@ internal static class PulsarStatsWriter
                     var parts = slices.Select(s => s.Subscriptions.First(x => x.Name == sub.Name)).ToList();
                     var merged = Enumerable.Range(0, sub.Consumers).Select(i => parts.Sum(p => p.ConsumerRates[i])).ToArray();
                     return new SubscriptionValues(
-                        sub.Name, sub.Type, parts.Sum(p => p.Backlog), parts.Sum(p => p.MsgRateOut), merged, false, 0, Counters.SumOrNull(parts.Select(p => p.MsgOutCounter)));
+                        sub.Name, sub.Type, parts.Sum(p => p.Backlog), parts.Sum(p => p.MsgRateOut), merged, false, 0, Counters.SumOrNull(parts.Select(p => p.MsgOutCounter)),
+                        parts.Sum(p => p.UnackedMessages));
                 }),
             ],
             null,
@@ -84,7 +85,8 @@ internal static class PulsarStatsWriter
                         [.. Enumerable.Repeat(perConsumer, sub.Consumers)],
                         true,
                         sub.AvgMessagesPerEntry,
-                        Split(sub.MsgOutCounter, share, partition));
+                        Split(sub.MsgOutCounter, share, partition),
+                        Split(sub.UnackedMessages, share, partition) ?? 0);
                 }),
             ],
             partition,
@@ -220,7 +222,7 @@ internal static class PulsarStatsWriter
         writer.WriteBoolean("blockedSubscriptionOnUnackedMsgs", false);
         writer.WriteNumber("msgDelayed", 0);
         writer.WriteNumber("msgInReplay", 0);
-        writer.WriteNumber("unackedMessages", 0);
+        writer.WriteNumber("unackedMessages", sub.UnackedMessages);
         if (sub.Type is not null)
         {
             writer.WriteString("type", sub.Type);
@@ -280,7 +282,7 @@ internal static class PulsarStatsWriter
         }
 
         writer.WriteNumber("availablePermits", 100);
-        writer.WriteNumber("unackedMessages", 0);
+        writer.WriteNumber("unackedMessages", (sub.UnackedMessages / sub.ConsumerRates.Count) + (index < sub.UnackedMessages % sub.ConsumerRates.Count ? 1 : 0));
         writer.WriteNumber("avgMessagesPerEntry", sub.AvgMessagesPerEntry);
         writer.WriteBoolean("blockedConsumerOnUnackedMsgs", false);
         writer.WriteNumber("drainingHashesCount", 0);
@@ -333,5 +335,5 @@ internal static class PulsarStatsWriter
 
     private sealed record SubscriptionValues(
         string Name, string? Type, long Backlog, double MsgRateOut, IReadOnlyList<double> ConsumerRates, bool Named, int AvgMessagesPerEntry,
-        long? MsgOutCounter);
+        long? MsgOutCounter, long UnackedMessages = 0);
 }

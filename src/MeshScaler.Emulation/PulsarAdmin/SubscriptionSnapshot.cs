@@ -8,4 +8,5 @@ internal sealed record SubscriptionSnapshot(
     double MsgRateOut,
     int Consumers,
     int AvgMessagesPerEntry,
-    long? MsgOutCounter = null);
+    long? MsgOutCounter = null,
+    long UnackedMessages = 0);

@@ -11,8 +11,8 @@ internal sealed class CpuHpaLane : PolicyLane
     private long _processedSinceSync;
     private double _readySecondsSinceSync;
 
-    public CpuHpaLane(string id, FunctionModel model, HpaController hpa, double target, DateTimeOffset now)
-        : base(id, model)
+    public CpuHpaLane(string id, FunctionModel model, ControllerPhases phases, HpaController hpa, double target, DateTimeOffset now)
+        : base(id, model, phases)
     {
         _hpa = hpa;
         _target = target;
@@ -28,7 +28,7 @@ internal sealed class CpuHpaLane : PolicyLane
 
     public override Task TickAsync(DateTimeOffset now, TimeSpan elapsed, CancellationToken cancellationToken)
     {
-        if (!IsDue(elapsed, _hpa.Settings.SyncPeriod) || elapsed == TimeSpan.Zero)
+        if (!ControllerPhases.IsDue(elapsed, _hpa.Settings.SyncPeriod, Phases.HpaSync))
         {
             return Task.CompletedTask;
         }

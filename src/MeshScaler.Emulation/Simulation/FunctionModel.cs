@@ -10,6 +10,12 @@ namespace MeshScaler.Emulation.Simulation;
 /// <c>now − arrival</c>, so lag is exact to the step size. Fractional messages carry over between steps, so every count
 /// is a whole number and <see cref="TotalIn"/> = <see cref="TotalProcessed"/> + <see cref="Backlog"/> always holds.</para>
 /// <para>Unused capacity does not carry over: an idle replica cannot bank throughput.</para>
+/// <para>The broker's <c>msgBacklog</c> counts every message not yet acknowledged, so it also holds the messages
+/// dispatched to consumers and still in flight (being processed, or processed and waiting for the grouped ack):
+/// <see cref="InFlight"/> = processed rate × (1 / <see cref="FunctionModelOptions.PerReplicaRate"/> +
+/// <see cref="FunctionModelOptions.AckDelay"/>), rounded up, and at least one per replica that processed anything in the
+/// step. <see cref="BacklogEntries"/> reports waiting + in flight; <see cref="Backlog"/> and the lag stay the real FIFO
+/// wait of messages no consumer has taken yet.</para>
 /// </remarks>
 public sealed class FunctionModel
 {
@@ -49,8 +55,16 @@ public sealed class FunctionModel
     /// <summary>Messages waiting.</summary>
     public long Backlog { get; private set; }
 
-    /// <summary>Backlog as the broker counts it: entries (batches).</summary>
-    public long BacklogEntries => (Backlog + _options.MessagesPerEntry - 1) / _options.MessagesPerEntry;
+    /// <summary>Messages dispatched in the last step and not yet acknowledged: the subscription's <c>unackedMessages</c>.</summary>
+    public long InFlight { get; private set; }
+
+    /// <summary>
+    /// Backlog as the broker reports it (<c>msgBacklog</c>): waiting plus in-flight messages, in entries (batches).
+    /// </summary>
+    public long BacklogEntries => (Backlog + InFlight + _options.MessagesPerEntry - 1) / _options.MessagesPerEntry;
+
+    /// <summary>When the first step started; null before it. A wake or an activation starting then is the initial deployment, not a wake.</summary>
+    public DateTimeOffset? Started { get; private set; }
 
     public long TotalIn { get; private set; }
 
@@ -81,7 +95,7 @@ public sealed class FunctionModel
     /// <summary>Waits of processed messages.</summary>
     public LagHistogram Lag { get; } = new();
 
-    /// <summary>Completed wakes from zero: seconds from the first message arriving with no ready replica to the first one processed.</summary>
+    /// <summary>Completed wakes from zero: seconds from the first message arriving with no replica requested to the first one processed; the initial deployment is not one.</summary>
     public IReadOnlyList<double> Wakes => _wakes;
 
     /// <summary>When the oldest waiting message arrived; null when the backlog is empty.</summary>
@@ -133,6 +147,7 @@ public sealed class FunctionModel
         }
 
         _windowStart ??= now;
+        Started ??= now;
         for (var i = _pending.Count - 1; i >= 0; i--)
         {
             if (_pending[i] <= now)
@@ -151,7 +166,7 @@ public sealed class FunctionModel
             _cohorts.Enqueue(new Cohort(now, arrived));
             Backlog += arrived;
             TotalIn += arrived;
-            if (Ready == 0)
+            if (Requested == 0)
             {
                 _wakeStart ??= now;
             }
@@ -163,10 +178,19 @@ public sealed class FunctionModel
         var processed = Math.Min(capacity, Backlog);
         _outCarry = processed == capacity ? budget - capacity : 0;
         Consume(processed, now);
+        InFlight = processed == 0 ? 0 : Math.Max(
+            Math.Min(Ready, processed),
+            (long)Math.Ceiling(processed / seconds * ((1 / _options.PerReplicaRate) + _options.AckDelay.TotalSeconds)));
 
         if (processed > 0 && _wakeStart is { } wakeStart)
         {
-            _wakes.Add((now - wakeStart).TotalSeconds);
+            // A wake is a scale from zero: messages waiting since the first step (traffic already there when the run
+            // starts) are the initial deployment, not a wake.
+            if (wakeStart > Started)
+            {
+                _wakes.Add((now - wakeStart).TotalSeconds);
+            }
+
             _wakeStart = null;
         }
 

@@ -15,6 +15,13 @@ public sealed class FunctionModelOptions
     /// </summary>
     public double Jitter { get; set; } = 0.05;
 
+    /// <summary>
+    /// How long a consumer holds a processed message before its acknowledgement reaches the broker (the client's ack
+    /// grouping, 100 ms by default in Pulsar's Java client). Until then the broker still counts the message in
+    /// <c>msgBacklog</c> (and in <c>unackedMessages</c>). Default 100 ms; zero allowed.
+    /// </summary>
+    public TimeSpan AckDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Messages per entry (producer batching); the broker reports backlog in entries. Default 1.</summary>
     public int MessagesPerEntry { get; set; } = 1;
 
@@ -41,6 +48,11 @@ public sealed class FunctionModelOptions
         if (!(Jitter >= 0 && Jitter < 1))
         {
             errors.Add($"{nameof(Jitter)} must be in [0, 1) (was {Jitter})");
+        }
+
+        if (AckDelay < TimeSpan.Zero)
+        {
+            errors.Add($"{nameof(AckDelay)} must not be negative (was {AckDelay})");
         }
 
         if (MessagesPerEntry < 1)

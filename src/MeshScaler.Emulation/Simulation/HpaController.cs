@@ -52,19 +52,6 @@ public sealed class HpaController
         return desired;
     }
 
-    /// <summary>Records a change made by someone else (KEDA activating from zero) so rate limits count it.</summary>
-    public void RecordExternalChange(DateTimeOffset now, int from, int to)
-    {
-        if (to > from)
-        {
-            _scaleUpEvents.Add((now, to - from));
-        }
-        else if (to < from)
-        {
-            _scaleDownEvents.Add((now, from - to));
-        }
-    }
-
     private int Stabilize(DateTimeOffset now, int current, int proposal)
     {
         var behavior = _settings.Behavior;

@@ -4,10 +4,12 @@ namespace MeshScaler.Emulation.Simulation;
 
 /// <summary>
 /// A ScaledObject: KEDA polls <see cref="IExternalScalerSource.IsActiveAsync"/> every pollingInterval for 0 ↔ 1 (and
-/// listens to pushes when enabled); the HPA syncs every sync period on the AverageValue metric for 1 ↔ N.
+/// listens to pushes when enabled); the HPA syncs every sync period on the AverageValue metric for 1 ↔ N. Each fires at
+/// its phase in <see cref="ControllerPhases"/>. The HPA only knows its own changes: KEDA's activation from zero is not
+/// recorded in its scale-up history, as in Kubernetes.
 /// </summary>
-internal sealed class KedaHpaLane(string id, FunctionModel model, IExternalScalerSource source, KedaController keda, HpaController hpa)
-    : PolicyLane(id, model)
+internal sealed class KedaHpaLane(string id, FunctionModel model, ControllerPhases phases, IExternalScalerSource source, KedaController keda, HpaController hpa)
+    : PolicyLane(id, model, phases)
 {
     private DateTimeOffset? _waitingSince;
 
@@ -16,32 +18,32 @@ internal sealed class KedaHpaLane(string id, FunctionModel model, IExternalScale
     public override async Task TickAsync(DateTimeOffset now, TimeSpan elapsed, CancellationToken cancellationToken)
     {
         TrackWaiting(now);
-        if (IsDue(elapsed, keda.Settings.PollingInterval))
+        if (ControllerPhases.IsDue(elapsed, keda.Settings.PollingInterval, Phases.KedaPolling))
         {
             try
             {
-                var active = await source.IsActiveAsync(cancellationToken);
+                var active = await source.IsActiveAsync(cancellationToken).WaitAsync(CallGuard, cancellationToken);
                 if (keda.OnPoll(now, active, Model.Requested) is { } replicas)
                 {
-                    hpa.RecordExternalChange(now, Model.Requested, replicas);
                     Apply(now, replicas, _waitingSince);
                 }
             }
-            catch (ScalingException)
+            catch (Exception ex) when (ex is ScalingException or TimeoutException)
             {
+                // As KEDA: an error changes nothing (never a scale to zero); the next poll or sync tries again.
                 Errors++;
             }
         }
 
-        if (IsDue(elapsed, hpa.Settings.SyncPeriod) && Model.Requested > 0)
+        if (ControllerPhases.IsDue(elapsed, hpa.Settings.SyncPeriod, Phases.HpaSync) && Model.Requested > 0)
         {
             try
             {
-                var value = await source.GetMetricAsync(cancellationToken);
+                var value = await source.GetMetricAsync(cancellationToken).WaitAsync(CallGuard, cancellationToken);
                 var proposal = HpaFormulas.AverageValue(value, source.Target, Model.Requested, hpa.Settings.Tolerance);
                 Apply(now, hpa.Decide(now, Model.Requested, proposal), _waitingSince);
             }
-            catch (ScalingException)
+            catch (Exception ex) when (ex is ScalingException or TimeoutException)
             {
                 Errors++;
             }
@@ -53,7 +55,6 @@ internal sealed class KedaHpaLane(string id, FunctionModel model, IExternalScale
         TrackWaiting(now);
         if (keda.OnPush(now, active, Model.Requested) is { } replicas)
         {
-            hpa.RecordExternalChange(now, Model.Requested, replicas);
             Apply(now, replicas, _waitingSince);
         }
     }

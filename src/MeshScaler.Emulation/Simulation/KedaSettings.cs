@@ -9,7 +9,13 @@ public sealed record KedaSettings
     /// <summary><c>cooldownPeriod</c>; default 300 s: scale to zero only this long after the last activity.</summary>
     public TimeSpan CooldownPeriod { get; init; } = TimeSpan.FromSeconds(300);
 
-    /// <summary><c>minReplicaCount</c>; default 0.</summary>
+    /// <summary>
+    /// <c>initialCooldownPeriod</c>; default 0: before any activity, scale to zero is allowed once
+    /// <c>creationTimestamp + initialCooldownPeriod</c> has passed (the <c>cooldownPeriod</c> only counts from activity).
+    /// </summary>
+    public TimeSpan InitialCooldownPeriod { get; init; }
+
+    /// <summary><c>minReplicaCount</c>; default 0. The HPA gets <c>minReplicas = max(minReplicaCount, 1)</c>.</summary>
     public int MinReplicaCount { get; init; }
 
     /// <summary>Whether a pushed <c>true</c> (StreamIsActive, <c>external-push</c>) activates between polls.</summary>

@@ -6,4 +6,7 @@ namespace MeshScaler.Emulation.Simulation;
 /// <param name="Errors">Polls or syncs skipped because the scaler answered with an error.</param>
 /// <param name="MessagesIn">Messages published.</param>
 /// <param name="MessagesLeft">Messages still waiting at the end.</param>
-public sealed record PolicyDetails(string Policy, int Wakes, double? ActivationSeconds, int Errors, long MessagesIn, long MessagesLeft);
+/// <param name="MessagesProcessed">Messages processed.</param>
+/// <param name="LagSamples">Messages in the lag distribution (processed, plus those waiting at the end): equals <paramref name="MessagesIn"/>.</param>
+public sealed record PolicyDetails(
+    string Policy, int Wakes, double? ActivationSeconds, int Errors, long MessagesIn, long MessagesLeft, long MessagesProcessed, long LagSamples);

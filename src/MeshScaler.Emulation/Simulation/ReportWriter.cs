@@ -65,10 +65,10 @@ public static class ReportWriter
             .Append("svg{background:#fff;border:1px solid #dee2e6;margin:.5em 0}.legend span{margin-right:1.5em}</style></head><body>\n");
         html.Append("<h1>").Append(Encode(title)).Append("</h1>\n");
         html.Append(Inv, $"<p>{report.Options.Duration.TotalHours:0.##} h simulated, seed {report.Options.Seed}, lag SLO {report.Options.LagSlo.TotalSeconds:0.#} s.</p>\n");
-        html.Append("<h2>Results</h2>\n<table><tr><th>policy</th><th>replica-seconds</th><th>lag p50 (s)</th><th>p95</th><th>p99</th><th>max</th><th>wake (s)</th><th>scale events</th><th>s over SLO</th></tr>\n");
+        html.Append("<h2>Results</h2>\n<table><tr><th>policy</th><th>replica-seconds</th><th>lag p50 (s)</th><th>p95</th><th>p99</th><th>max</th><th>wake (s)</th><th>activation (s)</th><th>scale events</th><th>s over SLO</th></tr>\n");
         foreach (var r in report.Results)
         {
-            html.Append(Inv, $"<tr><td>{Encode(r.Policy)}</td><td>{r.ReplicaSeconds:0}</td><td>{Num(r.LagP50)}</td><td>{Num(r.LagP95)}</td><td>{Num(r.LagP99)}</td><td>{Num(r.LagMax)}</td><td>{Num(r.WakeSeconds)}</td><td>{r.ScaleEvents}</td><td>{r.SecondsOverSlo:0}</td></tr>\n");
+            html.Append(Inv, $"<tr><td>{Encode(r.Policy)}</td><td>{r.ReplicaSeconds:0}</td><td>{Num(r.LagP50)}</td><td>{Num(r.LagP95)}</td><td>{Num(r.LagP99)}</td><td>{Num(r.LagMax)}</td><td>{Num(r.WakeSeconds)}</td><td>{Num(r.ActivationSeconds)}</td><td>{r.ScaleEvents}</td><td>{r.SecondsOverSlo:0}</td></tr>\n");
         }
 
         html.Append("</table>\n<p class=\"legend\">");

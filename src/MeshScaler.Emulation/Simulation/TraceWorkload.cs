@@ -104,4 +104,21 @@ public static class TraceWorkload
 
     private static bool TryNumber(string text, out double value) =>
         double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
+
+    /// <summary>
+    /// A trace's own length: its last row's start plus the spacing before it (the trace's sampling interval), so the
+    /// last row is played for as long as the one before. Null for a one-row trace, which has no length.
+    /// </summary>
+    public static TimeSpan? LengthOf(StepWorkload trace)
+    {
+        ArgumentNullException.ThrowIfNull(trace);
+        var steps = trace.Steps;
+        if (steps.Count < 2)
+        {
+            return null;
+        }
+
+        var last = steps[^1].StartSeconds;
+        return TimeSpan.FromSeconds(last + (last - steps[^2].StartSeconds));
+    }
 }

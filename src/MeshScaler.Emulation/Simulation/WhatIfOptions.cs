@@ -8,7 +8,9 @@ public sealed class WhatIfOptions
     /// <summary>Simulated time. Default 6 h.</summary>
     public TimeSpan Duration { get; init; } = TimeSpan.FromHours(6);
 
-    /// <summary>Seeds the model's jitter (presets take it separately). Default 1.</summary>
+    /// <summary>
+    /// Seeds the model's jitter, the same for every policy, and the controllers' phases (presets take it separately). Default 1.
+    /// </summary>
     public int Seed { get; init; } = 1;
 
     /// <summary>The lag SLO behind <see cref="PolicyResult.SecondsOverSlo"/>. Default 30 s.</summary>
@@ -25,14 +27,25 @@ public sealed class WhatIfOptions
     /// <summary>The HPA of every policy. Default: min 1, max 50, 15 s sync, 0.1 tolerance, default behavior.</summary>
     public HpaSettings Hpa { get; init; } = new();
 
-    /// <summary>KEDA's polling and cooldown for policies 1, 3 and 4 (push is switched on for 3 and 4). Default 30 s / 300 s.</summary>
+    /// <summary>
+    /// KEDA's polling and cooldown for policies 1, 3 and 4 (push is switched on for 3 and 4). Default 30 s / 300 s. Their
+    /// HPA gets <c>minReplicas = max(minReplicaCount, 1)</c>, as KEDA creates it.
+    /// </summary>
     public KedaSettings Keda { get; init; } = new();
 
     /// <summary>
-    /// <c>msgBacklogThreshold</c> of policies 1 and 3 (entries per replica). Default 1000: about 10 s of one replica's
-    /// work at the default 100 msg/s; KEDA's own default of 10 would call for a replica per 10 waiting messages.
+    /// The one drain target every backlog-driven policy is given, so they are compared on the same goal: policies 1 and 3
+    /// get <see cref="MsgBacklogThreshold"/> = per-replica rate × this, policy 4 <c>targetDrainSeconds</c> = this.
+    /// Default 10 s (a threshold of 1000 at 100 msg/s per replica).
     /// </summary>
-    public double MsgBacklogThreshold { get; init; } = 1000;
+    public TimeSpan DrainSeconds { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// <c>msgBacklogThreshold</c> of policies 1 and 3 (entries per replica): <see cref="FunctionModelOptions.PerReplicaRate"/>
+    /// × <see cref="DrainSeconds"/>, the backlog one replica drains in that time. KEDA's own default of 10 would call for
+    /// a replica per 10 waiting messages.
+    /// </summary>
+    public double MsgBacklogThreshold => Model.PerReplicaRate * DrainSeconds.TotalSeconds;
 
     /// <summary>CPU utilization target of policy 2. Default 0.8.</summary>
     public double CpuTarget { get; init; } = 0.8;
@@ -45,6 +58,12 @@ public sealed class WhatIfOptions
     /// target are polled this often, and the store's poll loop ticks at it. Default 1 s; at most the poll interval.
     /// </summary>
     public TimeSpan MeshScalerWakePollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// When KEDA polls and the HPA syncs relative to the start; null (the default) draws them from <see cref="Seed"/>.
+    /// Every lane of a run shares them.
+    /// </summary>
+    public ControllerPhases? Phases { get; init; }
 
     /// <summary>Returns every invalid setting, each naming it; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
@@ -84,9 +103,24 @@ public sealed class WhatIfOptions
             errors.Add($"lag SLO must be positive (was {LagSlo})");
         }
 
-        if (!(MsgBacklogThreshold > 0))
+        if (DrainSeconds <= TimeSpan.Zero)
         {
-            errors.Add($"msgBacklogThreshold must be positive (was {MsgBacklogThreshold})");
+            errors.Add($"drain seconds must be positive (was {DrainSeconds.TotalSeconds} s)");
+        }
+
+        if (Keda.CooldownPeriod < TimeSpan.Zero || Keda.InitialCooldownPeriod < TimeSpan.Zero)
+        {
+            errors.Add($"KEDA cooldownPeriod and initialCooldownPeriod must not be negative (were {Keda.CooldownPeriod.TotalSeconds} s, {Keda.InitialCooldownPeriod.TotalSeconds} s)");
+        }
+
+        if (Keda.MinReplicaCount < 0 || Keda.MinReplicaCount > Hpa.MaxReplicas)
+        {
+            errors.Add($"KEDA minReplicaCount must be in [0, max replicas {Hpa.MaxReplicas}] (was {Keda.MinReplicaCount})");
+        }
+
+        if (Hpa.MinReplicas < 1 || Hpa.MaxReplicas < Hpa.MinReplicas)
+        {
+            errors.Add($"max replicas must be at least the HPA's min replicas {Hpa.MinReplicas}, itself at least 1 (was {Hpa.MinReplicas}..{Hpa.MaxReplicas})");
         }
 
         if (!(CpuTarget > 0 && CpuTarget <= 1))

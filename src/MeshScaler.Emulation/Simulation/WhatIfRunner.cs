@@ -19,14 +19,18 @@ namespace MeshScaler.Emulation.Simulation;
 /// KEDA's pulsar scaler does.</para>
 /// <para>Within a step: every model advances by one step; at MeshScaler poll instants the store polls and pushes
 /// transitions; then KEDA polls and HPA syncs that are due run; their changes take effect from the next step.</para>
+/// <para>Fairness: every policy sees the same inflow, the same processing jitter (one seed for every model), the same
+/// controller phases (KEDA's polls and the HPA's syncs at a seeded offset within their period, not aligned with the
+/// workload) and the same drain target (<see cref="WhatIfOptions.DrainSeconds"/>).</para>
+/// <para>A failed or hung scaler call is a scaler error for the lane (no scale change, as KEDA does); it never aborts
+/// the run.</para>
 /// </remarks>
 public static class WhatIfRunner
 {
     private const string Tenant = "sim";
     private const string Namespace = "whatif";
 
-    /// <summary>A guard against a hung call (real time): a virtual-time run never waits on anything but the backend.</summary>
-    private static readonly TimeSpan CallGuard = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan CallGuard = PolicyLane.CallGuard;
 
     /// <summary>Runs one what-if. Throws <see cref="ArgumentException"/> listing every invalid option.</summary>
     public static async Task<WhatIfReport> RunAsync(WhatIfOptions options, SimulationBackendFactory? backendFactory = null, CancellationToken cancellationToken = default)
@@ -41,7 +45,9 @@ public static class WhatIfRunner
         var clock = new VirtualClock();
         var start = clock.GetUtcNow();
         var workload = new ModelWorkload();
-        var models = PolicyIds.All.Select((id, i) => new FunctionModel(options.Model, unchecked((options.Seed * 31) + i))).ToList();
+        var models = PolicyIds.All.Select(_ => new FunctionModel(options.Model, options.Seed)).ToList();
+        var phases = options.Phases ?? ControllerPhases.Draw(
+            unchecked((options.Seed * 7919) + 104729), options.Step, options.Keda.PollingInterval, options.Hpa.SyncPeriod);
         for (var i = 0; i < models.Count; i++)
         {
             workload.Add(TopicOf(PolicyIds.All[i]), SubscriptionOf(PolicyIds.All[i]), models[i]);
@@ -61,19 +67,23 @@ public static class WhatIfRunner
         var cluster = backend.Clusters.Resolve(backend.AdminUrl, null);
         var pushKeda = options.Keda with { Push = true };
         var pollKeda = options.Keda with { Push = false };
+
+        // KEDA creates the HPA with minReplicas = max(minReplicaCount, 1).
+        var kedaHpa = options.Hpa with { MinReplicas = Math.Max(options.Keda.MinReplicaCount, 1) };
         var keda = new KedaHpaLane(
             PolicyIds.KedaBacklog,
             models[0],
+            phases,
             new PulsarBacklogSource(backend.Admin, cluster, TopicName(PolicyIds.KedaBacklog), SubscriptionOf(PolicyIds.KedaBacklog), options.MsgBacklogThreshold, 0),
             new KedaController(pollKeda, start),
-            new HpaController(options.Hpa));
-        var cpu = new CpuHpaLane(PolicyIds.CpuHpa, models[1], new HpaController(options.Hpa), options.CpuTarget, start);
-        var backlogTarget = Target(backend.AdminUrl, PolicyIds.MeshScalerBacklog, "backlog", options.MsgBacklogThreshold);
-        var capacityTarget = Target(backend.AdminUrl, PolicyIds.MeshScalerCapacity, "capacity", options.MsgBacklogThreshold);
+            new HpaController(kedaHpa));
+        var cpu = new CpuHpaLane(PolicyIds.CpuHpa, models[1], phases, new HpaController(options.Hpa), options.CpuTarget, start);
+        var backlogTarget = Target(backend.AdminUrl, PolicyIds.MeshScalerBacklog, "backlog", options);
+        var capacityTarget = Target(backend.AdminUrl, PolicyIds.MeshScalerCapacity, "capacity", options);
         var meshBacklog = new KedaHpaLane(
-            PolicyIds.MeshScalerBacklog, models[2], new SignalStoreSource(store, backlogTarget), new KedaController(pushKeda, start), new HpaController(options.Hpa));
+            PolicyIds.MeshScalerBacklog, models[2], phases, new SignalStoreSource(store, backlogTarget), new KedaController(pushKeda, start), new HpaController(kedaHpa));
         var meshCapacity = new KedaHpaLane(
-            PolicyIds.MeshScalerCapacity, models[3], new SignalStoreSource(store, capacityTarget), new KedaController(pushKeda, start), new HpaController(options.Hpa));
+            PolicyIds.MeshScalerCapacity, models[3], phases, new SignalStoreSource(store, capacityTarget), new KedaController(pushKeda, start), new HpaController(kedaHpa));
         PolicyLane[] lanes = [keda, cpu, meshBacklog, meshCapacity];
 
         // KEDA opens StreamIsActive when the ScaledObject is created: the watches exist from the start.
@@ -85,6 +95,7 @@ public static class WhatIfRunner
         var steps = (long)Math.Ceiling(options.Duration.Ticks / (double)step.Ticks);
         var seriesEvery = SeriesEvery(options, steps);
         var series = new List<SeriesPoint>();
+        var storeErrors = 0;
         for (long i = 0; i < steps; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -105,7 +116,16 @@ public static class WhatIfRunner
             // The host's poll loop ticks at the wake interval; the store decides which subjects are due at each tick.
             if (elapsed.Ticks % options.MeshScalerWakePollInterval.Ticks == 0)
             {
-                await store.PollOnceAsync(cancellationToken).WaitAsync(CallGuard, cancellationToken);
+                try
+                {
+                    await store.PollOnceAsync(cancellationToken).WaitAsync(CallGuard, cancellationToken);
+                }
+                catch (TimeoutException)
+                {
+                    // The answers stay what the last poll left; the policies see stale data, as with a slow broker.
+                    storeErrors++;
+                }
+
                 foreach (var (watch, lane) in watches)
                 {
                     while (watch.Changes.TryRead(out var active))
@@ -117,7 +137,7 @@ public static class WhatIfRunner
 
             foreach (var lane in lanes)
             {
-                await lane.TickAsync(now, elapsed, cancellationToken).WaitAsync(CallGuard, cancellationToken);
+                await lane.TickAsync(now, elapsed, cancellationToken);
             }
 
             if (i % seriesEvery == 0)
@@ -152,17 +172,20 @@ public static class WhatIfRunner
                 model.Lag.Max,
                 model.Wakes.Count == 0 ? null : Math.Round(model.Wakes.Average(), 3),
                 model.ScaleEvents,
-                Math.Round(lane.SecondsOverSlo, 3)));
+                Math.Round(lane.SecondsOverSlo, 3),
+                lane.ActivationDelays.Count == 0 ? null : Math.Round(lane.ActivationDelays.Average(), 3)));
             details.Add(new PolicyDetails(
                 lane.Id,
                 model.Wakes.Count,
                 lane.ActivationDelays.Count == 0 ? null : Math.Round(lane.ActivationDelays.Average(), 3),
                 lane.Errors,
                 model.TotalIn,
-                left));
+                left,
+                model.TotalProcessed,
+                model.Lag.Count));
         }
 
-        var notes = Notes(options, backend, keda, results, details);
+        var notes = Notes(options, phases, backend, results, details, storeErrors);
         return new WhatIfReport(options.Workload.Name, options, results, details, series, notes);
     }
 
@@ -173,15 +196,17 @@ public static class WhatIfRunner
     private static TopicName TopicName(string policy) =>
         Core.TopicName.TryParse(TopicOf(policy), out var name, out var error) ? name : throw new InvalidOperationException(error);
 
-    private static ScaleTarget Target(Uri adminUrl, string policy, string mode, double msgBacklogThreshold)
+    private static ScaleTarget Target(Uri adminUrl, string policy, string mode, WhatIfOptions options)
     {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
         var parsed = TriggerMetadata.Parse(new Dictionary<string, string>
         {
             [TriggerMetadata.AdminUrl] = adminUrl.ToString(),
             [TriggerMetadata.Topic] = TopicOf(policy),
             [TriggerMetadata.Subscription] = SubscriptionOf(policy),
             [TriggerMetadata.ScalingModeKey] = mode,
-            [TriggerMetadata.MsgBacklogThreshold] = msgBacklogThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [TriggerMetadata.MsgBacklogThreshold] = options.MsgBacklogThreshold.ToString(inv),
+            [TriggerMetadata.TargetDrainSeconds] = options.DrainSeconds.TotalSeconds.ToString(inv),
 
             // Stay active while messages flow even when the consumers keep the backlog at 0 (KEDA's scaler cannot).
             [TriggerMetadata.ActivationMsgRateThreshold] = "0",
@@ -199,17 +224,19 @@ public static class WhatIfRunner
         return Math.Max(1, steps / 1440);
     }
 
-    private static List<string> Notes(WhatIfOptions options, SimulationBackend backend, KedaHpaLane keda, List<PolicyResult> results, List<PolicyDetails> details)
+    private static List<string> Notes(
+        WhatIfOptions options, ControllerPhases phases, SimulationBackend backend, List<PolicyResult> results, List<PolicyDetails> details, int storeErrors)
     {
         var inv = System.Globalization.CultureInfo.InvariantCulture;
         var m = options.Model;
+        var k = options.Keda;
         var notes = new List<string>
         {
-            string.Create(inv, $"Model: replicas ready {m.StartupDelay.TotalSeconds:0.#} s after being requested, {m.PerReplicaRate:0.#} msg/s each (±{m.Jitter * 100:0.#} % jitter), {m.MessagesPerEntry} message(s) per entry; broker rates are windowed averages recomputed every {m.StatsUpdateFrequency.TotalSeconds:0.#} s."),
-            string.Create(inv, $"Controllers: HPA sync {options.Hpa.SyncPeriod.TotalSeconds:0.#} s, tolerance {options.Hpa.Tolerance:0.##}, replicas {options.Hpa.MinReplicas}..{options.Hpa.MaxReplicas}, scale-down stabilization {options.Hpa.Behavior.ScaleDown.StabilizationWindow.TotalSeconds:0.#} s; KEDA pollingInterval {keda.Keda.Settings.PollingInterval.TotalSeconds:0.#} s, cooldownPeriod {keda.Keda.Settings.CooldownPeriod.TotalSeconds:0.#} s; MeshScaler polls every {options.MeshScalerPollInterval.TotalSeconds:0.#} s ({options.MeshScalerWakePollInterval.TotalSeconds:0.#} s for an inactive pushed target, its WakePollInterval) and pushes activity through its signal watch (the StreamIsActive path)."),
-            string.Create(inv, $"Policies: keda-backlog and meshscaler-backlog use msgBacklogThreshold {options.MsgBacklogThreshold:0.#}; cpu-hpa targets {options.CpuTarget * 100:0.#} % utilization; meshscaler-capacity learns the per-replica rate (targetDrainSeconds 60) from exact rates; both MeshScaler policies set activationMsgRateThreshold 0 (active while messages flow), which KEDA's pulsar scaler does not offer: it scales to zero whenever a poll finds the backlog empty for a cooldown, even under steady traffic."),
-            "Capacity policy: MeshScaler derives inflow and out-rate from Pulsar's cumulative counters (msgInCounter, msgOutCounter) over the real interval between its fetches, falling back to the broker's 60 s windowed rates on a counter reset or a missing counter. The windowed rates never showed a short burst at its height and made a replica that started mid-window look slow, so the learned per-replica rate was underestimated and capacity mode kept about three replicas at base load instead of one. The per-replica rate is now learned only from intervals with a backlog at both ends and the same consumers throughout, weighted symmetrically (the slow-down weight the windowed path needs is kept for brokers without counters); desired replicas use the exact inflow.",
-            string.Create(inv, $"Stats path: {backend.Description}. Lag is the real FIFO wait of every message, at {options.Step.TotalSeconds:0.###} s resolution; messages still waiting at the end count with their age then."),
+            string.Create(inv, $"Settings: --per-replica-rate {m.PerReplicaRate:0.###} msg/s, --startup-delay {m.StartupDelay.TotalSeconds:0.###} s, --drain-seconds {options.DrainSeconds.TotalSeconds:0.###} s, --max-replicas {options.Hpa.MaxReplicas}, --polling-interval {k.PollingInterval.TotalSeconds:0.###} s, --cooldown {k.CooldownPeriod.TotalSeconds:0.###} s, --lag-slo {options.LagSlo.TotalSeconds:0.###} s, --seed {options.Seed}, duration {options.Duration.TotalHours:0.###} h."),
+            string.Create(inv, $"Model: replicas ready {m.StartupDelay.TotalSeconds:0.#} s after being requested, {m.PerReplicaRate:0.#} msg/s each (±{m.Jitter * 100:0.#} % jitter, the same draws for every policy), {m.MessagesPerEntry} message(s) per entry; broker rates are windowed averages recomputed every {m.StatsUpdateFrequency.TotalSeconds:0.#} s. The reported msgBacklog counts waiting messages plus those dispatched and not yet acknowledged (processed rate × (1/{m.PerReplicaRate:0.#} s + {m.AckDelay.TotalMilliseconds:0} ms ack delay), at least one per busy replica), as a broker does; lag is the real FIFO wait before a consumer takes a message."),
+            string.Create(inv, $"Controllers: HPA sync {options.Hpa.SyncPeriod.TotalSeconds:0.#} s, tolerance {options.Hpa.Tolerance:0.##}, replicas {options.Hpa.MinReplicas}..{options.Hpa.MaxReplicas} (max(minReplicaCount {k.MinReplicaCount}, 1)..{options.Hpa.MaxReplicas} under KEDA), scale-down stabilization {options.Hpa.Behavior.ScaleDown.StabilizationWindow.TotalSeconds:0.#} s; KEDA pollingInterval {k.PollingInterval.TotalSeconds:0.#} s, cooldownPeriod {k.CooldownPeriod.TotalSeconds:0.#} s, initialCooldownPeriod {k.InitialCooldownPeriod.TotalSeconds:0.#} s. KEDA polls at {phases.KedaPolling.TotalSeconds:0.#} s + k × {k.PollingInterval.TotalSeconds:0.#} s and the HPA syncs at {phases.HpaSync.TotalSeconds:0.#} s + k × {options.Hpa.SyncPeriod.TotalSeconds:0.#} s (phases drawn from the seed, the same for every policy). The HPA's rate limits count only its own changes. MeshScaler polls every {options.MeshScalerPollInterval.TotalSeconds:0.#} s ({options.MeshScalerWakePollInterval.TotalSeconds:0.#} s for an inactive pushed target, its WakePollInterval) and pushes activity through its signal watch (the StreamIsActive path)."),
+            string.Create(inv, $"Matched drain target: every backlog-driven policy aims to drain its backlog in {options.DrainSeconds.TotalSeconds:0.#} s: keda-backlog and meshscaler-backlog use msgBacklogThreshold = {m.PerReplicaRate:0.#} msg/s × {options.DrainSeconds.TotalSeconds:0.#} s = {options.MsgBacklogThreshold:0.#}, meshscaler-capacity targetDrainSeconds {options.DrainSeconds.TotalSeconds:0.#}. cpu-hpa targets {options.CpuTarget * 100:0.#} % utilization. Both MeshScaler policies set activationMsgRateThreshold 0 (active while messages flow), which KEDA's pulsar scaler does not offer: it relies on a non-empty msgBacklog to stay active."),
+            string.Create(inv, $"Stats path: {backend.Description}. Lag is the real FIFO wait of every message, at {options.Step.TotalSeconds:0.###} s resolution; messages still waiting at the end count with their age then. Activations and wakes are measured at the same resolution; the start of the run (traffic already there, or replicas requested at t=0) is the deployment, not a wake."),
         };
 
         foreach (var detail in details)
@@ -221,20 +248,27 @@ public static class WhatIfRunner
 
             if (detail.Errors > 0)
             {
-                notes.Add(string.Create(inv, $"{detail.Policy}: {detail.Errors} poll(s) or sync(s) skipped on a scaler error."));
+                notes.Add(string.Create(inv, $"{detail.Policy}: {detail.Errors} poll(s) or sync(s) skipped on a scaler error (no scale change)."));
             }
         }
 
-        var kedaWake = details.First(d => d.Policy == PolicyIds.KedaBacklog).ActivationSeconds;
-        var pushWake = details.First(d => d.Policy == PolicyIds.MeshScalerCapacity).ActivationSeconds;
-        if (kedaWake is { } kw && pushWake is { } pw)
+        if (storeErrors > 0)
         {
-            // The push path is bounded by one wake poll; the model's step hides anything shorter, so the ratio uses the bound.
-            var bound = Math.Max(pw, options.MeshScalerWakePollInterval.TotalSeconds);
-            var comparison = kw >= bound
-                ? string.Create(inv, $"at least {kw / bound:0.#}x faster")
-                : "no difference on this workload, whose bursts start on KEDA's poll instants";
-            notes.Add(string.Create(inv, $"Push wake: meshscaler-capacity requested a replica {pw:0.#} s after the first waiting message (at most one {options.MeshScalerWakePollInterval.TotalSeconds:0.#} s wake poll), keda-backlog {kw:0.#} s (polling every {options.Keda.PollingInterval.TotalSeconds:0.#} s): {comparison}."));
+            notes.Add(string.Create(inv, $"MeshScaler's signal store: {storeErrors} poll round(s) exceeded the call guard; its answers stayed those of the previous round."));
+        }
+
+        var kedaActivation = results.First(r => r.Policy == PolicyIds.KedaBacklog).ActivationSeconds;
+        foreach (var push in results.Where(r => r.Policy is PolicyIds.MeshScalerBacklog or PolicyIds.MeshScalerCapacity))
+        {
+            if (kedaActivation is not { } kw || push.ActivationSeconds is not { } pw)
+            {
+                notes.Add(string.Create(inv, $"Activation, {push.Policy} (push) vs keda-backlog (polling): {Describe(push.ActivationSeconds)} vs {Describe(kedaActivation)}; no comparison without wakes from zero on both."));
+                continue;
+            }
+
+            // Activation is measured in whole steps, so a push within the step reads 0: compare against one step.
+            var bound = Math.Max(pw, options.Step.TotalSeconds);
+            notes.Add(string.Create(inv, $"Activation, {push.Policy} (push) vs keda-backlog (polling every {k.PollingInterval.TotalSeconds:0.#} s): a replica requested {pw:0.#} s vs {kw:0.#} s after the first waiting message on average: {kw / bound:0.#}x faster (push measured as at least one {options.Step.TotalSeconds:0.#} s step)."));
         }
 
         var kedaResult = results.First(r => r.Policy == PolicyIds.KedaBacklog);
@@ -242,10 +276,15 @@ public static class WhatIfRunner
         if (kedaResult.ReplicaSeconds > 0 && kedaResult.LagP99 is { } kp99 && capacity.LagP99 is { } cp99)
         {
             var saving = 1 - (capacity.ReplicaSeconds / kedaResult.ReplicaSeconds);
-            var beats = (saving >= 0.25 && cp99 <= kp99) || (cp99 < kp99 && saving >= 0);
-            notes.Add(string.Create(inv, $"Bar (capacity vs keda-backlog): {saving * 100:0.#} % fewer replica-seconds, p99 lag {cp99:0.#} s vs {kp99:0.#} s: {(beats ? "met" : "NOT met")}."));
+            var beats = Bar.IsMet(kedaResult, capacity);
+            var cost = saving >= 0
+                ? string.Create(inv, $"{saving * 100:0.#} % fewer replica-seconds")
+                : string.Create(inv, $"{-saving * 100:0.#} % more replica-seconds");
+            notes.Add(string.Create(inv, $"Bar (capacity vs keda-backlog): {cost}, p99 lag {cp99:0.#} s vs {kp99:0.#} s: {(beats ? "met" : "not met")}."));
         }
 
         return notes;
     }
+
+    private static string Describe(double? seconds) => seconds is { } s ? s.ToString("0.# s", System.Globalization.CultureInfo.InvariantCulture) : "no wake";
 }

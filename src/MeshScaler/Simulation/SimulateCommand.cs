@@ -112,7 +112,7 @@ internal static class SimulateCommand
         {
             var spec = (await client.GetMetricSpecAsync(scaledObject, stop.Token)).MetricSpecs.Single();
             PrintBanner(emulator.BaseAddress, grpcPort, httpPort, spec.MetricName);
-            await RunLoopAsync(client, scaledObject, spec, model, stop.Token);
+            await RunLoopAsync(client, scaledObject, spec, model, workload.Gate, stop.Token);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -157,7 +157,13 @@ internal static class SimulateCommand
         AnsiConsole.MarkupLine("  scale-down stabilization 15 s (defaults: 30 s, 300 s, 15 s, 300 s). Scaling mode: capacity, push on.");
     }
 
-    private static async Task RunLoopAsync(KedaGrpcClient client, ScaledObjectRef scaledObject, MetricSpec spec, FunctionModel model, CancellationToken cancellationToken)
+    /// <remarks>
+    /// The emulator reads the model on Kestrel's threads (<see cref="ModelWorkload.Advance"/> under
+    /// <paramref name="gate"/>), so every step, scale and read of the model here holds the same gate; gRPC calls are
+    /// awaited outside it.
+    /// </remarks>
+    private static async Task RunLoopAsync(
+        KedaGrpcClient client, ScaledObjectRef scaledObject, MetricSpec spec, FunctionModel model, Lock gate, CancellationToken cancellationToken)
     {
         var time = TimeProvider.System;
         var keda = new KedaController(
@@ -186,11 +192,14 @@ internal static class SimulateCommand
             {
                 var now = time.GetUtcNow();
                 var rate = RateAt(tick);
-                model.Step(now, Tick, rate);
-                while (pushes.Reader.TryRead(out var pushed))
+                lock (gate)
                 {
-                    lastActive = pushed;
-                    Scale(keda.OnPush(now, pushed, model.Requested), hpa, model, now);
+                    model.Step(now, Tick, rate);
+                    while (pushes.Reader.TryRead(out var pushed))
+                    {
+                        lastActive = pushed;
+                        Scale(keda.OnPush(now, pushed, model.Requested), model, now);
+                    }
                 }
 
                 if (tick % 5 == 0)
@@ -198,12 +207,21 @@ internal static class SimulateCommand
                     try
                     {
                         lastActive = await source.IsActiveAsync(cancellationToken);
-                        Scale(keda.OnPoll(now, lastActive, model.Requested), hpa, model, now);
-                        if (model.Requested > 0)
+                        int requested;
+                        lock (gate)
+                        {
+                            Scale(keda.OnPoll(now, lastActive, model.Requested), model, now);
+                            requested = model.Requested;
+                        }
+
+                        if (requested > 0)
                         {
                             var value = await source.GetMetricAsync(cancellationToken);
-                            var proposal = HpaFormulas.AverageValue(value, source.Target, model.Requested);
-                            model.SetReplicas(hpa.Decide(now, model.Requested, proposal), now);
+                            lock (gate)
+                            {
+                                var proposal = HpaFormulas.AverageValue(value, source.Target, model.Requested);
+                                model.SetReplicas(hpa.Decide(now, model.Requested, proposal), now);
+                            }
                         }
                     }
                     catch (RpcException)
@@ -212,13 +230,17 @@ internal static class SimulateCommand
                     }
                 }
 
-                var row = new[]
+                string[] row;
+                lock (gate)
                 {
-                    $"{(now - started).TotalSeconds,5:0}s",
-                    Fmt(rate), Fmt(model.Backlog), Fmt(model.LastProcessed / Tick.TotalSeconds),
-                    $"{model.Ready}/{model.Requested}", lastActive ? "[green]yes[/]" : "no",
-                    $"{model.OldestAge(now).TotalSeconds:0}s",
-                };
+                    row =
+                    [
+                        $"{(now - started).TotalSeconds,5:0}s",
+                        Fmt(rate), Fmt(model.Backlog), Fmt(model.LastProcessed / Tick.TotalSeconds),
+                        $"{model.Ready}/{model.Requested}", lastActive ? "[green]yes[/]" : "no",
+                        $"{model.OldestAge(now).TotalSeconds:0}s",
+                    ];
+                }
                 if (interactive)
                 {
                     rows.Enqueue(row);
@@ -262,11 +284,11 @@ internal static class SimulateCommand
         }
     }
 
-    private static void Scale(int? replicas, HpaController hpa, FunctionModel model, DateTimeOffset now)
+    /// <summary>KEDA's change, if any. The HPA is not told: like the real one, it only records its own changes.</summary>
+    private static void Scale(int? replicas, FunctionModel model, DateTimeOffset now)
     {
         if (replicas is { } r)
         {
-            hpa.RecordExternalChange(now, model.Requested, r);
             model.SetReplicas(r, now);
         }
     }

@@ -13,9 +13,13 @@ internal static class WhatIfCommand
 {
     public const string Usage = """
           whatif [--workload NAME|all | --trace FILE] [--duration 6h] [--seed N] [--out DIR] [--lag-slo 30s]
+                 [--per-replica-rate 100] [--startup-delay 20s] [--drain-seconds 10s] [--max-replicas 50]
+                 [--polling-interval 30s] [--cooldown 300s]
                              compare KEDA's pulsar scaler, a CPU HPA and MeshScaler's backlog and capacity modes on the
                              same traffic in virtual time; writes DIR/report.html, series.csv, results.json
-                             (default DIR whatif-report; presets: constant, step, daily, spiky, idle-burst; default spiky)
+                             (default DIR whatif-report; presets: constant, step, daily, spiky, idle-burst; default spiky;
+                             a --trace without --duration plays the trace's own length; --drain-seconds sets both
+                             msgBacklogThreshold = per-replica rate x drain seconds and targetDrainSeconds)
         """;
 
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
@@ -29,25 +33,47 @@ internal static class WhatIfCommand
         }
 
         var workloads = new List<(IInflowWorkload Workload, string Directory)>();
+        var duration = parsed.Duration ?? DefaultDuration;
         try
         {
             if (parsed.Trace is { } trace)
             {
-                workloads.Add((TraceWorkload.Load(trace), parsed.OutDirectory));
+                var loaded = TraceWorkload.Load(trace);
+                if (parsed.Duration is null)
+                {
+                    duration = TraceWorkload.LengthOf(loaded)
+                        ?? throw new FormatException($"trace {Path.GetFileName(trace)} has a single row and so no length of its own; give --duration");
+                }
+
+                workloads.Add((loaded, parsed.OutDirectory));
             }
             else if (parsed.Workload == "all")
             {
                 workloads.AddRange(WorkloadPresets.All.Select(p =>
-                    (WorkloadPresets.Create(p.Name, parsed.Seed, parsed.Duration), Path.Combine(parsed.OutDirectory, p.Name))));
+                    (WorkloadPresets.Create(p.Name, parsed.Seed, duration), Path.Combine(parsed.OutDirectory, p.Name))));
             }
             else
             {
-                workloads.Add((WorkloadPresets.Create(parsed.Workload, parsed.Seed, parsed.Duration), parsed.OutDirectory));
+                workloads.Add((WorkloadPresets.Create(parsed.Workload, parsed.Seed, duration), parsed.OutDirectory));
             }
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException or IOException or UnauthorizedAccessException)
         {
             await Console.Error.WriteLineAsync($"whatif: {ex.Message}");
+            return 2;
+        }
+
+        if (duration > MaxDuration)
+        {
+            await Console.Error.WriteLineAsync($"whatif: duration {duration.TotalHours:0.#}h is longer than the 7-day limit");
+            return 2;
+        }
+
+        var runs = workloads.Select(w => (Options: OptionsFor(parsed, w.Workload, duration), w.Directory)).ToList();
+        var invalid = runs[0].Options.Validate();
+        if (invalid.Count > 0)
+        {
+            await Console.Error.WriteLineAsync($"whatif: invalid settings: {string.Join("; ", invalid)}");
             return 2;
         }
 
@@ -58,31 +84,29 @@ internal static class WhatIfCommand
         }
 
         var table = new Table().Title("what-if results").AddColumns(
-            "workload", "policy", "replica-s", "lag p50", "p95", "p99", "max", "wake s", "scale events", "s over SLO");
+            "workload", "policy", "replica-s", "lag p50", "p95", "p99", "max", "wake s", "activation s", "scale events", "s over SLO");
         foreach (var column in table.Columns.Skip(2))
         {
             column.RightAligned();
         }
 
         var started = TimeProvider.System.GetTimestamp();
-        foreach (var (workload, directory) in workloads)
+        foreach (var (options, directory) in runs)
         {
+            var workload = options.Workload;
             var runStarted = TimeProvider.System.GetTimestamp();
-            var report = await WhatIfRunner.RunAsync(
-                new WhatIfOptions { Workload = workload, Duration = parsed.Duration, Seed = parsed.Seed, LagSlo = parsed.LagSlo },
-                EmulatorBackend.Factory,
-                cancellationToken);
+            var report = await WhatIfRunner.RunAsync(options, EmulatorBackend.Factory, cancellationToken);
             var files = ReportWriter.WriteAll(report, directory);
             foreach (var r in report.Results)
             {
                 table.AddRow(
                     r.Workload, r.Policy, Num(r.ReplicaSeconds, "0"), Num(r.LagP50), Num(r.LagP95), Num(r.LagP99), Num(r.LagMax),
-                    Num(r.WakeSeconds), r.ScaleEvents.ToString(CultureInfo.InvariantCulture), Num(r.SecondsOverSlo, "0"));
+                    Num(r.WakeSeconds), Num(r.ActivationSeconds), r.ScaleEvents.ToString(CultureInfo.InvariantCulture), Num(r.SecondsOverSlo, "0"));
             }
 
             AnsiConsole.MarkupLineInterpolated(
-                $"[grey]{workload.Name}: {parsed.Duration.TotalHours:0.##} h simulated in {TimeProvider.System.GetElapsedTime(runStarted).TotalSeconds:0.0} s; wrote {string.Join(", ", files)}[/]");
-            foreach (var note in report.Notes.Where(n => n.StartsWith("Bar", StringComparison.Ordinal)))
+                $"[grey]{workload.Name}: {duration.TotalHours:0.##} h simulated in {TimeProvider.System.GetElapsedTime(runStarted).TotalSeconds:0.0} s; wrote {string.Join(", ", files)}[/]");
+            foreach (var note in report.Notes.Where(n => n.StartsWith("Bar", StringComparison.Ordinal) || n.StartsWith("Activation", StringComparison.Ordinal)))
             {
                 AnsiConsole.MarkupLineInterpolated($"[grey]{workload.Name}: {note}[/]");
             }
@@ -93,16 +117,50 @@ internal static class WhatIfCommand
         return 0;
     }
 
-    internal sealed record Arguments(string Workload, string? Trace, TimeSpan Duration, int Seed, string OutDirectory, TimeSpan LagSlo);
+    internal sealed record Arguments(
+        string Workload,
+        string? Trace,
+        TimeSpan? Duration,
+        int Seed,
+        string OutDirectory,
+        TimeSpan LagSlo,
+        double PerReplicaRate,
+        TimeSpan StartupDelay,
+        TimeSpan DrainSeconds,
+        int MaxReplicas,
+        TimeSpan PollingInterval,
+        TimeSpan Cooldown);
+
+    private static readonly TimeSpan DefaultDuration = TimeSpan.FromHours(6);
+    private static readonly TimeSpan MaxDuration = TimeSpan.FromDays(7);
+    private const int MaxReplicasLimit = 10_000;
+
+    internal static WhatIfOptions OptionsFor(Arguments parsed, IInflowWorkload workload, TimeSpan duration) => new()
+    {
+        Workload = workload,
+        Duration = duration,
+        Seed = parsed.Seed,
+        LagSlo = parsed.LagSlo,
+        DrainSeconds = parsed.DrainSeconds,
+        Model = new FunctionModelOptions { PerReplicaRate = parsed.PerReplicaRate, StartupDelay = parsed.StartupDelay },
+        Hpa = new HpaSettings { MaxReplicas = parsed.MaxReplicas },
+        Keda = new KedaSettings { PollingInterval = parsed.PollingInterval, CooldownPeriod = parsed.Cooldown },
+    };
 
     internal static bool TryParse(string[] args, out Arguments parsed, out string error)
     {
         string workload = WorkloadPresets.Spiky, outDirectory = "whatif-report";
         string? trace = null;
         bool workloadGiven = false;
-        var duration = TimeSpan.FromHours(6);
+        TimeSpan? duration = null;
         var lagSlo = TimeSpan.FromSeconds(30);
         var seed = 1;
+        var perReplicaRate = 100.0;
+        var startupDelay = TimeSpan.FromSeconds(20);
+        var drainSeconds = TimeSpan.FromSeconds(10);
+        var maxReplicas = 50;
+        var pollingInterval = TimeSpan.FromSeconds(30);
+        var cooldown = TimeSpan.FromSeconds(300);
         parsed = null!;
         error = string.Empty;
         for (var i = 0; i < args.Length; i++)
@@ -136,8 +194,38 @@ internal static class WhatIfCommand
                 case "--lag-slo" when DurationArgument.TryParse(value, out var s):
                     lagSlo = s;
                     break;
-                case "--duration" or "--lag-slo":
+                case "--drain-seconds" when DurationArgument.TryParse(value, out var s):
+                    drainSeconds = s;
+                    break;
+                case "--polling-interval" when DurationArgument.TryParse(value, out var s) && IsWholeSeconds(s):
+                    pollingInterval = s;
+                    break;
+                case "--startup-delay" when TryParseZeroOrDuration(value, out var s):
+                    startupDelay = s;
+                    break;
+                case "--cooldown" when TryParseZeroOrDuration(value, out var s):
+                    cooldown = s;
+                    break;
+                case "--duration" or "--lag-slo" or "--drain-seconds":
                     error = $"{name} \"{value}\" is not a positive duration (e.g. 90, 30s, 15m, 6h, 1h30m)";
+                    return false;
+                case "--polling-interval":
+                    error = $"{name} \"{value}\" is not a positive whole number of seconds (e.g. 30, 30s, 1m)";
+                    return false;
+                case "--startup-delay" or "--cooldown":
+                    error = $"{name} \"{value}\" is not a duration of 0 or more (e.g. 0, 20s, 5m)";
+                    return false;
+                case "--per-replica-rate" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var r) && double.IsFinite(r) && r > 0:
+                    perReplicaRate = r;
+                    break;
+                case "--per-replica-rate":
+                    error = $"--per-replica-rate \"{value}\" is not a positive number of messages per second";
+                    return false;
+                case "--max-replicas" when int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MaxReplicasLimit:
+                    maxReplicas = n;
+                    break;
+                case "--max-replicas":
+                    error = $"--max-replicas \"{value}\" is not an integer from 1 to {MaxReplicasLimit}";
                     return false;
                 case "--seed" when int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n):
                     seed = n;
@@ -160,14 +248,28 @@ internal static class WhatIfCommand
             return false;
         }
 
-        if (duration > TimeSpan.FromDays(7))
+        if (duration > MaxDuration)
         {
-            error = $"--duration {duration.TotalHours:0.#}h is longer than the 7-day limit";
+            error = $"--duration {duration.Value.TotalHours:0.#}h is longer than the 7-day limit";
             return false;
         }
 
-        parsed = new Arguments(workload, trace, duration, seed, outDirectory, lagSlo);
+        parsed = new Arguments(
+            workload, trace, duration, seed, outDirectory, lagSlo, perReplicaRate, startupDelay, drainSeconds, maxReplicas, pollingInterval, cooldown);
         return true;
+    }
+
+    private static bool IsWholeSeconds(TimeSpan value) => value.Ticks % TimeSpan.TicksPerSecond == 0;
+
+    private static bool TryParseZeroOrDuration(string text, out TimeSpan value)
+    {
+        if (text.Trim() is "0" or "0s")
+        {
+            value = TimeSpan.Zero;
+            return true;
+        }
+
+        return DurationArgument.TryParse(text, out value);
     }
 
     private static string Num(double? value, string format = "0.#") => value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "-";

@@ -120,4 +120,61 @@ public sealed class ControllerTests
         Assert.Equal(2, keda.OnPoll(At(0), active: true, currentReplicas: 0));
         Assert.Null(keda.OnPoll(At(1000), active: false, currentReplicas: 2));
     }
+
+    public static TheoryData<string, double, double, int?> InitialCooldownCases => new()
+    {
+        // name, initialCooldownPeriod (s), poll at (s), expected
+        { "no activity, initialCooldownPeriod 0: to zero at the first inactive poll after creation", 0, 30, 0 },
+        { "no activity: the cooldownPeriod does not apply before activity", 0, 200, 0 },
+        { "initialCooldownPeriod 120 s not yet passed", 120, 90, null },
+        { "initialCooldownPeriod 120 s passed", 120, 150, 0 },
+    };
+
+    [Theory]
+    [MemberData(nameof(InitialCooldownCases))]
+    public void Keda_BeforeAnyActivity_UsesCreationPlusInitialCooldown(string name, double initialCooldown, double pollAt, int? expected)
+    {
+        var keda = new KedaController(new KedaSettings { InitialCooldownPeriod = TimeSpan.FromSeconds(initialCooldown) }, Start);
+
+        Assert.True(expected == keda.OnPoll(At(pollAt), active: false, currentReplicas: 2), name);
+    }
+
+    [Fact]
+    public void Hpa_KedaActivationFromZero_IsNotCountedInTheScaleUpLimit()
+    {
+        // KEDA writes 0 -> 1 at 0; the HPA did not make that change, so its period starts at 1 replica: max(1 + 4, 2) = 5.
+        var hpa = new HpaController(new HpaSettings { MaxReplicas = 100 });
+
+        Assert.Equal(5, hpa.Decide(At(5), 1, 40));
+    }
+
+    public static TheoryData<string, double, double, double, bool> PhaseCases => new()
+    {
+        // name, elapsed, period, phase, due
+        { "before the phase", 3, 30, 7, false },
+        { "at the phase", 7, 30, 7, true },
+        { "one period after the phase", 37, 30, 7, true },
+        { "a multiple of the period but not of the phase", 30, 30, 7, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(PhaseCases))]
+    public void ControllerPhases_IsDue_FiresAtPhasePlusMultiplesOfThePeriod(string name, double elapsed, double period, double phase, bool due)
+    {
+        Assert.True(
+            due == ControllerPhases.IsDue(TimeSpan.FromSeconds(elapsed), TimeSpan.FromSeconds(period), TimeSpan.FromSeconds(phase)), name);
+    }
+
+    [Fact]
+    public void ControllerPhases_Draw_IsWithinThePeriodAndDependsOnTheSeed()
+    {
+        var draws = Enumerable.Range(0, 50)
+            .Select(seed => ControllerPhases.Draw(seed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(15)))
+            .ToList();
+
+        Assert.All(draws, d => Assert.InRange(d.KedaPolling.TotalSeconds, 0, 29));
+        Assert.All(draws, d => Assert.InRange(d.HpaSync.TotalSeconds, 0, 14));
+        Assert.True(draws.Select(d => d.KedaPolling).Distinct().Count() > 5);
+        Assert.Equal(draws[3], ControllerPhases.Draw(3, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(15)));
+    }
 }

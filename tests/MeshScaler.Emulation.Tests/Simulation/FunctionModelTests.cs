@@ -62,16 +62,67 @@ public sealed class FunctionModelTests
     public void Step_ReplicaStartingFromZero_RecordsWakeUntilFirstProcessing()
     {
         var model = Model(perReplica: 10, startupSeconds: 5);
-        model.Step(Start, Second, 4);
+        model.Step(Start, Second, 0);
+        model.Step(Start.AddSeconds(1), Second, 4);
         model.SetReplicas(1, Start.AddSeconds(2));
+        for (var i = 2; i < 10; i++)
+        {
+            model.Step(Start.AddSeconds(i), Second, 4);
+        }
+
+        // The first message arrived at 1 with no replica; the replica requested at 2 is ready at 7.
+        Assert.Equal([6.0], model.Wakes);
+        Assert.Equal(1, model.ScaleEvents);
+    }
+
+    public static TheoryData<string, int> InitialDeployments => new()
+    {
+        // name, replicas requested before the first step
+        { "traffic already there at the first step, no replica yet", 0 },
+        { "replicas requested at the start (cpu-hpa), still starting", 1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(InitialDeployments))]
+    public void Step_InitialDeployment_IsNotAWake(string name, int initialReplicas)
+    {
+        var model = Model(perReplica: 10, startupSeconds: 5);
+        model.SetReplicas(initialReplicas, Start);
+        model.Step(Start, Second, 4);
+        model.SetReplicas(1, Start.AddSeconds(1));
         for (var i = 1; i < 10; i++)
         {
             model.Step(Start.AddSeconds(i), Second, 4);
         }
 
-        // The first message arrived at 0 with no replica; the replica requested at 2 is ready at 7.
-        Assert.Equal([7.0], model.Wakes);
-        Assert.Equal(1, model.ScaleEvents);
+        Assert.True(model.TotalProcessed > 0, name);
+        Assert.True(model.Wakes.Count == 0, name);
+    }
+
+    public static TheoryData<string, double, int, double, long> InFlightCases => new()
+    {
+        // name, per-replica rate, ready replicas, inflow, expected in flight
+        { "10 msg/s on one replica: 10 x (1/10 s + 100 ms) = 2", 10, 1, 10, 2 },
+        { "steady 80 msg/s on one 100 msg/s replica: ceil(80 x 0.11) = 9", 100, 1, 80, 9 },
+        { "3 msg/s on 5 replicas: at least one per busy replica, 3 busy", 100, 5, 3, 3 },
+        { "nothing processed: nothing in flight", 100, 2, 0, 0 },
+    };
+
+    [Theory]
+    [MemberData(nameof(InFlightCases))]
+    public void BacklogEntries_SteadyTraffic_CountsInFlightMessagesButLagDoesNot(string name, double perReplica, int replicas, double inflow, long expected)
+    {
+        var model = Model(perReplica: perReplica);
+        model.SetReplicas(replicas, Start);
+        for (var i = 0; i < 5; i++)
+        {
+            model.Step(Start.AddSeconds(i), Second, inflow);
+        }
+
+        Assert.True(model.Backlog == 0, name);
+        Assert.True(expected == model.InFlight, $"{name}: in flight {model.InFlight}");
+        Assert.True(expected == model.BacklogEntries, $"{name}: reported {model.BacklogEntries}");
+        Assert.True(model.Lag.Max is null or 0, name);
     }
 
     [Fact]

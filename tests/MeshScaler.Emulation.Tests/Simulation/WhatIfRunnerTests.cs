@@ -37,27 +37,34 @@ public sealed class WhatIfRunnerTests
         foreach (var element in json.RootElement.EnumerateArray())
         {
             Assert.Equal(
-                ["policy", "workload", "replicaSeconds", "lagP50", "lagP95", "lagP99", "lagMax", "wakeSeconds", "scaleEvents", "secondsOverSlo"],
+                ["policy", "workload", "replicaSeconds", "lagP50", "lagP95", "lagP99", "lagMax", "wakeSeconds", "scaleEvents", "secondsOverSlo", "activationSeconds"],
                 element.EnumerateObject().Select(p => p.Name));
             Assert.Equal("flat", element.GetProperty("workload").GetString());
         }
     }
 
-    [Fact]
-    public async Task RunAsync_EveryPolicy_ConservesMessages()
+    public static TheoryData<string> ConservationPresets => new() { WorkloadPresets.Step, WorkloadPresets.Spiky, WorkloadPresets.IdleBurst };
+
+    [Theory]
+    [MemberData(nameof(ConservationPresets))]
+    public async Task RunAsync_EveryPolicy_ConservesMessagesAndMeasuresEveryOne(string preset)
     {
         var duration = TimeSpan.FromMinutes(30);
-        var report = await WhatIfRunner.RunAsync(Options(WorkloadPresets.Create(WorkloadPresets.Step, 1, duration), duration)).WaitAsync(Timeout);
+        var report = await WhatIfRunner.RunAsync(Options(WorkloadPresets.Create(preset, 1, duration), duration)).WaitAsync(Timeout);
 
         var expectedIn = report.Details[0].MessagesIn;
         Assert.True(expectedIn > 0);
-        Assert.All(report.Details, d => Assert.Equal(expectedIn, d.MessagesIn));
-        var last = report.Series.GroupBy(p => p.Policy).Select(g => g.Last()).ToList();
-        Assert.Equal(4, last.Count);
+        Assert.Equal(PolicyIds.All, report.Details.Select(d => d.Policy));
+        Assert.All(report.Details, d =>
+        {
+            Assert.Equal(expectedIn, d.MessagesIn);
+            Assert.True(d.MessagesIn == d.MessagesProcessed + d.MessagesLeft, $"{d.Policy}: {d.MessagesIn} in, {d.MessagesProcessed} processed, {d.MessagesLeft} left");
+            Assert.True(d.LagSamples == d.MessagesIn, $"{d.Policy}: {d.LagSamples} lag samples for {d.MessagesIn} messages");
+        });
     }
 
     [Fact]
-    public async Task RunAsync_IdleThenBurst_PushWakesFasterThanKedaPolling()
+    public async Task RunAsync_IdleThenBurst_PushActivatesFasterThanKedaPolling()
     {
         var duration = TimeSpan.FromMinutes(50);
         var report = await WhatIfRunner.RunAsync(Options(new IdleBurstWorkload("idle", TimeSpan.FromSeconds(617), TimeSpan.FromMinutes(3), 300), duration))
@@ -71,7 +78,39 @@ public sealed class WhatIfRunnerTests
         // An idle pushed target is polled every wake interval (1 s), so the push comes within one; KEDA's poll within its 30 s interval.
         Assert.InRange(push.ActivationSeconds!.Value, 0, 1);
         Assert.True(keda.ActivationSeconds > push.ActivationSeconds);
-        Assert.Null(report.Results.Single(r => r.Policy == PolicyIds.CpuHpa).WakeSeconds);
+        var activation = report.Results.Single(r => r.Policy == PolicyIds.KedaBacklog).ActivationSeconds;
+        Assert.Equal(keda.ActivationSeconds, activation);
+    }
+
+    [Fact]
+    public async Task RunAsync_PolicyThatNeverReachesZero_ReportsNoWake()
+    {
+        // Traffic from the first second: every lane deploys at the start; cpu-hpa never goes to zero.
+        var duration = TimeSpan.FromMinutes(15);
+        var report = await WhatIfRunner.RunAsync(Options(new ConstantWorkload("flat", 150), duration)).WaitAsync(Timeout);
+
+        var cpu = report.Results.Single(r => r.Policy == PolicyIds.CpuHpa);
+        Assert.Null(cpu.WakeSeconds);
+        Assert.Null(cpu.ActivationSeconds);
+        Assert.Equal(0, report.Details.Single(d => d.Policy == PolicyIds.CpuHpa).Wakes);
+
+        // The KEDA-managed lanes also start at zero with traffic already there: that is the deployment, not a wake.
+        var capacity = report.Results.Single(r => r.Policy == PolicyIds.MeshScalerCapacity);
+        Assert.Null(capacity.WakeSeconds);
+    }
+
+    [Fact]
+    public async Task RunAsync_SteadyTraffic_KedaBacklogStaysUpOnInFlightMessages()
+    {
+        // With every message processed within its step, only the in-flight (unacknowledged) messages keep msgBacklog
+        // above 0; KEDA's scaler must not scale to zero under live traffic.
+        var duration = TimeSpan.FromMinutes(20);
+        var report = await WhatIfRunner.RunAsync(Options(new ConstantWorkload("flat", 60), duration)).WaitAsync(Timeout);
+
+        var keda = report.Details.Single(d => d.Policy == PolicyIds.KedaBacklog);
+        var series = report.Series.Where(p => p.Policy == PolicyIds.KedaBacklog && p.Seconds > 120).ToList();
+        Assert.Equal(0, keda.Wakes);
+        Assert.All(series, p => Assert.True(p.Replicas >= 1, $"keda-backlog at 0 replicas at {p.Seconds} s"));
     }
 
     [Fact]

@@ -70,12 +70,13 @@ public sealed class WorkloadTests
     {
         var idle = WorkloadPresets.Create(WorkloadPresets.IdleBurst, 1, SixHours);
 
+        // Idle 20 min 17 s (1217 s, not a multiple of 15 or 30 s), then 3 min at 500 msg/s.
         Assert.Equal(0, idle.RateAt(0));
-        Assert.Equal(0, idle.RateAt(1199));
-        Assert.Equal(500, idle.RateAt(1200));
-        Assert.Equal(500, idle.RateAt(1379));
-        Assert.Equal(0, idle.RateAt(1380));
-        Assert.Equal(500, idle.RateAt(1380 + 1200));
+        Assert.Equal(0, idle.RateAt(1216));
+        Assert.Equal(500, idle.RateAt(1217));
+        Assert.Equal(500, idle.RateAt(1396));
+        Assert.Equal(0, idle.RateAt(1397));
+        Assert.Equal(500, idle.RateAt(1397 + 1217));
     }
 
     [Fact]
@@ -108,6 +109,23 @@ public sealed class WorkloadTests
 
         Assert.StartsWith("trace bad.csv: ", error.Message, StringComparison.Ordinal);
         Assert.All(expected, e => Assert.True(error.Message.Contains(e, StringComparison.Ordinal), $"{name}: {error.Message}"));
+    }
+
+    public static TheoryData<string, string, double?> TraceLengths => new()
+    {
+        // name, csv, expected length (s)
+        { "evenly spaced: last start plus one interval", "0,5\n60,7\n120,9\n", 180 },
+        { "uneven: the last interval repeats", "0,5\n10,7\n40,9\n", 70 },
+        { "one row has no length", "0,5\n", null },
+    };
+
+    [Theory]
+    [MemberData(nameof(TraceLengths))]
+    public void TraceLengthOf_UsesTheLastRowsSpacing(string name, string csv, double? expected)
+    {
+        var length = TraceWorkload.LengthOf(TraceWorkload.Parse("t.csv", new StringReader(csv)));
+
+        Assert.True(expected == length?.TotalSeconds, $"{name}: {length}");
     }
 
     [Fact]
