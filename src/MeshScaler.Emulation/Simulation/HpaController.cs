@@ -119,14 +119,16 @@ public sealed class HpaController
         return desired;
     }
 
+    /// <summary>The replica count at the start of a policy's period: current minus what this HPA added, plus what it removed, within it.</summary>
+    private int PeriodStart(DateTimeOffset now, int current, TimeSpan period) =>
+        current - Changes(_scaleUpEvents, now, period) + Changes(_scaleDownEvents, now, period);
+
     private int ScaleUpLimit(DateTimeOffset now, int current, HpaScalingRules rules)
     {
         var result = rules.SelectMax ? int.MinValue : int.MaxValue;
         foreach (var policy in rules.Policies)
         {
-            var added = Changes(_scaleUpEvents, now, policy.Period);
-            var removed = Changes(_scaleDownEvents, now, policy.Period);
-            var periodStart = current - added + removed;
+            var periodStart = PeriodStart(now, current, policy.Period);
             var proposed = policy.Type == HpaPolicyType.Pods
                 ? periodStart + policy.Value
                 : (int)Math.Ceiling(periodStart * (1 + (policy.Value / 100.0)));
@@ -141,9 +143,7 @@ public sealed class HpaController
         var result = rules.SelectMax ? int.MaxValue : int.MinValue;
         foreach (var policy in rules.Policies)
         {
-            var added = Changes(_scaleUpEvents, now, policy.Period);
-            var removed = Changes(_scaleDownEvents, now, policy.Period);
-            var periodStart = current - added + removed;
+            var periodStart = PeriodStart(now, current, policy.Period);
             var proposed = policy.Type == HpaPolicyType.Pods
                 ? periodStart - policy.Value
                 : (int)(periodStart * (1 - (policy.Value / 100.0)));
