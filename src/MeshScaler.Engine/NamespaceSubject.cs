@@ -7,7 +7,7 @@ internal sealed class NamespaceSubject
 {
     public NamespaceSubject(
         PulsarClusterRef cluster, string tenant, string @namespace, IPulsarAdmin admin, TimeProvider time,
-        Action<PolledValue<IReadOnlyDictionary<TopicName, int>>.Failure?, bool> observer)
+        Action<FetchFailure?, bool> observer)
     {
         Cluster = cluster;
         Name = $"{tenant}/{@namespace}";

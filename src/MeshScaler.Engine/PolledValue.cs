@@ -18,15 +18,15 @@ internal sealed class PolledValue<T>
     private readonly object _gate = new();
     private Task<T>? _inFlight;
     private Sample? _latest;
-    private Failure? _lastError;
+    private FetchFailure? _lastError;
     private long _lastRequestedTicks;
     private long _lastFetchStartedTicks;
 
-    private readonly Action<Failure?, bool>? _observer;
+    private readonly Action<FetchFailure?, bool>? _observer;
 
     /// <param name="observer">Called once per real upstream fetch (not per joined caller) with its failure, or null on
     /// success, and whether the previous fetch had failed; used for metrics and logs.</param>
-    public PolledValue(Func<CancellationToken, Task<T>> fetch, TimeProvider time, Action<Failure?, bool>? observer = null)
+    public PolledValue(Func<CancellationToken, Task<T>> fetch, TimeProvider time, Action<FetchFailure?, bool>? observer = null)
     {
         _fetch = fetch;
         _time = time;
@@ -37,12 +37,10 @@ internal sealed class PolledValue<T>
     /// <param name="FetchDuration">How long the fetch took (retries included): the uncertainty of <paramref name="FetchedAt"/>.</param>
     public sealed record Sample(T Value, DateTimeOffset FetchedAt, TimeSpan FetchDuration = default);
 
-    /// <param name="Unexpected">The source threw something other than <see cref="ScalingException"/>: a bug to log as Error.</param>
-    public sealed record Failure(ScalingException Error, DateTimeOffset At, bool Unexpected = false);
 
     public Sample? Latest => Volatile.Read(ref _latest);
 
-    public Failure? LastError => Volatile.Read(ref _lastError);
+    public FetchFailure? LastError => Volatile.Read(ref _lastError);
 
     public DateTimeOffset LastRequested => new(Interlocked.Read(ref _lastRequestedTicks), TimeSpan.Zero);
 
@@ -93,7 +91,7 @@ internal sealed class PolledValue<T>
         }
         catch (ScalingException ex)
         {
-            Volatile.Write(ref _lastError, new Failure(ex, _time.GetUtcNow()));
+            Volatile.Write(ref _lastError, new FetchFailure(ex, _time.GetUtcNow()));
             error = ex;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
@@ -101,7 +99,7 @@ internal sealed class PolledValue<T>
             // A source that throws something other than ScalingException has a bug; callers still get a clean
             // UNAVAILABLE-style failure and the original is kept as the inner exception for the Error log.
             var wrapped = new ScalingException(ScalingErrorKind.Unavailable, "the source failed unexpectedly", ex);
-            Volatile.Write(ref _lastError, new Failure(wrapped, _time.GetUtcNow(), Unexpected: true));
+            Volatile.Write(ref _lastError, new FetchFailure(wrapped, _time.GetUtcNow(), Unexpected: true));
             error = wrapped;
         }
         catch (OperationCanceledException)

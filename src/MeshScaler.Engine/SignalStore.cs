@@ -158,7 +158,7 @@ public sealed partial class SignalStore : IDisposable
         {
             if (state.HasWatchers)
             {
-                EnsureSubjects(state);
+                _ = KnownSubjects(state);
             }
         }
 
@@ -289,15 +289,12 @@ public sealed partial class SignalStore : IDisposable
                 var ns = GetNamespaceSubject(state.Cluster, pattern);
                 ns.Topics.Touch();
                 var listing = ServeList(ns) ?? await ns.Topics.RefreshAsync(_stoppingToken).WaitAsync(cancellationToken);
-                var matched = listing.Where(kv => pattern.Matches(kv.Key)).OrderBy(kv => kv.Key.LocalName, StringComparer.Ordinal).ToList();
-                if (matched.Count == 0)
-                {
-                    throw new ScalingException(
+                var matched = Matching(state.Cluster, pattern, listing);
+                return matched.Count > 0
+                    ? matched
+                    : throw new ScalingException(
                         ScalingErrorKind.NotFound,
                         $"cluster '{state.Cluster.Name}': topicPattern {pattern.Key} matches no topic in namespace {ns.Name}");
-                }
-
-                return matched.Select(kv => GetTopicSubject(state.Cluster, kv.Key, kv.Value)).ToList();
 
             default:
                 throw new InvalidOperationException($"Unknown topic selector {target.Topics.GetType().Name}.");
@@ -419,14 +416,9 @@ public sealed partial class SignalStore : IDisposable
             : new TopicObservation(subject.Topic, stats, latest?.FetchedAt ?? _time.GetUtcNow());
     }
 
-    private ScalingException Stale(PulsarClusterRef cluster, string what, TimeSpan age, PolledValue<TopicStats>.Failure? failure) =>
-        StaleCore(cluster, what, age, failure?.Error);
-
-    private ScalingException Stale(PulsarClusterRef cluster, string what, TimeSpan age, PolledValue<IReadOnlyDictionary<TopicName, int>>.Failure? failure) =>
-        StaleCore(cluster, what, age, failure?.Error);
-
-    private ScalingException StaleCore(PulsarClusterRef cluster, string what, TimeSpan age, ScalingException? lastError)
+    private ScalingException Stale(PulsarClusterRef cluster, string what, TimeSpan age, FetchFailure? failure)
     {
+        var lastError = failure?.Error;
         // Not found or refused stays what it is; anything else (or no error yet) is an outage.
         var kind = lastError?.Kind is ScalingErrorKind.NotFound or ScalingErrorKind.PermissionDenied or ScalingErrorKind.Unauthenticated
             ? lastError.Kind
@@ -442,22 +434,27 @@ public sealed partial class SignalStore : IDisposable
     {
         var target = state.Target;
         var learning = _learning.GetOrAdd(target.SourceKey, _ => new Learning());
-        double? rate;
+        ScalingSignal signal;
         lock (learning)
         {
+            signal = SignalCalculator.Compute(target, observations, learning.Rate);
+
+            // Learn once per new observation, whoever asks first; the signal is recomputed only if the rate it used moved.
             var newest = observations.Count == 0 ? DateTimeOffset.MinValue : observations.Max(o => o.FetchedAt);
             if (newest > learning.LastObserved)
             {
-                var observed = SignalCalculator.Compute(target, observations, learning.Rate);
-                learning.Rate = RateLearner.Observe(learning.Rate, observed);
+                var learned = RateLearner.Observe(learning.Rate, signal);
                 learning.LastObserved = newest;
+                if (learned != learning.Rate)
+                {
+                    learning.Rate = learned;
+                    signal = SignalCalculator.Compute(target, observations, learned);
+                }
             }
 
             learning.LastUsed = _time.GetUtcNow();
-            rate = learning.Rate;
         }
 
-        var signal = SignalCalculator.Compute(target, observations, rate);
         state.LastSignal = signal;
         foreach (var topic in signal.MissingSubscriptionTopics)
         {
@@ -486,7 +483,7 @@ public sealed partial class SignalStore : IDisposable
     {
         try
         {
-            var subjects = ResolveTopicsFromCache(state);
+            var subjects = KnownSubjects(state);
             if (subjects is null)
             {
                 return;
@@ -514,64 +511,34 @@ public sealed partial class SignalStore : IDisposable
         }
     }
 
-    private void EnsureSubjects(TargetState state)
+    /// <summary>
+    /// A target's subjects from what the store holds, without fetching. Missing subjects are created so the next poll
+    /// fetches them (a watched target may never be requested again). Null while a pattern's topic list is not known
+    /// or matches nothing.
+    /// </summary>
+    private List<TopicSubject>? KnownSubjects(TargetState state)
     {
         switch (state.Target.Topics)
         {
             case TopicList list:
-                foreach (var topic in list.Topics)
-                {
-                    GetTopicSubject(state.Cluster, topic);
-                }
-
-                break;
-            case TopicPattern pattern:
-                GetNamespaceSubject(state.Cluster, pattern);
-                break;
-        }
-    }
-
-    private List<TopicSubject>? ResolveTopicsFromCache(TargetState state)
-    {
-        switch (state.Target.Topics)
-        {
-            case TopicList list:
-                var result = new List<TopicSubject>(list.Topics.Count);
-                foreach (var topic in list.Topics)
-                {
-                    if (!_topics.TryGetValue((state.Cluster.Name, topic), out var subject))
-                    {
-                        return null;
-                    }
-
-                    result.Add(subject);
-                }
-
-                return result;
+                return [.. list.Topics.Select(topic => GetTopicSubject(state.Cluster, topic))];
 
             case TopicPattern pattern:
-                if (!_namespaces.TryGetValue((state.Cluster.Name, $"{pattern.Tenant}/{pattern.Namespace}"), out var ns) ||
-                    ServeList(ns) is not { } listing)
-                {
-                    return null;
-                }
-
-                var matched = new List<TopicSubject>();
-                foreach (var (topic, partitions) in listing)
-                {
-                    if (pattern.Matches(topic))
-                    {
-                        // New topics matching the pattern start being polled here, without waiting for a request.
-                        matched.Add(GetTopicSubject(state.Cluster, topic, partitions));
-                    }
-                }
-
-                return matched.Count == 0 ? null : matched;
+                var matched = ServeList(GetNamespaceSubject(state.Cluster, pattern)) is { } listing
+                    ? Matching(state.Cluster, pattern, listing)
+                    : null;
+                return matched is { Count: > 0 } ? matched : null;
 
             default:
                 return null;
         }
     }
+
+    /// <summary>The subjects of a namespace listing's topics that match the pattern, in name order; partition counts come from the listing.</summary>
+    private List<TopicSubject> Matching(PulsarClusterRef cluster, TopicPattern pattern, IReadOnlyDictionary<TopicName, int> listing) =>
+        [.. listing.Where(kv => pattern.Matches(kv.Key))
+            .OrderBy(kv => kv.Key.LocalName, StringComparer.Ordinal)
+            .Select(kv => GetTopicSubject(cluster, kv.Key, kv.Value))];
 
     private async Task RefreshAsync<T>(PolledValue<T> value, SemaphoreSlim gate, CancellationToken cancellationToken)
         where T : class

@@ -13,7 +13,7 @@ internal sealed class TopicSubject
     // Written by fetches and by namespace listings on other threads: an int with a sentinel, read and written atomically.
     private int _partitions = Unknown;
 
-    public TopicSubject(PulsarClusterRef cluster, TopicName topic, IPulsarAdmin admin, TimeProvider time, Action<PolledValue<TopicStats>.Failure?, bool> observer)
+    public TopicSubject(PulsarClusterRef cluster, TopicName topic, IPulsarAdmin admin, TimeProvider time, Action<FetchFailure?, bool> observer)
     {
         Cluster = cluster;
         Topic = topic;
