@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 
-namespace MeshScaler.Grpc.Tests.Infrastructure;
+namespace MeshScaler.Testing;
 
 /// <summary>What a test client received for one call.</summary>
 internal sealed record GrpcResponse(

@@ -1,6 +1,6 @@
 using Google.Protobuf;
 
-namespace MeshScaler.FunctionalTests.Infrastructure;
+namespace MeshScaler.Testing;
 
 /// <summary>What a gRPC call returned: HTTP status, messages, grpc-status and grpc-message.</summary>
 internal sealed record GrpcCallResult<T>(int HttpStatus, IReadOnlyList<T> Messages, int? Status, string? Message, bool TrailersOnly)

@@ -5,9 +5,12 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf;
 
-namespace MeshScaler.Grpc.Tests.Infrastructure;
+namespace MeshScaler.Testing;
 
-/// <summary>A minimal gRPC client over HttpClient: h2c with prior knowledge, or h2 over TLS.</summary>
+/// <summary>
+/// A minimal gRPC client over HttpClient (h2c with prior knowledge, or h2 over TLS), written from the spec and independent
+/// of the server code it tests: raw frames for protocol tests, typed calls for service tests.
+/// </summary>
 internal sealed class GrpcTestClient : IDisposable
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(10);
@@ -100,6 +103,34 @@ internal sealed class GrpcTestClient : IDisposable
             var messages = contentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true ? ParseFrames(body) : [];
             return new GrpcResponse(response.StatusCode, response.Headers, response.TrailingHeaders, contentType, messages, body);
         }
+    }
+
+    /// <summary>A typed unary call: every response message parsed, status and message decoded. Throws when the answer is not gRPC.</summary>
+    public async Task<GrpcCallResult<T>> UnaryAsync<T>(string path, IMessage request, MessageParser<T> parser, string? timeout = null)
+        where T : IMessage<T>
+    {
+        var message = CreateRequest(path, Frame(request));
+        if (timeout is not null)
+        {
+            message.Headers.TryAddWithoutValidation("grpc-timeout", timeout);
+        }
+
+        var response = await SendAsync(message);
+        if (response.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) != true)
+        {
+            throw new InvalidOperationException($"not a gRPC response: HTTP {(int)response.HttpStatus} {System.Text.Encoding.UTF8.GetString(response.Body)}");
+        }
+
+        return new GrpcCallResult<T>(
+            (int)response.HttpStatus, [.. response.Messages.Select(m => parser.ParseFrom(m))], response.GrpcStatus, response.GrpcMessage, response.TrailersOnly);
+    }
+
+    /// <summary>Opens a server stream; read typed messages with <see cref="GrpcStream{T}.ReadAsync"/>, dispose to reset it.</summary>
+    public async Task<GrpcStream<T>> StreamAsync<T>(string path, IMessage request, MessageParser<T> parser, CancellationToken cancellationToken)
+        where T : IMessage<T>
+    {
+        var response = await StartAsync(path, request, cancellationToken);
+        return new GrpcStream<T>(response, await response.Content.ReadAsStreamAsync(cancellationToken), parser);
     }
 
     /// <summary>Starts a call and returns the live response for streaming tests; the caller disposes it.</summary>

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using Google.Protobuf;
 
-namespace MeshScaler.FunctionalTests.Infrastructure;
+namespace MeshScaler.Testing;
 
 /// <summary>An open server stream: read framed messages one by one; dispose to cancel (RST_STREAM).</summary>
 internal sealed class GrpcStream<T>(HttpResponseMessage response, Stream body, MessageParser<T> parser) : IDisposable
