@@ -37,4 +37,10 @@ public sealed class ConfigurationTests
     {
         Assert.Equal(2, await Cli.RunAsync(["frobnicate"]));
     }
+
+    [Fact]
+    public async Task Cli_EmulatorWithBadPort_ExitsWithConfigurationError()
+    {
+        Assert.Equal(2, await Cli.RunAsync(["serve", "--emulator", "--MeshScaler:Emulator:Port", "eighty"]));
+    }
 }

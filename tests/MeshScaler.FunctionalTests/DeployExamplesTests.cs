@@ -3,6 +3,7 @@ using MeshScaler.Core;
 using MeshScaler.FunctionalTests.Infrastructure;
 using MeshScaler.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using YamlDotNet.RepresentationModel;
 
 namespace MeshScaler.FunctionalTests;
@@ -55,26 +56,31 @@ public sealed class DeployExamplesTests
     }
 
     [Fact]
-    public void ConfigMapExample_PassesStartupValidation()
+    public void ConfigMapExample_PassesStartupValidation_AndServesTheExamplesAdminUrl()
     {
         var configMap = Documents(Path.Combine(Root, "deploy", "base", "configmap.yaml")).Single();
         var json = Scalar(configMap, "data", "appsettings.Production.json");
         var token = Path.GetTempFileName();
+        var path = Path.Combine(Path.GetTempPath(), $"meshscaler-{Guid.NewGuid():N}.json");
         try
         {
             File.WriteAllText(token, "example-token");
             var settings = JsonDocument.Parse(json);
-            var path = Path.Combine(Path.GetTempPath(), $"meshscaler-{Guid.NewGuid():N}.json");
             File.WriteAllText(path, json.Replace("/var/run/secrets/pulsar/token", token.Replace("\\", "/", StringComparison.Ordinal), StringComparison.Ordinal));
 
+            // Build runs start-up validation of every options type and throws on any failure.
             using var app = MeshScalerApp.Build([], builder => builder.Configuration.AddJsonFile(path));
+            var cluster = app.Services.GetRequiredService<IPulsarClusterResolver>()
+                .Resolve(new Uri("http://pulsar-broker.pulsar.svc.cluster.local:8080"), null);
 
             Assert.Equal(JsonValueKind.Object, settings.RootElement.GetProperty("MeshScaler").ValueKind);
-            File.Delete(path);
+            Assert.Equal("prod", cluster.Name);
+            Assert.Equal("prod", app.Services.GetRequiredService<IPulsarClusterResolver>().Resolve(null, "prod").Name);
         }
         finally
         {
             File.Delete(token);
+            File.Delete(path);
         }
     }
 }

@@ -16,7 +16,7 @@ internal static class Cli
             case "serve":
                 var emulator = rest.Contains("--emulator", StringComparer.Ordinal);
                 rest = [.. rest.Where(a => a != "--emulator")];
-                return emulator ? await EmulatorMode.RunAsync(rest) : await ServeAsync(rest);
+                return await ReportingConfigurationErrorsAsync(() => emulator ? EmulatorMode.RunAsync(rest) : ServeAsync(rest));
             case "whatif":
                 return await Simulation.WhatIfCommand.RunAsync(rest);
             case "simulate":
@@ -33,11 +33,17 @@ internal static class Cli
 
     private static async Task<int> ServeAsync(string[] args)
     {
+        await using var app = MeshScalerApp.Build(args);
+        await app.RunAsync();
+        return 0;
+    }
+
+    /// <summary>Invalid configuration ends the process with every failure listed and exit code 2, never a stack trace.</summary>
+    private static async Task<int> ReportingConfigurationErrorsAsync(Func<Task<int>> run)
+    {
         try
         {
-            await using var app = MeshScalerApp.Build(args);
-            await app.RunAsync();
-            return 0;
+            return await run();
         }
         catch (Exception ex) when (ConfigurationErrors.From(ex) is { Count: > 0 } failures)
         {

@@ -34,13 +34,24 @@ internal static class EmulatorMode
         return 0;
     }
 
+    /// <summary>The emulator must listen before the host is built, so its port is read from the host's own sources early.</summary>
     private static int ReadPort(string[] args)
     {
-        const string Key = "--MeshScaler:Emulator:Port=";
-        var value = args.LastOrDefault(a => a.StartsWith(Key, StringComparison.Ordinal))?[Key.Length..]
-                    ?? Environment.GetEnvironmentVariable("MeshScaler__Emulator__Port");
-        return value is null ? 8081 : int.TryParse(value, out var port) && port is >= 0 and <= 65535
+        const string Key = "MeshScaler:Emulator:Port";
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables()
+            .AddCommandLine(args)
+            .Build();
+        var value = configuration[Key];
+        if (value is null)
+        {
+            return 8081;
+        }
+
+        return int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var port) && port is >= 0 and <= 65535
             ? port
-            : throw new ArgumentException($"MeshScaler:Emulator:Port must be a port number, got \"{value}\"");
+            : throw new Microsoft.Extensions.Options.OptionsValidationException(
+                Key, typeof(int), [$"{Key} must be a port number between 0 and 65535, got \"{value}\""]);
     }
 }
