@@ -29,12 +29,4 @@ internal sealed class BasicCredentials : IPulsarCredentials
         request.Headers.TryAddWithoutValidation(PulsarHeaders.AuthMethodName, "basic");
         return ValueTask.CompletedTask;
     }
-
-    public void Invalidate()
-    {
-    }
-
-    public void Dispose()
-    {
-    }
 }

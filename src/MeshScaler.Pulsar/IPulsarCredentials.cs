@@ -8,7 +8,14 @@ internal interface IPulsarCredentials : IDisposable
 
     /// <summary>
     /// Called when the server answered 401: drops any cached credential so the next request obtains a fresh one.
-    /// Does nothing for credentials read from files, which are re-read when they change anyway.
+    /// By default nothing: credentials read from files are re-read when they change anyway.
     /// </summary>
-    void Invalidate();
+    void Invalidate()
+    {
+    }
+
+    /// <summary>By default nothing to release; credentials holding clients or locks override it.</summary>
+    void IDisposable.Dispose()
+    {
+    }
 }

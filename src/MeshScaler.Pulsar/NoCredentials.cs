@@ -20,12 +20,4 @@ internal sealed class NoCredentials : IPulsarCredentials
 
         return ValueTask.CompletedTask;
     }
-
-    public void Invalidate()
-    {
-    }
-
-    public void Dispose()
-    {
-    }
 }

@@ -25,12 +25,4 @@ internal sealed class TokenFileCredentials : IPulsarCredentials
         request.Headers.TryAddWithoutValidation(PulsarHeaders.AuthMethodName, "token");
         return ValueTask.CompletedTask;
     }
-
-    public void Invalidate()
-    {
-    }
-
-    public void Dispose()
-    {
-    }
 }
