@@ -246,4 +246,24 @@ public sealed class TriggerMetadataTests
         Assert.Equal(TriggerMetadata.Parse(Valid(("msgBacklogThreshold", "5"))).Target!, original);
         Assert.NotEqual(original, copy);
     }
+
+    [Fact]
+    public void WithCopy_CopiesEveryProperty()
+    {
+        // ScaleTarget's copy constructor is hand-written (it must not copy cached keys): a property added later and
+        // forgotten there would silently reset on every `with`.
+        var target = TriggerMetadata.Parse(new Dictionary<string, string>
+        {
+            ["adminURL"] = "http://b:8080", ["pulsarCluster"] = "prod", ["topics"] = "t/n/a,t/n/b", ["subscription"] = "s",
+            ["msgBacklogThreshold"] = "3", ["activationMsgBacklogThreshold"] = "4", ["activationMsgRateThreshold"] = "5",
+            ["isPartitionedTopic"] = "true", ["scalingMode"] = "capacity", ["targetDrainSeconds"] = "6", ["msgRatePerReplica"] = "7",
+        }).Target!;
+
+        var copy = target with { };
+
+        foreach (var property in typeof(ScaleTarget).GetProperties().Where(p => p.CanWrite))
+        {
+            Assert.Equal(property.GetValue(target), property.GetValue(copy));
+        }
+    }
 }
