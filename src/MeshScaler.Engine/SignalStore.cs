@@ -81,16 +81,32 @@ public sealed partial class SignalStore : IDisposable
     }
 
     /// <summary>The target's current signal. Throws <see cref="ScalingException"/> when it cannot be known.</summary>
-    public async Task<ScalingSignal> GetAsync(ScaleTarget target, CancellationToken cancellationToken)
+    public Task<ScalingSignal> GetAsync(ScaleTarget target, CancellationToken cancellationToken) =>
+        GetAsync(target, forMetric: false, cancellationToken);
+
+    /// <summary>
+    /// The target's current signal for its metric (the HPA's read, KEDA's GetMetrics): as <see cref="GetAsync(ScaleTarget, CancellationToken)"/>,
+    /// and the topics' regular polls are timed to land just before the next such read (<see cref="PollTiming"/>).
+    /// </summary>
+    public Task<ScalingSignal> GetMetricAsync(ScaleTarget target, CancellationToken cancellationToken) =>
+        GetAsync(target, forMetric: true, cancellationToken);
+
+    private async Task<ScalingSignal> GetAsync(ScaleTarget target, bool forMetric, CancellationToken cancellationToken)
     {
         var state = Track(target);
         var subjects = await ResolveTopicsAsync(state, cancellationToken);
         var observations = new TopicObservation[subjects.Count];
+        var now = _time.GetUtcNow();
         List<Task>? cold = null;
         for (var i = 0; i < subjects.Count; i++)
         {
             var subject = subjects[i];
             subject.Stats.Touch();
+            if (forMetric)
+            {
+                subject.Timing.OnMetricRead(target.Key, now, subject.Stats.LastFetchStarted, _options);
+            }
+
             var observation = TryServe(subject);
             if (observation is not null)
             {
@@ -100,7 +116,7 @@ public sealed partial class SignalStore : IDisposable
 
             // Never succeeded: answer the last failure while it is fresh instead of asking upstream again per call.
             if (!subject.Stats.IsFetching && subject.Stats.LastError is { } failure &&
-                _time.GetUtcNow() - subject.Stats.LastFetchStarted < _options.PollInterval)
+                now - subject.Stats.LastFetchStarted < _options.PollInterval)
             {
                 throw failure.Error;
             }
@@ -177,10 +193,9 @@ public sealed partial class SignalStore : IDisposable
         {
             // A failing subject is never probed faster than PollInterval: wake polling must not multiply the load on a
             // broker that is already struggling, or poll a missing topic every second.
-            var interval = waking is not null && subject.Stats.LastError is null && waking.Any(t => Uses(t, key.Cluster, key.Topic))
-                ? _options.WakePollInterval
-                : _options.PollInterval;
-            if (IsDue(subject.Stats.LastFetchStarted, subject.Stats.IsFetching, interval, now))
+            var wake = waking is not null && subject.Stats.LastError is null && waking.Any(t => Uses(t, key.Cluster, key.Topic));
+            var interval = wake ? _options.WakePollInterval : _options.PollInterval;
+            if (IsDue(subject.Stats.LastFetchStarted, subject.Stats.IsFetching, interval, now) && (wake || !subject.Timing.Holds(now)))
             {
                 fetches.Add(RefreshAsync(subject.Stats, gate, cancellationToken));
             }

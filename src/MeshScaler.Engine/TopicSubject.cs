@@ -27,6 +27,9 @@ internal sealed class TopicSubject
 
     public PolledValue<TopicStats> Stats { get; }
 
+    /// <summary>When the regular polls fall, timed to the metric reader (<see cref="PollTiming"/>).</summary>
+    public PollTiming Timing { get; } = new();
+
     /// <summary>
     /// The observation of <paramref name="sample"/> (normally <c>Stats.Latest</c>), linked to the sample before it so
     /// rates can be derived from counter deltas over the real interval between the two fetches. Each fetched sample

@@ -12,5 +12,5 @@ internal sealed class SignalStoreSource(SignalStore store, ScaleTarget target) :
 
     public async Task<bool> IsActiveAsync(CancellationToken cancellationToken) => (await store.GetAsync(target, cancellationToken)).IsActive;
 
-    public async Task<double> GetMetricAsync(CancellationToken cancellationToken) => (await store.GetAsync(target, cancellationToken)).MetricValue;
+    public async Task<double> GetMetricAsync(CancellationToken cancellationToken) => (await store.GetMetricAsync(target, cancellationToken)).MetricValue;
 }

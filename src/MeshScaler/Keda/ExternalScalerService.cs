@@ -58,7 +58,7 @@ internal sealed class ExternalScalerService(
                 $"metric \"{request.MetricName}\" is not served by this trigger; GetMetricSpec returns \"{target.MetricName}\"");
         }
 
-        var signal = await store.GetAsync(target, context.CancellationToken);
+        var signal = await store.GetMetricAsync(target, context.CancellationToken);
         return new GetMetricsResponse
         {
             MetricValues =
