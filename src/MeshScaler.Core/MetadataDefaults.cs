@@ -6,4 +6,11 @@ public static class MetadataDefaults
     public const double MsgBacklogThreshold = 10;
     public const double ActivationMsgBacklogThreshold = 0;
     public const double TargetDrainSeconds = 60;
+    public const double ReplicaStartupSeconds = 0;
+
+    /// <summary>
+    /// <c>maxDrainSeconds</c> when not set: 300 s, the HPA's default scale-down stabilization window (a replica added for
+    /// a backlog is kept that long anyway), or <c>targetDrainSeconds</c> when that is longer.
+    /// </summary>
+    public static double MaxDrainSeconds(double targetDrainSeconds) => Math.Max(300, targetDrainSeconds);
 }

@@ -28,6 +28,8 @@ public sealed record ScaleTarget
         ActivationMsgRateThreshold = original.ActivationMsgRateThreshold;
         Mode = original.Mode;
         TargetDrainSeconds = original.TargetDrainSeconds;
+        MaxDrainSeconds = original.MaxDrainSeconds;
+        ReplicaStartupSeconds = original.ReplicaStartupSeconds;
         MsgRatePerReplica = original.MsgRatePerReplica;
         MetricName = original.MetricName;
     }
@@ -59,6 +61,18 @@ public sealed record ScaleTarget
     /// <summary><c>targetDrainSeconds</c>, default 60: capacity mode sizes replicas to drain the backlog in this time.</summary>
     public double TargetDrainSeconds { get; init; } = MetadataDefaults.TargetDrainSeconds;
 
+    /// <summary>
+    /// <c>maxDrainSeconds</c>, default 300 (or <see cref="TargetDrainSeconds"/> when longer): capacity mode never drains
+    /// a backlog slower than this, however little flows in.
+    /// </summary>
+    public double MaxDrainSeconds { get; init; } = MetadataDefaults.MaxDrainSeconds(MetadataDefaults.TargetDrainSeconds);
+
+    /// <summary>
+    /// <c>replicaStartupSeconds</c>, default 0: how long a replica takes from being asked for to consuming. Capacity mode
+    /// counts the drain time from then.
+    /// </summary>
+    public double ReplicaStartupSeconds { get; init; } = MetadataDefaults.ReplicaStartupSeconds;
+
     /// <summary><c>msgRatePerReplica</c>: messages per second one replica processes; learned when absent.</summary>
     public double? MsgRatePerReplica { get; init; }
 
@@ -80,5 +94,5 @@ public sealed record ScaleTarget
     /// <summary>Identifies the whole question, thresholds included.</summary>
     public string Key => _key ??= string.Create(
         System.Globalization.CultureInfo.InvariantCulture,
-        $"{SourceKey}|{IsPartitionedTopic}|{Mode}|{MsgBacklogThreshold}|{ActivationMsgBacklogThreshold}|{ActivationMsgRateThreshold}|{TargetDrainSeconds}|{MsgRatePerReplica}");
+        $"{SourceKey}|{IsPartitionedTopic}|{Mode}|{MsgBacklogThreshold}|{ActivationMsgBacklogThreshold}|{ActivationMsgRateThreshold}|{TargetDrainSeconds}|{MaxDrainSeconds}|{ReplicaStartupSeconds}|{MsgRatePerReplica}");
 }

@@ -5,10 +5,10 @@ namespace MeshScaler.Core;
 /// <para>Backlog is the sum of <c>subscriptions[sub].msgBacklog</c> (entries, as KEDA reads it). A topic on which the
 /// subscription does not exist yet contributes 0 backlog but its inflow still counts, so a never-started function wakes
 /// on traffic.</para>
-/// <para>Capacity mode: desired = ceil((inflow + backlogMessages / targetDrainSeconds) / perReplicaRate), where
-/// backlogMessages converts entries to messages with the consumers' messages-per-entry, because the rates are in
-/// messages. Until a per-replica rate is known it falls back to the backlog formula ceil(backlog / msgBacklogThreshold),
-/// but at least 1 while messages flow in. No backlog and no inflow gives 0.</para>
+/// <para>Capacity mode: desired = ceil((inflow + drain) / perReplicaRate), where drain is the rate spent on the backlog
+/// (<see cref="DrainRate"/>) and backlogMessages converts entries to messages with the consumers' messages-per-entry,
+/// because the rates are in messages. Until a per-replica rate is known it falls back to the backlog formula
+/// ceil(backlog / msgBacklogThreshold), but at least 1 while messages flow in. No backlog and no inflow gives 0.</para>
 /// <para>Rates: each topic's inflow and out-rate are the exact averages since its previous fetch, derived from Pulsar's
 /// cumulative counters (<see cref="TopicObservation.CounterRateIn"/>), whenever they are known; otherwise the broker's
 /// windowed averages. The windowed averages lag a burst by up to a window and never show a short burst at its height,
@@ -127,6 +127,32 @@ public static class SignalCalculator
             return Math.Max(Math.Ceiling(backlog / target.MsgBacklogThreshold), inflow > 0 ? 1 : 0);
         }
 
-        return Math.Ceiling((inflow + (backlogMessages / target.TargetDrainSeconds)) / rate);
+        return Math.Ceiling((inflow + DrainRate(target, backlogMessages, inflow)) / rate);
+    }
+
+    /// <summary>The rate (msg/s) capacity mode spends on the backlog, on top of the inflow.</summary>
+    /// <remarks>
+    /// <para>backlog / (replicaStartupSeconds + targetDrainSeconds): replicas asked for now consume only once started, so
+    /// the drain time counts from then.</para>
+    /// <para>At most the inflow rate, unless that would take longer than replicaStartupSeconds + maxDrainSeconds. Draining
+    /// at the inflow rate makes the backlog's lag fall by one second per second. A backlog holding more than
+    /// targetDrainSeconds of inflow is what a burst leaves while replicas are still starting: by the time extra replicas
+    /// asked for to drain it faster have started, the replicas the inflow already called for are draining it, and the
+    /// HPA then keeps the extra ones for its scale-down window (300 s by default). The what-if measured it on the spiky
+    /// preset: without the limit, capacity mode asked for up to 50 replicas per burst where 31 gave the same lag, and
+    /// cost 15 % more replica-seconds than KEDA's backlog policy instead of 26 % less. The floor keeps a backlog without
+    /// inflow (producers stopped after an outage) from draining at the inflow's trickle.</para>
+    /// </remarks>
+    internal static double DrainRate(ScaleTarget target, double backlogMessages, double inflow)
+    {
+        if (backlogMessages <= 0)
+        {
+            return 0;
+        }
+
+        var startup = target.ReplicaStartupSeconds;
+        var within = backlogMessages / (startup + target.TargetDrainSeconds);
+        var slowest = backlogMessages / (startup + target.MaxDrainSeconds);
+        return Math.Min(within, Math.Max(inflow, slowest));
     }
 }

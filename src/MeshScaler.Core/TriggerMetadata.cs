@@ -25,6 +25,8 @@ public static class TriggerMetadata
     public const string ScalingModeKey = "scalingMode";
     public const string TargetDrainSeconds = "targetDrainSeconds";
     public const string MsgRatePerReplica = "msgRatePerReplica";
+    public const string MaxDrainSeconds = "maxDrainSeconds";
+    public const string ReplicaStartupSeconds = "replicaStartupSeconds";
 
     private const string FromEnvSuffix = "FromEnv";
 
@@ -43,6 +45,8 @@ public static class TriggerMetadata
         new(IsPartitionedTopic, false, "detect", "true or false; when absent, detected from the topic's partition metadata and cached.", MetadataParsers.Boolean),
         new(ScalingModeKey, false, "backlog", "backlog (metric = backlog, target = msgBacklogThreshold) or capacity (metric = desired replicas, target = 1).", MetadataParsers.Mode),
         new(TargetDrainSeconds, false, "60", "Capacity mode: size replicas to drain the backlog within this many seconds. > 0.", MetadataParsers.PositiveNumber),
+        new(MaxDrainSeconds, false, "300", "Capacity mode (default 300, or targetDrainSeconds when longer): a backlog larger than targetDrainSeconds of inflow is drained at the inflow rate (its lag falls one second per second), but never slower than within this many seconds. >= targetDrainSeconds.", MetadataParsers.PositiveNumber),
+        new(ReplicaStartupSeconds, false, "0", "Capacity mode: seconds from asking for a replica to it consuming (pod scheduling, image pull, start, connect); drain times count from then. >= 0.", MetadataParsers.NonNegativeNumber),
         new(MsgRatePerReplica, false, "learned", "Capacity mode: messages per second one replica processes; learned from the subscription when absent. > 0.", MetadataParsers.PositiveNumber),
     ];
 
@@ -123,6 +127,7 @@ public static class TriggerMetadata
         }
 
         ApplyCrossFieldRules(raw, errors);
+        CheckDrainTimes(raw, values, errors);
 
         if (errors.Count > 0)
         {
@@ -157,6 +162,23 @@ public static class TriggerMetadata
         }
     }
 
+    /// <summary>An explicit <c>maxDrainSeconds</c> must not be shorter than <c>targetDrainSeconds</c> (given or default).</summary>
+    private static void CheckDrainTimes(Dictionary<string, string> raw, Dictionary<string, object?> values, List<string> errors)
+    {
+        if (!values.TryGetValue(MaxDrainSeconds, out var max) || max is not double longest || (raw.ContainsKey(TargetDrainSeconds) && !values.ContainsKey(TargetDrainSeconds)))
+        {
+            return;
+        }
+
+        var drain = values.TryGetValue(TargetDrainSeconds, out var target) && target is double d ? d : MetadataDefaults.TargetDrainSeconds;
+        if (longest < drain)
+        {
+            errors.Add(string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"\"{MaxDrainSeconds}\" ({longest}) must be at least \"{TargetDrainSeconds}\" ({drain})"));
+        }
+    }
+
     private static ScaleTarget Build(Dictionary<string, object?> values)
     {
         T? Get<T>(string key) => values.TryGetValue(key, out var v) && v is T t ? t : default;
@@ -176,6 +198,8 @@ public static class TriggerMetadata
             ActivationMsgRateThreshold = Number(ActivationMsgRateThreshold),
             Mode = values.TryGetValue(ScalingModeKey, out var m) && m is ScalingMode mode ? mode : ScalingMode.Backlog,
             TargetDrainSeconds = Number(TargetDrainSeconds) ?? MetadataDefaults.TargetDrainSeconds,
+            MaxDrainSeconds = Number(MaxDrainSeconds) ?? MetadataDefaults.MaxDrainSeconds(Number(TargetDrainSeconds) ?? MetadataDefaults.TargetDrainSeconds),
+            ReplicaStartupSeconds = Number(ReplicaStartupSeconds) ?? MetadataDefaults.ReplicaStartupSeconds,
             MsgRatePerReplica = Number(MsgRatePerReplica),
             MetricName = MetricNames.For(topics, subscription),
         };

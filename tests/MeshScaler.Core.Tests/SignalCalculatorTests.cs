@@ -33,11 +33,12 @@ public sealed class SignalCalculatorTests
         { "idle gives zero", 0, 0, 100, 60, 1, 0 },
         { "inflow only", 250, 0, 100, 60, 1, 3 },
         { "inflow exactly fits", 200, 0, 100, 60, 1, 2 },
-        { "backlog only drains in time", 0, 6000, 100, 60, 1, 1 },
-        { "backlog and inflow", 100, 12000, 50, 60, 1, 6 },
-        { "short drain asks for more", 100, 12000, 50, 10, 1, 26 },
-        { "batched entries count as messages", 0, 1500, 100, 60, 4, 1 },
-        { "batched entries beyond one replica", 0, 3000, 100, 60, 4, 2 },
+        { "backlog only, no inflow: drained within maxDrainSeconds (300)", 0, 60000, 100, 60, 1, 2 },
+        { "backlog and inflow: drained within the drain time", 100, 3000, 50, 60, 1, 3 },
+        { "backlog over a drain time of inflow: drained at the inflow rate", 100, 12000, 50, 60, 1, 4 },
+        { "short drain asks for more", 1000, 5000, 100, 10, 1, 15 },
+        { "long drain asks for less", 1000, 5000, 100, 60, 1, 11 },
+        { "batched entries count as messages", 400, 1500, 50, 60, 4, 10 },
         { "unknown rate falls back to backlog formula", 100, 25, null, 60, 1, 3 },
         { "unknown rate inflow without backlog needs one replica", 100, 0, null, 60, 1, 1 },
     };
@@ -52,6 +53,29 @@ public sealed class SignalCalculatorTests
 
         Assert.True(expected == signal.DesiredReplicas, $"{name}: expected {expected}, got {signal.DesiredReplicas}");
         Assert.Equal(expected, signal.MetricValue);
+    }
+
+    public static TheoryData<string, double, double, double, double, double, double> DrainCases => new()
+    {
+        // name, backlog (messages), inflow, targetDrainSeconds, maxDrainSeconds, replicaStartupSeconds, expected drain rate (msg/s)
+        { "no backlog", 0, 500, 10, 300, 0, 0 },
+        { "small backlog: drained within targetDrainSeconds", 600, 100, 10, 300, 0, 60 },
+        { "burst backlog: drained at the inflow rate, lag falls a second per second", 60000, 1520, 10, 300, 0, 1520 },
+        { "startup counts before the drain time", 600, 100, 10, 300, 20, 20 },
+        { "no inflow: within maxDrainSeconds", 60000, 0, 10, 300, 0, 200 },
+        { "trickle inflow: still within startup + maxDrainSeconds", 60000, 1, 10, 300, 20, 187.5 },
+        { "inflow above the drain time's rate: the drain time wins", 600, 5000, 10, 300, 0, 60 },
+    };
+
+    [Theory]
+    [MemberData(nameof(DrainCases))]
+    public void DrainRate_FollowsTheFormula(string name, double backlog, double inflow, double drain, double maxDrain, double startup, double expected)
+    {
+        var target = Target(ScalingMode.Capacity, drain: drain) with { MaxDrainSeconds = maxDrain, ReplicaStartupSeconds = startup };
+
+        var rate = SignalCalculator.DrainRate(target, backlog, inflow);
+
+        Assert.True(Math.Abs(expected - rate) < 1e-9, $"{name}: expected {expected}, got {rate}");
     }
 
     [Fact]

@@ -54,6 +54,11 @@ public sealed class TriggerMetadataTests
         { "unknown mode", Valid(("scalingMode", "cpu")), ["scalingMode must be backlog or capacity, got \"cpu\""] },
         { "drain zero", Valid(("targetDrainSeconds", "0")), ["targetDrainSeconds must be a number > 0, got \"0\""] },
         { "rate per replica zero", Valid(("msgRatePerReplica", "0")), ["msgRatePerReplica must be a number > 0, got \"0\""] },
+        { "max drain zero", Valid(("maxDrainSeconds", "0")), ["maxDrainSeconds must be a number > 0, got \"0\""] },
+        { "max drain below the default drain time", Valid(("maxDrainSeconds", "30")), ["\"maxDrainSeconds\" (30) must be at least \"targetDrainSeconds\" (60)"] },
+        { "max drain below the given drain time", Valid(("targetDrainSeconds", "120"), ("maxDrainSeconds", "90")), ["\"maxDrainSeconds\" (90) must be at least \"targetDrainSeconds\" (120)"] },
+        { "max drain with a bad drain time reports the bad value only", Valid(("targetDrainSeconds", "x"), ("maxDrainSeconds", "90")), ["targetDrainSeconds must be a number > 0, got \"x\""] },
+        { "startup negative", Valid(("replicaStartupSeconds", "-5")), ["replicaStartupSeconds must be a number >= 0, got \"-5\""] },
         {
             "several errors at once",
             Valid(("adminURL", null), ("subscription", null), ("msgBacklogThreshold", "abc"), ("scalingMode", "x"), ("topics", "a/b/c")),
@@ -115,6 +120,8 @@ public sealed class TriggerMetadataTests
         Assert.Null(target.IsPartitionedTopic);
         Assert.Equal(ScalingMode.Backlog, target.Mode);
         Assert.Equal(60, target.TargetDrainSeconds);
+        Assert.Equal(300, target.MaxDrainSeconds);
+        Assert.Equal(0, target.ReplicaStartupSeconds);
         Assert.Null(target.MsgRatePerReplica);
         Assert.Equal(10, target.MetricTarget);
     }
@@ -134,6 +141,8 @@ public sealed class TriggerMetadataTests
             ["isPartitionedTopic"] = "TRUE",
             ["scalingMode"] = "Capacity",
             ["targetDrainSeconds"] = "30",
+            ["maxDrainSeconds"] = "600",
+            ["replicaStartupSeconds"] = "25",
             ["msgRatePerReplica"] = "125",
         }).Target!;
 
@@ -149,6 +158,8 @@ public sealed class TriggerMetadataTests
         Assert.True(target.IsPartitionedTopic);
         Assert.Equal(ScalingMode.Capacity, target.Mode);
         Assert.Equal(30, target.TargetDrainSeconds);
+        Assert.Equal(600, target.MaxDrainSeconds);
+        Assert.Equal(25, target.ReplicaStartupSeconds);
         Assert.Equal(125, target.MsgRatePerReplica);
         Assert.Equal(1, target.MetricTarget);
     }
@@ -214,7 +225,8 @@ public sealed class TriggerMetadataTests
         Assert.Equal(names.Distinct().Count(), names.Count);
         Assert.Equal(
             ["adminURL", "pulsarCluster", "topic", "topics", "topicPattern", "subscription", "msgBacklogThreshold", "activationMsgBacklogThreshold",
-             "activationMsgRateThreshold", "isPartitionedTopic", "scalingMode", "targetDrainSeconds", "msgRatePerReplica"],
+             "activationMsgRateThreshold", "isPartitionedTopic", "scalingMode", "targetDrainSeconds", "maxDrainSeconds",
+             "replicaStartupSeconds", "msgRatePerReplica"],
             names);
     }
 
