@@ -85,8 +85,8 @@ public sealed partial class SignalStore : IDisposable
         GetAsync(target, forMetric: false, cancellationToken);
 
     /// <summary>
-    /// The target's current signal for its metric (the HPA's read, KEDA's GetMetrics): as <see cref="GetAsync(ScaleTarget, CancellationToken)"/>,
-    /// and the topics' regular polls are timed to land just before the next such read (<see cref="PollTiming"/>).
+    /// The target's current signal for its metric (KEDA's GetMetrics, for the HPA): as <see cref="GetAsync(ScaleTarget, CancellationToken)"/>,
+    /// but a topic read by this trigger alone whose data is more than one wake tick old is fetched first (<see cref="ReadRefresh"/>).
     /// </summary>
     public Task<ScalingSignal> GetMetricAsync(ScaleTarget target, CancellationToken cancellationToken) =>
         GetAsync(target, forMetric: true, cancellationToken);
@@ -97,16 +97,16 @@ public sealed partial class SignalStore : IDisposable
         var subjects = await ResolveTopicsAsync(state, cancellationToken);
         var observations = new TopicObservation[subjects.Count];
         var now = _time.GetUtcNow();
+        if (forMetric)
+        {
+            await RefreshForReadAsync(target, subjects, now, cancellationToken);
+        }
+
         List<Task>? cold = null;
         for (var i = 0; i < subjects.Count; i++)
         {
             var subject = subjects[i];
             subject.Stats.Touch();
-            if (forMetric)
-            {
-                subject.Timing.OnMetricRead(target.Key, now, subject.Stats.LastFetchStarted, _options);
-            }
-
             var observation = TryServe(subject);
             if (observation is not null)
             {
@@ -195,7 +195,7 @@ public sealed partial class SignalStore : IDisposable
             // broker that is already struggling, or poll a missing topic every second.
             var wake = waking is not null && subject.Stats.LastError is null && waking.Any(t => Uses(t, key.Cluster, key.Topic));
             var interval = wake ? _options.WakePollInterval : _options.PollInterval;
-            if (IsDue(subject.Stats.LastFetchStarted, subject.Stats.IsFetching, interval, now) && (wake || !subject.Timing.Holds(now)))
+            if (IsDue(subject.Stats.LastFetchStarted, subject.Stats.IsFetching, interval, now))
             {
                 fetches.Add(RefreshAsync(subject.Stats, gate, cancellationToken));
             }
@@ -420,6 +420,44 @@ public sealed partial class SignalStore : IDisposable
         }
 
         throw Stale(subject.Cluster, $"stats of {subject.Topic}", age, subject.Stats.LastError);
+    }
+
+    /// <summary>
+    /// Fetches the subjects whose data is too old for a metric read (<see cref="ReadRefresh"/>), waiting at most one wake
+    /// tick: past that, or on a failure, the read answers from what the store holds, as any other read.
+    /// </summary>
+    private async Task RefreshForReadAsync(ScaleTarget target, IReadOnlyList<TopicSubject> subjects, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        List<Task>? refreshes = null;
+        foreach (var subject in subjects)
+        {
+            var stats = subject.Stats;
+            if (subject.ReadRefresh.ShouldFetch(target.Key, now, stats.Latest?.FetchedAt, stats.LastError is not null, _options))
+            {
+                (refreshes ??= []).Add(stats.RefreshAsync(_stoppingToken));
+            }
+        }
+
+        if (refreshes is null)
+        {
+            return;
+        }
+
+        var all = Task.WhenAll(refreshes);
+        try
+        {
+            await all.WaitAsync(_options.WakePollInterval, _time, cancellationToken);
+        }
+        catch (ScalingException)
+        {
+            // Recorded by the subject (and retried by the poll loop); the last good value is served as usual.
+        }
+        catch (TimeoutException)
+        {
+            // Still fetching: answer from what is held; the fetch finishes for the next caller. Its failure, if any, is
+            // recorded by the subject, so observe it here rather than leave it unobserved.
+            _ = all.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
     }
 
     private async Task FillColdAsync(TopicSubject subject, TopicObservation[] observations, int index, CancellationToken cancellationToken)

@@ -27,8 +27,8 @@ internal sealed class TopicSubject
 
     public PolledValue<TopicStats> Stats { get; }
 
-    /// <summary>When the regular polls fall, timed to the metric reader (<see cref="PollTiming"/>).</summary>
-    public PollTiming Timing { get; } = new();
+    /// <summary>Whether a metric read fetches before answering (<see cref="ReadRefresh"/>).</summary>
+    public ReadRefresh ReadRefresh { get; } = new();
 
     /// <summary>
     /// The observation of <paramref name="sample"/> (normally <c>Stats.Latest</c>), linked to the sample before it so

@@ -1,0 +1,232 @@
+using MeshScaler.Core;
+
+namespace MeshScaler.Engine.Tests;
+
+/// <summary>A metric read of a topic read by one trigger alone fetches stale data first, at most once per poll interval.</summary>
+public sealed class ReadRefreshTests
+{
+    private static readonly TopicName Orders = new("public", "default", "orders");
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
+    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>One periodic reader of a trigger's metric: every <c>Period</c> seconds at <c>Phase</c> seconds into the run.</summary>
+    private sealed record Reader(ScaleTarget Target, int Period, int Phase)
+    {
+        public List<double> Ages { get; } = [];
+    }
+
+    /// <summary>
+    /// Runs the poll loop every second for <paramref name="seconds"/> with the given readers (the store's own grid starts
+    /// at 0 s); returns the stats fetches made. Each reader records the age of the data it read.
+    /// </summary>
+    private static async Task<int> RunAsync(bool forMetric, int seconds, params Reader[] readers)
+    {
+        using var f = new StoreFixture();
+        f.Admin.Set(Orders, rateIn: 10, backlog: 5);
+        await f.Store.GetAsync(readers[0].Target, default).WaitAsync(Timeout);
+        for (var second = 1; second <= seconds; second++)
+        {
+            await f.PollAsync(Tick);
+            foreach (var reader in readers.Where(r => second % r.Period == r.Phase))
+            {
+                var signal = forMetric
+                    ? await f.Store.GetMetricAsync(reader.Target, default).WaitAsync(Timeout)
+                    : await f.Store.GetAsync(reader.Target, default).WaitAsync(Timeout);
+                reader.Ages.Add((f.Time.GetUtcNow() - signal.OldestFetch).TotalSeconds);
+            }
+        }
+
+        return f.Admin.Calls("stats");
+    }
+
+    [Fact]
+    public async Task GetMetricAsync_HpaReadingEvery15s_ReadsFreshData_WithNoMoreFetches()
+    {
+        var target = StoreFixture.Target();
+        var plain = new Reader(target, 15, 2);
+        var metric = new Reader(target, 15, 2);
+
+        var plainFetches = await RunAsync(forMetric: false, 60, plain);
+        var metricFetches = await RunAsync(forMetric: true, 60, metric);
+
+        Assert.Equal([2, 2, 2, 2], plain.Ages);
+
+        // The first read fetches; that moves the 5 s grid onto the reads' phase, so the later ones find a poll just made.
+        Assert.Equal([0, 0, 0, 0], metric.Ages);
+        Assert.Equal(13, plainFetches);
+        Assert.Equal(plainFetches, metricFetches);
+    }
+
+    [Fact]
+    public async Task GetMetricAsync_KedaPollAndHpaOfOneTrigger_EveryReadFresh_AtMostTwoFetchesPerInterval()
+    {
+        // KEDA reads the same trigger's metric from its own poll (every pollingInterval) and for the HPA (every 15 s).
+        var target = StoreFixture.Target();
+        var hpa = new Reader(target, 15, 2);
+        var kedaPoll = new Reader(target, 30, 9);
+
+        var fetches = await RunAsync(forMetric: true, 120, hpa, kedaPoll);
+
+        Assert.All(hpa.Ages, age => Assert.Equal(0, age));
+        Assert.All(kedaPoll.Ages, age => Assert.Equal(0, age));
+        Assert.InRange(fetches, 1 + (120 / 5), 3 + (2 * 120 / 5));
+    }
+
+    [Fact]
+    public async Task GetMetricAsync_TwoTriggersOnOneTopic_KeepOneFetchPerInterval()
+    {
+        var first = StoreFixture.Target();
+        var second = StoreFixture.Target(extra: ("msgBacklogThreshold", "20"));
+        var plain = new[] { new Reader(first, 15, 2), new Reader(second, 15, 9) };
+        var metric = new[] { new Reader(first, 15, 2), new Reader(second, 15, 9) };
+
+        var plainFetches = await RunAsync(forMetric: false, 60, plain);
+        var metricFetches = await RunAsync(forMetric: true, 60, metric);
+
+        // The first reader's first read refreshes once (a lone reader so far, and it stands in for the next grid poll);
+        // from the second reader on none does: its reads keep finding data more than a tick old.
+        Assert.InRange(metricFetches, plainFetches, plainFetches + 1);
+        Assert.All(metric[1].Ages, age => Assert.True(age > 1, $"a read refresh served the second reader ({age} s old)"));
+        Assert.All(plain[1].Ages, age => Assert.True(age > 1));
+    }
+
+    [Fact]
+    public async Task GetMetricAsync_ReadingContinuously_AtMostOneReadFetchPerIntervalOverTime()
+    {
+        using var f = new StoreFixture();
+        f.Admin.Set(Orders, rateIn: 10, backlog: 5);
+        var target = StoreFixture.Target();
+        var start = f.Time.GetUtcNow();
+        await f.Store.GetAsync(target, default).WaitAsync(Timeout);
+        for (var i = 0; i < 60; i++)
+        {
+            await f.PollAsync(Tick);
+            for (var read = 0; read < 4; read++)
+            {
+                f.Time.Advance(TimeSpan.FromMilliseconds(200));
+                await f.Store.GetMetricAsync(target, default).WaitAsync(Timeout);
+            }
+        }
+
+        // The poll grid's fetches plus at most one read refresh per poll interval (and the bucket's two at the start).
+        var intervals = (f.Time.GetUtcNow() - start) / f.Options.PollInterval;
+        Assert.InRange(f.Admin.Calls("stats"), intervals - 1, 3 + (2 * intervals));
+    }
+
+    [Fact]
+    public async Task GetMetricAsync_FailingTopic_ReadsDoNotFetch()
+    {
+        using var f = new StoreFixture();
+        f.Admin.Set(Orders, rateIn: 10, backlog: 5);
+        var target = StoreFixture.Target();
+        await f.Store.GetAsync(target, default).WaitAsync(Timeout);
+        await f.PollAsync();
+        f.Admin.Failure = new ScalingException(ScalingErrorKind.Unavailable, "connection refused (pulsar:8080)") { IsTransient = true };
+        await f.PollAsync();
+        var before = f.Admin.Calls("stats");
+
+        f.Time.Advance(TimeSpan.FromSeconds(3));
+        var signal = await f.Store.GetMetricAsync(target, default).WaitAsync(Timeout);
+
+        Assert.Equal(before, f.Admin.Calls("stats"));
+        Assert.Equal(5, signal.Backlog);
+    }
+
+    [Fact]
+    public async Task GetMetricAsync_SlowFetch_WaitsOneTickThenAnswersWhatIsHeld()
+    {
+        using var f = new StoreFixture();
+        f.Admin.Set(Orders, rateIn: 10, backlog: 5);
+        var target = StoreFixture.Target();
+        await f.Store.GetAsync(target, default).WaitAsync(Timeout);
+        f.Time.Advance(TimeSpan.FromSeconds(3));
+        f.Admin.Set(Orders, rateIn: 10, backlog: 900);
+        f.Admin.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var read = f.Store.GetMetricAsync(target, default);
+        Assert.False(read.IsCompleted);
+        var deadline = DateTime.UtcNow + Timeout;
+        while (!read.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            f.Time.Advance(TimeSpan.FromMilliseconds(250));
+            await Task.Delay(10);
+        }
+
+        var signal = await read.WaitAsync(Timeout);
+        Assert.Equal(5, signal.Backlog);
+
+        // The fetch goes on and serves the next read.
+        f.Admin.Gate.SetResult();
+        await WaitUntilAsync(() => f.Store.GetAsync(target, default), s => s.Backlog == 900);
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<ScalingSignal>> read, Func<ScalingSignal, bool> done)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (!done(await read().WaitAsync(Timeout)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the background fetch never landed");
+            await Task.Delay(10);
+        }
+    }
+
+    public static TheoryData<string, double?, bool, bool> FetchCases => new()
+    {
+        // name, data age at the read (s; null = no data yet), failing, expected
+        { "data two ticks old: fetch", 2, false, true },
+        { "data one tick old: fetch", 1, false, true },
+        { "data under a tick old: fresh enough", 0.9, false, false },
+        { "no data yet: the cold path fetches, not this", null, false, false },
+        { "failing topic: retried on its interval, not per read", 2, true, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(FetchCases))]
+    public void ShouldFetch_FollowsTheRules(string name, double? age, bool failing, bool expected)
+    {
+        var refresh = new ReadRefresh();
+
+        Assert.True(expected == refresh.ShouldFetch("target", T0, age is { } a ? T0.AddSeconds(-a) : null, failing, new SignalStoreOptions()), name);
+    }
+
+    [Fact]
+    public void ShouldFetch_BucketOfTwo_RefillsOnePerPollInterval()
+    {
+        var options = new SignalStoreOptions();
+        var refresh = new ReadRefresh();
+        bool At(double seconds) => refresh.ShouldFetch("target", T0.AddSeconds(seconds), T0.AddSeconds(seconds - 3), failing: false, options);
+
+        // KEDA's two readers a second apart are both served; a third read in the same interval is not.
+        Assert.True(At(0));
+        Assert.True(At(1));
+        Assert.False(At(2));
+
+        // Refreshes come back at one per poll interval (5 s): 0.4 left at 2 s, a whole one again just after 5 s.
+        Assert.False(At(4.9));
+        Assert.True(At(5.1));
+        Assert.False(At(6));
+    }
+
+    [Fact]
+    public void ShouldFetch_SecondReader_SwitchesReadRefreshesOffForIdleEviction()
+    {
+        var options = new SignalStoreOptions();
+        var refresh = new ReadRefresh();
+        Assert.True(refresh.ShouldFetch("a", T0, T0.AddSeconds(-2), failing: false, options));
+
+        Assert.False(refresh.ShouldFetch("b", T0.AddSeconds(10), T0.AddSeconds(8), failing: false, options));
+        Assert.False(refresh.ShouldFetch("b", T0.AddSeconds(10) + options.IdleEviction - Tick, T0.AddSeconds(8) + options.IdleEviction - Tick, failing: false, options));
+        Assert.True(refresh.ShouldFetch("b", T0.AddSeconds(10) + options.IdleEviction, T0.AddSeconds(8) + options.IdleEviction, failing: false, options));
+    }
+
+    [Fact]
+    public void ShouldFetch_HugeIdleEviction_DoesNotOverflow()
+    {
+        var options = new SignalStoreOptions { IdleEviction = TimeSpan.MaxValue };
+        var refresh = new ReadRefresh();
+
+        Assert.True(refresh.ShouldFetch("a", T0, T0.AddSeconds(-2), failing: false, options));
+        Assert.False(refresh.ShouldFetch("b", T0.AddSeconds(10), T0.AddSeconds(8), failing: false, options));
+    }
+}
