@@ -1,15 +1,18 @@
 namespace MeshScaler.Emulation.Simulation;
 
 /// <summary>
-/// What the KEDA model asks a scaler, as KEDA asks an external scaler: <c>IsActive</c>, and <c>GetMetrics</c> against the
-/// AverageValue target <c>GetMetricSpec</c> returned. Implementations throw on failure; the model then changes nothing.
+/// What the KEDA model asks a scaler, as KEDA asks one: its metric and its activity together (KEDA's
+/// <c>GetMetricsAndActivity</c>, on its own poll every pollingInterval and on every HPA sync), the metric read against
+/// the AverageValue target <c>GetMetricSpec</c> returned. Implementations throw on failure; the model then changes nothing.
 /// </summary>
 public interface IExternalScalerSource
 {
     /// <summary>The AverageValue target (GetMetricSpec's targetSizeFloat).</summary>
     double Target { get; }
 
-    Task<bool> IsActiveAsync(CancellationToken cancellationToken);
-
-    Task<double> GetMetricAsync(CancellationToken cancellationToken);
+    /// <summary>The metric value and the activity, in the order KEDA asks for them (for an external scaler: <c>GetMetrics</c>, then <c>IsActive</c>).</summary>
+    Task<MetricsAndActivity> GetMetricsAndActivityAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>One answer of <see cref="IExternalScalerSource.GetMetricsAndActivityAsync"/>.</summary>
+public readonly record struct MetricsAndActivity(double Metric, bool Active);

@@ -3,8 +3,9 @@ using MeshScaler.Core;
 namespace MeshScaler.Emulation.Simulation;
 
 /// <summary>
-/// A ScaledObject: KEDA polls <see cref="IExternalScalerSource.IsActiveAsync"/> every pollingInterval for 0 ↔ 1 (and
-/// listens to pushes when enabled); the HPA syncs every sync period on the AverageValue metric for 1 ↔ N. Each fires at
+/// A ScaledObject: KEDA polls <see cref="IExternalScalerSource.GetMetricsAndActivityAsync"/> every pollingInterval for
+/// 0 ↔ 1 (and listens to pushes when enabled); the HPA syncs every sync period on the AverageValue metric for 1 ↔ N,
+/// through the same call (KEDA's metrics server asks for metrics and activity together and uses the metric). Each fires at
 /// its phase in <see cref="ControllerPhases"/>. The HPA only knows its own changes: KEDA's activation from zero is not
 /// recorded in its scale-up history, as in Kubernetes.
 /// </summary>
@@ -22,7 +23,7 @@ internal sealed class KedaHpaLane(string id, FunctionModel model, ControllerPhas
         {
             try
             {
-                var active = await source.IsActiveAsync(cancellationToken).WaitAsync(CallGuard, cancellationToken);
+                var active = (await source.GetMetricsAndActivityAsync(cancellationToken).WaitAsync(CallGuard, cancellationToken)).Active;
                 if (keda.OnPoll(now, active, Model.Requested) is { } replicas)
                 {
                     Apply(now, replicas, _waitingSince);
@@ -39,7 +40,7 @@ internal sealed class KedaHpaLane(string id, FunctionModel model, ControllerPhas
         {
             try
             {
-                var value = await source.GetMetricAsync(cancellationToken).WaitAsync(CallGuard, cancellationToken);
+                var value = (await source.GetMetricsAndActivityAsync(cancellationToken).WaitAsync(CallGuard, cancellationToken)).Metric;
                 var proposal = HpaFormulas.AverageValue(value, source.Target, Model.Requested, hpa.Settings.Tolerance);
                 Apply(now, hpa.Decide(now, Model.Requested, proposal), _waitingSince);
             }

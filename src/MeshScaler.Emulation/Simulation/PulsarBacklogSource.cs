@@ -12,9 +12,12 @@ internal sealed class PulsarBacklogSource(
 {
     public double Target => msgBacklogThreshold;
 
-    public async Task<bool> IsActiveAsync(CancellationToken cancellationToken) => await BacklogAsync(cancellationToken) > activationThreshold;
-
-    public async Task<double> GetMetricAsync(CancellationToken cancellationToken) => await BacklogAsync(cancellationToken);
+    /// <summary>One stats fetch per question, as the built-in scaler's GetMetricsAndActivity does.</summary>
+    public async Task<MetricsAndActivity> GetMetricsAndActivityAsync(CancellationToken cancellationToken)
+    {
+        var backlog = await BacklogAsync(cancellationToken);
+        return new MetricsAndActivity(backlog, backlog > activationThreshold);
+    }
 
     private async Task<long> BacklogAsync(CancellationToken cancellationToken)
     {

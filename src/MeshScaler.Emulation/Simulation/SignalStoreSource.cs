@@ -10,7 +10,11 @@ internal sealed class SignalStoreSource(SignalStore store, ScaleTarget target) :
 
     public ScaleTarget ScaleTarget => target;
 
-    public async Task<bool> IsActiveAsync(CancellationToken cancellationToken) => (await store.GetAsync(target, cancellationToken)).IsActive;
-
-    public async Task<double> GetMetricAsync(CancellationToken cancellationToken) => (await store.GetMetricAsync(target, cancellationToken)).MetricValue;
+    /// <summary>As KEDA asks an external scaler: the GetMetrics call, then the IsActive call.</summary>
+    public async Task<MetricsAndActivity> GetMetricsAndActivityAsync(CancellationToken cancellationToken)
+    {
+        var metric = (await store.GetMetricAsync(target, cancellationToken)).MetricValue;
+        var active = (await store.GetAsync(target, cancellationToken)).IsActive;
+        return new MetricsAndActivity(metric, active);
+    }
 }

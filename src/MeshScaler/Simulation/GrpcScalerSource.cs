@@ -8,14 +8,14 @@ internal sealed class GrpcScalerSource(KedaGrpcClient client, ScaledObjectRef sc
 {
     public double Target => target;
 
-    public Task<bool> IsActiveAsync(CancellationToken cancellationToken) => client.IsActiveAsync(scaledObject, cancellationToken);
-
-    public async Task<double> GetMetricAsync(CancellationToken cancellationToken)
+    /// <summary>Two RPCs, in KEDA's order: GetMetrics, then IsActive.</summary>
+    public async Task<MetricsAndActivity> GetMetricsAndActivityAsync(CancellationToken cancellationToken)
     {
         var response = await client.GetMetricsAsync(new GetMetricsRequest { ScaledObjectRef = scaledObject, MetricName = metricName }, cancellationToken);
         var value = response.MetricValues.Single();
+        var active = await client.IsActiveAsync(scaledObject, cancellationToken);
 
         // KEDA's rule: the float when > 0, else the integer.
-        return value.MetricValueFloat > 0 ? value.MetricValueFloat : value.MetricValue_;
+        return new MetricsAndActivity(value.MetricValueFloat > 0 ? value.MetricValueFloat : value.MetricValue_, active);
     }
 }

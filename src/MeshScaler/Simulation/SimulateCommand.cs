@@ -27,6 +27,9 @@ internal static class SimulateCommand
     private const string Subscription = "public/default/demo-enricher";
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
 
+    /// <summary>The demo function's replica startup, shortened so a cycle fits in 150 s.</summary>
+    private static readonly TimeSpan ReplicaStartup = TimeSpan.FromSeconds(5);
+
     public static async Task<int> RunAsync(string[] args)
     {
         TimeSpan? duration = null;
@@ -68,7 +71,7 @@ internal static class SimulateCommand
         }
 
         var model = new FunctionModel(
-            new FunctionModelOptions { StartupDelay = TimeSpan.FromSeconds(5), PerReplicaRate = 100, StatsUpdateFrequency = TimeSpan.FromSeconds(10) },
+            new FunctionModelOptions { StartupDelay = ReplicaStartup, PerReplicaRate = 100, StatsUpdateFrequency = TimeSpan.FromSeconds(10) },
             seed: 1);
         var workload = new ModelWorkload();
         workload.Add(Topic, Subscription, model);
@@ -104,6 +107,9 @@ internal static class SimulateCommand
                 ["topic"] = Topic,
                 ["subscription"] = Subscription,
                 ["scalingMode"] = "capacity",
+
+                // Declared as a user would for their pods: the demo model's own startup delay.
+                ["replicaStartupSeconds"] = ReplicaStartup.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["activationMsgRateThreshold"] = "0",
             },
         };
@@ -206,7 +212,7 @@ internal static class SimulateCommand
                 {
                     try
                     {
-                        lastActive = await source.IsActiveAsync(cancellationToken);
+                        lastActive = (await source.GetMetricsAndActivityAsync(cancellationToken)).Active;
                         int requested;
                         lock (gate)
                         {
@@ -216,7 +222,7 @@ internal static class SimulateCommand
 
                         if (requested > 0)
                         {
-                            var value = await source.GetMetricAsync(cancellationToken);
+                            var value = (await source.GetMetricsAndActivityAsync(cancellationToken)).Metric;
                             lock (gate)
                             {
                                 var proposal = HpaFormulas.AverageValue(value, source.Target, model.Requested);
