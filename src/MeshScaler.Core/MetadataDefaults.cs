@@ -7,6 +7,13 @@ public static class MetadataDefaults
     public const double ActivationMsgBacklogThreshold = 0;
     public const double TargetDrainSeconds = 60;
     public const double ReplicaStartupSeconds = 0;
+    public const double CatchUpRatio = 0.5;
+
+    /// <summary>The longest duration a seconds key accepts: one day. Beyond it the sums in the formulas lose meaning.</summary>
+    public const double MaxSeconds = 86_400;
+
+    /// <summary>The largest value a ratio key accepts.</summary>
+    public const double MaxRatio = 100;
 
     /// <summary>
     /// <c>maxDrainSeconds</c> when not set: 300 s, the HPA's default scale-down stabilization window (a replica added for

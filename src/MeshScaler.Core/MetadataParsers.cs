@@ -75,17 +75,24 @@ internal static class MetadataParsers
         return builder.Uri;
     }
 
-    public static MetadataValue PositiveNumber(string key, string raw) => Number(key, raw, allowZero: false);
+    public static MetadataValue PositiveNumber(string key, string raw) => Number(key, raw, allowZero: false, max: null);
 
-    public static MetadataValue NonNegativeNumber(string key, string raw) => Number(key, raw, allowZero: true);
+    public static MetadataValue NonNegativeNumber(string key, string raw) => Number(key, raw, allowZero: true, max: null);
 
-    private static MetadataValue Number(string key, string raw, bool allowZero)
+    public static MetadataValue PositiveSeconds(string key, string raw) => Number(key, raw, allowZero: false, max: MetadataDefaults.MaxSeconds);
+
+    public static MetadataValue NonNegativeSeconds(string key, string raw) => Number(key, raw, allowZero: true, max: MetadataDefaults.MaxSeconds);
+
+    public static MetadataValue PositiveRatio(string key, string raw) => Number(key, raw, allowZero: false, max: MetadataDefaults.MaxRatio);
+
+    private static MetadataValue Number(string key, string raw, bool allowZero, double? max)
     {
         var ok = double.TryParse(raw.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) &&
-                 double.IsFinite(value) && (allowZero ? value >= 0 : value > 0);
+                 double.IsFinite(value) && (allowZero ? value >= 0 : value > 0) && (max is not { } m || value <= m);
+        var range = (allowZero ? ">= 0" : "> 0") + (max is { } limit ? string.Create(CultureInfo.InvariantCulture, $" and <= {limit}") : string.Empty);
         return ok
             ? MetadataValue.Ok(value)
-            : MetadataValue.Fail($"{key} must be a number {(allowZero ? ">= 0" : "> 0")}, got {Quote(raw)}");
+            : MetadataValue.Fail($"{key} must be a number {range}, got {Quote(raw)}");
     }
 
     /// <summary>Accepts what Go's strconv.ParseBool accepts, as KEDA does.</summary>

@@ -30,6 +30,7 @@ public sealed record ScaleTarget
         TargetDrainSeconds = original.TargetDrainSeconds;
         MaxDrainSeconds = original.MaxDrainSeconds;
         ReplicaStartupSeconds = original.ReplicaStartupSeconds;
+        CatchUpRatio = original.CatchUpRatio;
         MsgRatePerReplica = original.MsgRatePerReplica;
         MetricName = original.MetricName;
     }
@@ -58,12 +59,15 @@ public sealed record ScaleTarget
 
     public ScalingMode Mode { get; init; } = ScalingMode.Backlog;
 
-    /// <summary><c>targetDrainSeconds</c>, default 60: capacity mode sizes replicas to drain the backlog in this time.</summary>
+    /// <summary>
+    /// <c>targetDrainSeconds</c>, default 60: capacity mode sizes replicas to drain a backlog within this time of new
+    /// replicas starting (a larger backlog: <see cref="CatchUpRatio"/>).
+    /// </summary>
     public double TargetDrainSeconds { get; init; } = MetadataDefaults.TargetDrainSeconds;
 
     /// <summary>
     /// <c>maxDrainSeconds</c>, default 300 (or <see cref="TargetDrainSeconds"/> when longer): capacity mode never drains
-    /// a backlog slower than this, however little flows in.
+    /// a backlog slower than within <see cref="ReplicaStartupSeconds"/> + this, however little flows in.
     /// </summary>
     public double MaxDrainSeconds { get; init; } = MetadataDefaults.MaxDrainSeconds(MetadataDefaults.TargetDrainSeconds);
 
@@ -72,6 +76,12 @@ public sealed record ScaleTarget
     /// counts the drain time from then.
     /// </summary>
     public double ReplicaStartupSeconds { get; init; } = MetadataDefaults.ReplicaStartupSeconds;
+
+    /// <summary>
+    /// <c>catchUpRatio</c>, default 0.5: capacity mode drains a backlog larger than the drain time's worth of inflow with
+    /// this fraction of the inflow rate, so its lag falls this many seconds per second.
+    /// </summary>
+    public double CatchUpRatio { get; init; } = MetadataDefaults.CatchUpRatio;
 
     /// <summary><c>msgRatePerReplica</c>: messages per second one replica processes; learned when absent.</summary>
     public double? MsgRatePerReplica { get; init; }
@@ -94,5 +104,5 @@ public sealed record ScaleTarget
     /// <summary>Identifies the whole question, thresholds included.</summary>
     public string Key => _key ??= string.Create(
         System.Globalization.CultureInfo.InvariantCulture,
-        $"{SourceKey}|{IsPartitionedTopic}|{Mode}|{MsgBacklogThreshold}|{ActivationMsgBacklogThreshold}|{ActivationMsgRateThreshold}|{TargetDrainSeconds}|{MaxDrainSeconds}|{ReplicaStartupSeconds}|{MsgRatePerReplica}");
+        $"{SourceKey}|{IsPartitionedTopic}|{Mode}|{MsgBacklogThreshold}|{ActivationMsgBacklogThreshold}|{ActivationMsgRateThreshold}|{TargetDrainSeconds}|{MaxDrainSeconds}|{ReplicaStartupSeconds}|{CatchUpRatio}|{MsgRatePerReplica}");
 }

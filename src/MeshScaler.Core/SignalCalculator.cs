@@ -5,7 +5,7 @@ namespace MeshScaler.Core;
 /// <para>Backlog is the sum of <c>subscriptions[sub].msgBacklog</c> (entries, as KEDA reads it). A topic on which the
 /// subscription does not exist yet contributes 0 backlog but its inflow still counts, so a never-started function wakes
 /// on traffic.</para>
-/// <para>Capacity mode: desired = ceil((inflow + drain) / perReplicaRate), where drain is the rate spent on the backlog
+/// <para>Capacity mode: metric = (inflow + drain) / perReplicaRate, unrounded, and desired = its ceiling, where drain is the rate spent on the backlog
 /// (<see cref="DrainRate"/>) and backlogMessages converts entries to messages with the consumers' messages-per-entry,
 /// because the rates are in messages. Until a per-replica rate is known it falls back to the backlog formula
 /// ceil(backlog / msgBacklogThreshold), but at least 1 while messages flow in. No backlog and no inflow gives 0.</para>
@@ -97,8 +97,13 @@ public static class SignalCalculator
             : null;
 
         var perReplicaRate = target.MsgRatePerReplica ?? learnedPerReplicaRate;
-        var desired = DesiredReplicas(target, backlog, backlogMessages, inflow, perReplicaRate);
-        var metric = target.Mode == ScalingMode.Backlog ? backlog : desired;
+        var needed = ReplicasNeeded(target, backlog, backlogMessages, inflow, outRate, perReplicaRate);
+        var desired = Math.Ceiling(needed);
+
+        // Capacity mode serves the replicas needed unrounded: the HPA rounds up itself, and its 10 % tolerance on the
+        // unrounded value is the hysteresis that keeps an inflow right at a replica's capacity (1.005 replicas) from
+        // flapping between one and two replicas.
+        var metric = target.Mode == ScalingMode.Backlog ? backlog : needed;
 
         var active = backlog > target.ActivationMsgBacklogThreshold
                      || (target.ActivationMsgRateThreshold is { } rate && activationInflow > rate)
@@ -114,7 +119,8 @@ public static class SignalCalculator
         };
     }
 
-    internal static double DesiredReplicas(ScaleTarget target, double backlog, double backlogMessages, double inflow, double? perReplicaRate)
+    /// <summary>Replicas the backlog and inflow call for, unrounded (the fallback backlog formula is whole already).</summary>
+    internal static double ReplicasNeeded(ScaleTarget target, double backlog, double backlogMessages, double inflow, double outRate, double? perReplicaRate)
     {
         if (backlog <= 0 && inflow <= 0)
         {
@@ -127,23 +133,27 @@ public static class SignalCalculator
             return Math.Max(Math.Ceiling(backlog / target.MsgBacklogThreshold), inflow > 0 ? 1 : 0);
         }
 
-        return Math.Ceiling((inflow + DrainRate(target, backlogMessages, inflow)) / rate);
+        return (inflow + DrainRate(target, backlogMessages, inflow, outRate)) / rate;
     }
 
     /// <summary>The rate (msg/s) capacity mode spends on the backlog, on top of the inflow.</summary>
     /// <remarks>
-    /// <para>backlog / (replicaStartupSeconds + targetDrainSeconds): replicas asked for now consume only once started, so
-    /// the drain time counts from then.</para>
-    /// <para>At most the inflow rate, unless that would take longer than replicaStartupSeconds + maxDrainSeconds. Draining
-    /// at the inflow rate makes the backlog's lag fall by one second per second. A backlog holding more than
-    /// targetDrainSeconds of inflow is what a burst leaves while replicas are still starting: by the time extra replicas
-    /// asked for to drain it faster have started, the replicas the inflow already called for are draining it, and the
-    /// HPA then keeps the extra ones for its scale-down window (300 s by default). The what-if measured it on the spiky
-    /// preset: without the limit, capacity mode asked for up to 50 replicas per burst where 31 gave the same lag, and
-    /// cost 15 % more replica-seconds than KEDA's backlog policy instead of 26 % less. The floor keeps a backlog without
-    /// inflow (producers stopped after an outage) from draining at the inflow's trickle.</para>
+    /// <para>drain = min(backlog / (S + targetDrainSeconds), max(catchUpRatio × inflow, outRate − inflow, backlog / (S + maxDrainSeconds))),
+    /// S = replicaStartupSeconds: replicas asked for now consume only once started, so drain times count from then.</para>
+    /// <para>A backlog holding more than S + targetDrainSeconds of inflow is what a burst leaves while replicas are still
+    /// starting. Sizing its drain for targetDrainSeconds asks for replicas that start after the replicas the inflow
+    /// already called for are draining it, and the HPA then keeps them for its scale-down window (300 s by default): on
+    /// the what-if's spiky preset, up to 50 replicas per burst where 31 gave the same lag. Such a backlog is drained at
+    /// catchUpRatio × inflow instead, so its lag falls catchUpRatio seconds per second (the age of the oldest message
+    /// falls by the drain rate over the inflow rate each second). The default 0.5 is where faster catching up stopped
+    /// buying p95 or p99 lag in the what-if and only bought a little time over the lag SLO at a large cost (README,
+    /// "What-if").</para>
+    /// <para>Two floors: outRate − inflow, what the connected consumers already drain, so replicas that are draining a
+    /// large backlog are not recommended away when the inflow falls (a burst that ended before its backlog did); and
+    /// S + maxDrainSeconds, so a backlog without inflow (producers stopped after an outage) does not drain at a
+    /// trickle.</para>
     /// </remarks>
-    internal static double DrainRate(ScaleTarget target, double backlogMessages, double inflow)
+    internal static double DrainRate(ScaleTarget target, double backlogMessages, double inflow, double outRate)
     {
         if (backlogMessages <= 0)
         {
@@ -153,6 +163,7 @@ public static class SignalCalculator
         var startup = target.ReplicaStartupSeconds;
         var within = backlogMessages / (startup + target.TargetDrainSeconds);
         var slowest = backlogMessages / (startup + target.MaxDrainSeconds);
-        return Math.Min(within, Math.Max(inflow, slowest));
+        var draining = double.IsFinite(outRate) ? outRate - inflow : 0;
+        return Math.Min(within, Math.Max(Math.Max(target.CatchUpRatio * inflow, draining), slowest));
     }
 }

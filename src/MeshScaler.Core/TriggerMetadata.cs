@@ -27,6 +27,7 @@ public static class TriggerMetadata
     public const string MsgRatePerReplica = "msgRatePerReplica";
     public const string MaxDrainSeconds = "maxDrainSeconds";
     public const string ReplicaStartupSeconds = "replicaStartupSeconds";
+    public const string CatchUpRatio = "catchUpRatio";
 
     private const string FromEnvSuffix = "FromEnv";
 
@@ -44,9 +45,10 @@ public static class TriggerMetadata
         new(ActivationMsgRateThreshold, false, null, "Also active while the topics' inflow (msg/s) > this. >= 0.", MetadataParsers.NonNegativeNumber),
         new(IsPartitionedTopic, false, "detect", "true or false; when absent, detected from the topic's partition metadata and cached.", MetadataParsers.Boolean),
         new(ScalingModeKey, false, "backlog", "backlog (metric = backlog, target = msgBacklogThreshold) or capacity (metric = desired replicas, target = 1).", MetadataParsers.Mode),
-        new(TargetDrainSeconds, false, "60", "Capacity mode: size replicas to drain the backlog within this many seconds. > 0.", MetadataParsers.PositiveNumber),
-        new(MaxDrainSeconds, false, "300", "Capacity mode (default 300, or targetDrainSeconds when longer): a backlog larger than targetDrainSeconds of inflow is drained at the inflow rate (its lag falls one second per second), but never slower than within this many seconds. >= targetDrainSeconds.", MetadataParsers.PositiveNumber),
-        new(ReplicaStartupSeconds, false, "0", "Capacity mode: seconds from asking for a replica to it consuming (pod scheduling, image pull, start, connect); drain times count from then. >= 0.", MetadataParsers.NonNegativeNumber),
+        new(TargetDrainSeconds, false, "60", "Capacity mode: size replicas to drain a backlog within this many seconds of new replicas starting. > 0, <= 86400.", MetadataParsers.PositiveSeconds),
+        new(ReplicaStartupSeconds, false, "0", "Capacity mode: seconds from asking for a replica to it consuming (scheduling, image pull, start, connect); drain times count from then. >= 0, <= 86400.", MetadataParsers.NonNegativeSeconds),
+        new(CatchUpRatio, false, "0.5", "Capacity mode: a backlog holding more than replicaStartupSeconds + targetDrainSeconds of inflow is drained with this fraction of the inflow rate on top of the inflow, so its lag falls this many seconds per second. > 0, <= 100.", MetadataParsers.PositiveRatio),
+        new(MaxDrainSeconds, false, "300", "Capacity mode (300, or targetDrainSeconds when longer): never drain a backlog slower than within replicaStartupSeconds + this, however little flows in. >= targetDrainSeconds, <= 86400.", MetadataParsers.PositiveSeconds),
         new(MsgRatePerReplica, false, "learned", "Capacity mode: messages per second one replica processes; learned from the subscription when absent. > 0.", MetadataParsers.PositiveNumber),
     ];
 
@@ -170,12 +172,13 @@ public static class TriggerMetadata
             return;
         }
 
-        var drain = values.TryGetValue(TargetDrainSeconds, out var target) && target is double d ? d : MetadataDefaults.TargetDrainSeconds;
+        var given = values.TryGetValue(TargetDrainSeconds, out var target) && target is double;
+        var drain = given ? (double)target! : MetadataDefaults.TargetDrainSeconds;
         if (longest < drain)
         {
             errors.Add(string.Create(
                 System.Globalization.CultureInfo.InvariantCulture,
-                $"\"{MaxDrainSeconds}\" ({longest}) must be at least \"{TargetDrainSeconds}\" ({drain})"));
+                $"{MaxDrainSeconds} must be at least {TargetDrainSeconds} ({drain}{(given ? string.Empty : ", the default")}), got {MetadataParsers.Quote(raw[MaxDrainSeconds])}"));
         }
     }
 
@@ -200,6 +203,7 @@ public static class TriggerMetadata
             TargetDrainSeconds = Number(TargetDrainSeconds) ?? MetadataDefaults.TargetDrainSeconds,
             MaxDrainSeconds = Number(MaxDrainSeconds) ?? MetadataDefaults.MaxDrainSeconds(Number(TargetDrainSeconds) ?? MetadataDefaults.TargetDrainSeconds),
             ReplicaStartupSeconds = Number(ReplicaStartupSeconds) ?? MetadataDefaults.ReplicaStartupSeconds,
+            CatchUpRatio = Number(CatchUpRatio) ?? MetadataDefaults.CatchUpRatio,
             MsgRatePerReplica = Number(MsgRatePerReplica),
             MetricName = MetricNames.For(topics, subscription),
         };

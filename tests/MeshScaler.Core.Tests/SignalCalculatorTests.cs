@@ -35,7 +35,7 @@ public sealed class SignalCalculatorTests
         { "inflow exactly fits", 200, 0, 100, 60, 1, 2 },
         { "backlog only, no inflow: drained within maxDrainSeconds (300)", 0, 60000, 100, 60, 1, 2 },
         { "backlog and inflow: drained within the drain time", 100, 3000, 50, 60, 1, 3 },
-        { "backlog over a drain time of inflow: drained at the inflow rate", 100, 12000, 50, 60, 1, 4 },
+        { "large backlog: caught up at half the inflow rate on top of the inflow", 100, 12000, 50, 60, 1, 3 },
         { "short drain asks for more", 1000, 5000, 100, 10, 1, 15 },
         { "long drain asks for less", 1000, 5000, 100, 60, 1, 11 },
         { "batched entries count as messages", 400, 1500, 50, 60, 4, 10 },
@@ -52,30 +52,49 @@ public sealed class SignalCalculatorTests
         var signal = SignalCalculator.Compute(target, [Observe(Orders, inflow, backlog, perEntry: perEntry)], learnedPerReplicaRate: null);
 
         Assert.True(expected == signal.DesiredReplicas, $"{name}: expected {expected}, got {signal.DesiredReplicas}");
-        Assert.Equal(expected, signal.MetricValue);
+
+        // The metric is the unrounded need: the HPA rounds it up itself, and applies its tolerance to it.
+        Assert.Equal(expected, Math.Ceiling(signal.MetricValue));
+        Assert.True(signal.MetricValue > expected - 1 || expected == 0, $"{name}: metric {signal.MetricValue}");
     }
 
-    public static TheoryData<string, double, double, double, double, double, double> DrainCases => new()
+    public static TheoryData<string, double, double, double, double, double, double, double, double> DrainCases => new()
     {
-        // name, backlog (messages), inflow, targetDrainSeconds, maxDrainSeconds, replicaStartupSeconds, expected drain rate (msg/s)
-        { "no backlog", 0, 500, 10, 300, 0, 0 },
-        { "small backlog: drained within targetDrainSeconds", 600, 100, 10, 300, 0, 60 },
-        { "burst backlog: drained at the inflow rate, lag falls a second per second", 60000, 1520, 10, 300, 0, 1520 },
-        { "startup counts before the drain time", 600, 100, 10, 300, 20, 20 },
-        { "no inflow: within maxDrainSeconds", 60000, 0, 10, 300, 0, 200 },
-        { "trickle inflow: still within startup + maxDrainSeconds", 60000, 1, 10, 300, 20, 187.5 },
-        { "inflow above the drain time's rate: the drain time wins", 600, 5000, 10, 300, 0, 60 },
+        // name, backlog (messages), inflow, out-rate (msg/s), targetDrainSeconds, maxDrainSeconds, replicaStartupSeconds,
+        // catchUpRatio, expected drain rate (msg/s)
+        { "no backlog", 0, 500, 500, 10, 300, 0, 0.5, 0 },
+        { "small backlog: drained within targetDrainSeconds", 400, 100, 100, 10, 300, 0, 0.5, 40 },
+        { "burst backlog: caught up at catchUpRatio x inflow", 60000, 1520, 1000, 10, 300, 0, 0.5, 760 },
+        { "catchUpRatio 1: the lag falls a second per second", 60000, 1520, 1000, 10, 300, 0, 1, 1520 },
+        { "startup counts before the drain time", 600, 100, 100, 10, 300, 20, 0.5, 20 },
+        { "no inflow: within startup + maxDrainSeconds", 60000, 0, 0, 10, 300, 0, 0.5, 200 },
+        { "trickle inflow: still within startup + maxDrainSeconds", 60000, 1, 1, 10, 300, 20, 0.5, 187.5 },
+        { "burst over, consumers still draining: what they drain is kept", 60000, 100, 1100, 10, 300, 20, 0.5, 1000 },
+        { "consumers draining faster than the drain time needs: the drain time wins", 60000, 100, 3100, 10, 300, 20, 0.5, 2000 },
+        { "inflow far above the drain time's rate: the drain time wins", 600, 5000, 5000, 10, 300, 0, 0.5, 60 },
+        { "out-rate unknown (not finite): no consumer floor", 60000, 1520, double.NaN, 10, 300, 0, 0.5, 760 },
     };
 
     [Theory]
     [MemberData(nameof(DrainCases))]
-    public void DrainRate_FollowsTheFormula(string name, double backlog, double inflow, double drain, double maxDrain, double startup, double expected)
+    public void DrainRate_FollowsTheFormula(
+        string name, double backlog, double inflow, double outRate, double drain, double maxDrain, double startup, double ratio, double expected)
     {
-        var target = Target(ScalingMode.Capacity, drain: drain) with { MaxDrainSeconds = maxDrain, ReplicaStartupSeconds = startup };
+        var target = Target(ScalingMode.Capacity, drain: drain) with { MaxDrainSeconds = maxDrain, ReplicaStartupSeconds = startup, CatchUpRatio = ratio };
 
-        var rate = SignalCalculator.DrainRate(target, backlog, inflow);
+        var rate = SignalCalculator.DrainRate(target, backlog, inflow, outRate);
 
         Assert.True(Math.Abs(expected - rate) < 1e-9, $"{name}: expected {expected}, got {rate}");
+    }
+
+    [Fact]
+    public void Compute_CapacityMode_InflowJustOverOneReplica_ServesTheUnroundedNeed()
+    {
+        var signal = SignalCalculator.Compute(Target(ScalingMode.Capacity, perReplica: 100), [Observe(Orders, 100.5, 0)], learnedPerReplicaRate: null);
+
+        // 1.005 replicas: the HPA's 10 % tolerance keeps one replica; a metric rounded to 2 would double it.
+        Assert.Equal(1.005, signal.MetricValue, 9);
+        Assert.Equal(2, signal.DesiredReplicas);
     }
 
     [Fact]

@@ -52,13 +52,17 @@ public sealed class TriggerMetadataTests
         { "rate activation negative", Valid(("activationMsgRateThreshold", "-0.5")), ["activationMsgRateThreshold must be a number >= 0, got \"-0.5\""] },
         { "partitioned not a bool", Valid(("isPartitionedTopic", "yes")), ["isPartitionedTopic must be true or false, got \"yes\""] },
         { "unknown mode", Valid(("scalingMode", "cpu")), ["scalingMode must be backlog or capacity, got \"cpu\""] },
-        { "drain zero", Valid(("targetDrainSeconds", "0")), ["targetDrainSeconds must be a number > 0, got \"0\""] },
+        { "drain zero", Valid(("targetDrainSeconds", "0")), ["targetDrainSeconds must be a number > 0 and <= 86400, got \"0\""] },
         { "rate per replica zero", Valid(("msgRatePerReplica", "0")), ["msgRatePerReplica must be a number > 0, got \"0\""] },
-        { "max drain zero", Valid(("maxDrainSeconds", "0")), ["maxDrainSeconds must be a number > 0, got \"0\""] },
-        { "max drain below the default drain time", Valid(("maxDrainSeconds", "30")), ["\"maxDrainSeconds\" (30) must be at least \"targetDrainSeconds\" (60)"] },
-        { "max drain below the given drain time", Valid(("targetDrainSeconds", "120"), ("maxDrainSeconds", "90")), ["\"maxDrainSeconds\" (90) must be at least \"targetDrainSeconds\" (120)"] },
-        { "max drain with a bad drain time reports the bad value only", Valid(("targetDrainSeconds", "x"), ("maxDrainSeconds", "90")), ["targetDrainSeconds must be a number > 0, got \"x\""] },
-        { "startup negative", Valid(("replicaStartupSeconds", "-5")), ["replicaStartupSeconds must be a number >= 0, got \"-5\""] },
+        { "max drain zero", Valid(("maxDrainSeconds", "0")), ["maxDrainSeconds must be a number > 0 and <= 86400, got \"0\""] },
+        { "max drain below the default drain time", Valid(("maxDrainSeconds", "30")), ["maxDrainSeconds must be at least targetDrainSeconds (60, the default), got \"30\""] },
+        { "max drain below the given drain time", Valid(("targetDrainSeconds", "120"), ("maxDrainSeconds", "90")), ["maxDrainSeconds must be at least targetDrainSeconds (120), got \"90\""] },
+        { "max drain below a drain time given through FromEnv", Valid(("targetDrainSecondsFromEnv", "120"), ("maxDrainSecondsFromEnv", "90")), ["maxDrainSeconds must be at least targetDrainSeconds (120), got \"90\""] },
+        { "max drain with a bad drain time reports the bad value only", Valid(("targetDrainSeconds", "x"), ("maxDrainSeconds", "90")), ["targetDrainSeconds must be a number > 0 and <= 86400, got \"x\""] },
+        { "drain time beyond a day", Valid(("targetDrainSeconds", "1e308")), ["targetDrainSeconds must be a number > 0 and <= 86400, got \"1e308\""] },
+        { "startup negative", Valid(("replicaStartupSeconds", "-5")), ["replicaStartupSeconds must be a number >= 0 and <= 86400, got \"-5\""] },
+        { "catch-up ratio zero", Valid(("catchUpRatio", "0")), ["catchUpRatio must be a number > 0 and <= 100, got \"0\""] },
+        { "catch-up ratio huge", Valid(("catchUpRatio", "1000")), ["catchUpRatio must be a number > 0 and <= 100, got \"1000\""] },
         {
             "several errors at once",
             Valid(("adminURL", null), ("subscription", null), ("msgBacklogThreshold", "abc"), ("scalingMode", "x"), ("topics", "a/b/c")),
@@ -122,6 +126,8 @@ public sealed class TriggerMetadataTests
         Assert.Equal(60, target.TargetDrainSeconds);
         Assert.Equal(300, target.MaxDrainSeconds);
         Assert.Equal(0, target.ReplicaStartupSeconds);
+        Assert.Equal(0.5, target.CatchUpRatio);
+        Assert.Equal(0.5, MetadataDefaults.CatchUpRatio);
         Assert.Null(target.MsgRatePerReplica);
         Assert.Equal(10, target.MetricTarget);
     }
@@ -143,6 +149,7 @@ public sealed class TriggerMetadataTests
             ["targetDrainSeconds"] = "30",
             ["maxDrainSeconds"] = "600",
             ["replicaStartupSeconds"] = "25",
+            ["catchUpRatio"] = "1",
             ["msgRatePerReplica"] = "125",
         }).Target!;
 
@@ -160,6 +167,7 @@ public sealed class TriggerMetadataTests
         Assert.Equal(30, target.TargetDrainSeconds);
         Assert.Equal(600, target.MaxDrainSeconds);
         Assert.Equal(25, target.ReplicaStartupSeconds);
+        Assert.Equal(1, target.CatchUpRatio);
         Assert.Equal(125, target.MsgRatePerReplica);
         Assert.Equal(1, target.MetricTarget);
     }
@@ -225,8 +233,8 @@ public sealed class TriggerMetadataTests
         Assert.Equal(names.Distinct().Count(), names.Count);
         Assert.Equal(
             ["adminURL", "pulsarCluster", "topic", "topics", "topicPattern", "subscription", "msgBacklogThreshold", "activationMsgBacklogThreshold",
-             "activationMsgRateThreshold", "isPartitionedTopic", "scalingMode", "targetDrainSeconds", "maxDrainSeconds",
-             "replicaStartupSeconds", "msgRatePerReplica"],
+             "activationMsgRateThreshold", "isPartitionedTopic", "scalingMode", "targetDrainSeconds", "replicaStartupSeconds",
+             "catchUpRatio", "maxDrainSeconds", "msgRatePerReplica"],
             names);
     }
 

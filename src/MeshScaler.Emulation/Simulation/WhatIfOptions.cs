@@ -1,3 +1,5 @@
+using MeshScaler.Core;
+
 namespace MeshScaler.Emulation.Simulation;
 
 /// <summary>One what-if run: the workload, how long, the seed and the settings every policy shares.</summary>
@@ -46,6 +48,12 @@ public sealed class WhatIfOptions
     /// a replica per 10 waiting messages.
     /// </summary>
     public double MsgBacklogThreshold => Model.PerReplicaRate * DrainSeconds.TotalSeconds;
+
+    /// <summary>
+    /// <c>catchUpRatio</c> of policy 4 (capacity mode): how fast a large backlog's lag falls, in seconds per second.
+    /// Default: the trigger's own default (<see cref="MetadataDefaults.CatchUpRatio"/>).
+    /// </summary>
+    public double CatchUpRatio { get; init; } = MetadataDefaults.CatchUpRatio;
 
     /// <summary>CPU utilization target of policy 2. Default 0.8.</summary>
     public double CpuTarget { get; init; } = 0.8;
@@ -121,6 +129,11 @@ public sealed class WhatIfOptions
         if (Hpa.MinReplicas < 1 || Hpa.MaxReplicas < Hpa.MinReplicas)
         {
             errors.Add($"max replicas must be at least the HPA's min replicas {Hpa.MinReplicas}, itself at least 1 (was {Hpa.MinReplicas}..{Hpa.MaxReplicas})");
+        }
+
+        if (!(CatchUpRatio > 0 && CatchUpRatio <= MetadataDefaults.MaxRatio))
+        {
+            errors.Add($"catch-up ratio must be in (0, {MetadataDefaults.MaxRatio}] (was {CatchUpRatio})");
         }
 
         if (!(CpuTarget > 0 && CpuTarget <= 1))

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MeshScaler.Core;
 using MeshScaler.Emulation.Simulation;
 using Spectre.Console;
 
@@ -14,12 +15,13 @@ internal static class WhatIfCommand
     public const string Usage = """
           whatif [--workload NAME|all | --trace FILE] [--duration 6h] [--seed N] [--out DIR] [--lag-slo 30s]
                  [--per-replica-rate 100] [--startup-delay 20s] [--drain-seconds 10s] [--max-replicas 50]
-                 [--polling-interval 30s] [--cooldown 300s]
+                 [--polling-interval 30s] [--cooldown 300s] [--catch-up-ratio 0.5]
                              compare KEDA's pulsar scaler, a CPU HPA and MeshScaler's backlog and capacity modes on the
                              same traffic in virtual time; writes DIR/report.html, series.csv, results.json
                              (default DIR whatif-report; presets: constant, step, daily, spiky, idle-burst; default spiky;
                              a --trace without --duration plays the trace's own length; --drain-seconds sets both
-                             msgBacklogThreshold = per-replica rate x drain seconds and targetDrainSeconds)
+                             msgBacklogThreshold = per-replica rate x drain seconds and targetDrainSeconds;
+                             --catch-up-ratio is capacity mode's catchUpRatio)
         """;
 
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
@@ -129,7 +131,8 @@ internal static class WhatIfCommand
         TimeSpan DrainSeconds,
         int MaxReplicas,
         TimeSpan PollingInterval,
-        TimeSpan Cooldown);
+        TimeSpan Cooldown,
+        double CatchUpRatio = MetadataDefaults.CatchUpRatio);
 
     private static readonly TimeSpan DefaultDuration = TimeSpan.FromHours(6);
     private static readonly TimeSpan MaxDuration = TimeSpan.FromDays(7);
@@ -142,6 +145,7 @@ internal static class WhatIfCommand
         Seed = parsed.Seed,
         LagSlo = parsed.LagSlo,
         DrainSeconds = parsed.DrainSeconds,
+        CatchUpRatio = parsed.CatchUpRatio,
         Model = new FunctionModelOptions { PerReplicaRate = parsed.PerReplicaRate, StartupDelay = parsed.StartupDelay },
         Hpa = new HpaSettings { MaxReplicas = parsed.MaxReplicas },
         Keda = new KedaSettings { PollingInterval = parsed.PollingInterval, CooldownPeriod = parsed.Cooldown },
@@ -161,6 +165,7 @@ internal static class WhatIfCommand
         var maxReplicas = 50;
         var pollingInterval = TimeSpan.FromSeconds(30);
         var cooldown = TimeSpan.FromSeconds(300);
+        var catchUpRatio = MetadataDefaults.CatchUpRatio;
         parsed = null!;
         error = string.Empty;
         for (var i = 0; i < args.Length; i++)
@@ -224,6 +229,12 @@ internal static class WhatIfCommand
                 case "--max-replicas" when int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MaxReplicasLimit:
                     maxReplicas = n;
                     break;
+                case "--catch-up-ratio" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var c) && c > 0 && c <= MetadataDefaults.MaxRatio:
+                    catchUpRatio = c;
+                    break;
+                case "--catch-up-ratio":
+                    error = $"--catch-up-ratio \"{value}\" is not a number above 0 and at most {MetadataDefaults.MaxRatio}";
+                    return false;
                 case "--max-replicas":
                     error = $"--max-replicas \"{value}\" is not an integer from 1 to {MaxReplicasLimit}";
                     return false;
@@ -255,7 +266,7 @@ internal static class WhatIfCommand
         }
 
         parsed = new Arguments(
-            workload, trace, duration, seed, outDirectory, lagSlo, perReplicaRate, startupDelay, drainSeconds, maxReplicas, pollingInterval, cooldown);
+            workload, trace, duration, seed, outDirectory, lagSlo, perReplicaRate, startupDelay, drainSeconds, maxReplicas, pollingInterval, cooldown, catchUpRatio);
         return true;
     }
 

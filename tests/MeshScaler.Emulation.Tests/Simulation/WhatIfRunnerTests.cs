@@ -122,6 +122,7 @@ public sealed class WhatIfRunnerTests
             Duration = TimeSpan.Zero,
             Step = TimeSpan.FromSeconds(7),
             Model = new FunctionModelOptions { PerReplicaRate = 0 },
+            CatchUpRatio = 0,
         };
 
         var error = await Assert.ThrowsAsync<ArgumentException>(() => WhatIfRunner.RunAsync(options)).WaitAsync(Timeout);
@@ -129,6 +130,7 @@ public sealed class WhatIfRunnerTests
         Assert.Contains("duration must be positive", error.Message, StringComparison.Ordinal);
         Assert.Contains("HPA sync period (15 s) must be a positive multiple of the step (7 s)", error.Message, StringComparison.Ordinal);
         Assert.Contains("PerReplicaRate", error.Message, StringComparison.Ordinal);
+        Assert.Contains("catch-up ratio must be in (0, 100] (was 0)", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -44,6 +44,8 @@ public sealed class WhatIfHttpTests
         { "bad drain", ["--drain-seconds", "soon"], "--drain-seconds \"soon\" is not a positive duration" },
         { "bad cooldown", ["--cooldown", "-1"], "--cooldown \"-1\" is not a duration of 0 or more" },
         { "bad startup", ["--startup-delay", "x"], "--startup-delay \"x\" is not a duration of 0 or more" },
+        { "zero catch-up ratio", ["--catch-up-ratio", "0"], "--catch-up-ratio \"0\" is not a number above 0 and at most 100" },
+        { "catch-up ratio not a number", ["--catch-up-ratio", "fast"], "--catch-up-ratio \"fast\" is not a number above 0 and at most 100" },
     };
 
     [Theory]
@@ -58,7 +60,7 @@ public sealed class WhatIfHttpTests
     public void TryParse_Settings_ReachTheRunOptions()
     {
         Assert.True(WhatIfCommand.TryParse(
-            ["--per-replica-rate", "250", "--startup-delay", "0", "--drain-seconds", "4s", "--max-replicas", "12", "--polling-interval", "15s", "--cooldown", "60s"],
+            ["--per-replica-rate", "250", "--startup-delay", "0", "--drain-seconds", "4s", "--max-replicas", "12", "--polling-interval", "15s", "--cooldown", "60s", "--catch-up-ratio", "1"],
             out var parsed,
             out var error), error);
 
@@ -71,6 +73,7 @@ public sealed class WhatIfHttpTests
         Assert.Equal(12, options.Hpa.MaxReplicas);
         Assert.Equal(TimeSpan.FromSeconds(15), options.Keda.PollingInterval);
         Assert.Equal(TimeSpan.FromSeconds(60), options.Keda.CooldownPeriod);
+        Assert.Equal(1, options.CatchUpRatio);
         Assert.Null(parsed.Duration);
         Assert.Empty(options.Validate());
     }
