@@ -9,6 +9,9 @@ public static class MetadataDefaults
     public const double ReplicaStartupSeconds = 0;
     public const double CatchUpRatio = 0.5;
 
+    /// <summary>The shortest drain time accepted: a millisecond.</summary>
+    public const double MinSeconds = 0.001;
+
     /// <summary>The longest duration a seconds key accepts: one day. Beyond it the sums in the formulas lose meaning.</summary>
     public const double MaxSeconds = 86_400;
 

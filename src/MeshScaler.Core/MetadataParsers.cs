@@ -75,21 +75,23 @@ internal static class MetadataParsers
         return builder.Uri;
     }
 
-    public static MetadataValue PositiveNumber(string key, string raw) => Number(key, raw, allowZero: false, max: null);
+    public static MetadataValue PositiveNumber(string key, string raw) => Number(key, raw, min: 0, minIncluded: false, max: null);
 
-    public static MetadataValue NonNegativeNumber(string key, string raw) => Number(key, raw, allowZero: true, max: null);
+    public static MetadataValue NonNegativeNumber(string key, string raw) => Number(key, raw, min: 0, minIncluded: true, max: null);
 
-    public static MetadataValue PositiveSeconds(string key, string raw) => Number(key, raw, allowZero: false, max: MetadataDefaults.MaxSeconds);
+    /// <summary>A drain time: divided into, so at least <see cref="MetadataDefaults.MinSeconds"/> (a denormal would make the metric infinite).</summary>
+    public static MetadataValue PositiveSeconds(string key, string raw) =>
+        Number(key, raw, min: MetadataDefaults.MinSeconds, minIncluded: true, max: MetadataDefaults.MaxSeconds);
 
-    public static MetadataValue NonNegativeSeconds(string key, string raw) => Number(key, raw, allowZero: true, max: MetadataDefaults.MaxSeconds);
+    public static MetadataValue NonNegativeSeconds(string key, string raw) => Number(key, raw, min: 0, minIncluded: true, max: MetadataDefaults.MaxSeconds);
 
-    public static MetadataValue PositiveRatio(string key, string raw) => Number(key, raw, allowZero: false, max: MetadataDefaults.MaxRatio);
+    public static MetadataValue PositiveRatio(string key, string raw) => Number(key, raw, min: 0, minIncluded: false, max: MetadataDefaults.MaxRatio);
 
-    private static MetadataValue Number(string key, string raw, bool allowZero, double? max)
+    private static MetadataValue Number(string key, string raw, double min, bool minIncluded, double? max)
     {
         var ok = double.TryParse(raw.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) &&
-                 double.IsFinite(value) && (allowZero ? value >= 0 : value > 0) && (max is not { } m || value <= m);
-        var range = (allowZero ? ">= 0" : "> 0") + (max is { } limit ? string.Create(CultureInfo.InvariantCulture, $" and <= {limit}") : string.Empty);
+                 double.IsFinite(value) && (minIncluded ? value >= min : value > min) && (max is not { } m || value <= m);
+        var range = string.Create(CultureInfo.InvariantCulture, $"{(minIncluded ? ">=" : ">")} {min}{(max is { } limit ? $" and <= {limit}" : string.Empty)}");
         return ok
             ? MetadataValue.Ok(value)
             : MetadataValue.Fail($"{key} must be a number {range}, got {Quote(raw)}");

@@ -78,8 +78,8 @@ public sealed record ScaleTarget
     public double ReplicaStartupSeconds { get; init; } = MetadataDefaults.ReplicaStartupSeconds;
 
     /// <summary>
-    /// <c>catchUpRatio</c>, default 0.5: capacity mode drains a backlog larger than the drain time's worth of inflow with
-    /// this fraction of the inflow rate, so its lag falls this many seconds per second.
+    /// <c>catchUpRatio</c>, default 0.5: capacity mode drains a large backlog (more than catchUpRatio × (startup + drain
+    /// time) seconds of inflow) with at most this fraction of the inflow rate on top of the inflow.
     /// </summary>
     public double CatchUpRatio { get; init; } = MetadataDefaults.CatchUpRatio;
 

@@ -97,7 +97,7 @@ public static class SignalCalculator
             : null;
 
         var perReplicaRate = target.MsgRatePerReplica ?? learnedPerReplicaRate;
-        var needed = ReplicasNeeded(target, backlog, backlogMessages, inflow, outRate, perReplicaRate);
+        var needed = ReplicasNeeded(target, backlog, backlogMessages, inflow, outRate, consumers, perReplicaRate);
         var desired = Math.Ceiling(needed);
 
         // Capacity mode serves the replicas needed unrounded: the HPA rounds up itself, and its 10 % tolerance on the
@@ -120,7 +120,8 @@ public static class SignalCalculator
     }
 
     /// <summary>Replicas the backlog and inflow call for, unrounded (the fallback backlog formula is whole already).</summary>
-    internal static double ReplicasNeeded(ScaleTarget target, double backlog, double backlogMessages, double inflow, double outRate, double? perReplicaRate)
+    internal static double ReplicasNeeded(
+        ScaleTarget target, double backlog, double backlogMessages, double inflow, double outRate, int consumers, double? perReplicaRate)
     {
         if (backlog <= 0 && inflow <= 0)
         {
@@ -133,27 +134,30 @@ public static class SignalCalculator
             return Math.Max(Math.Ceiling(backlog / target.MsgBacklogThreshold), inflow > 0 ? 1 : 0);
         }
 
-        return (inflow + DrainRate(target, backlogMessages, inflow, outRate)) / rate;
+        return (inflow + DrainRate(target, backlogMessages, inflow, Math.Min(outRate, consumers * rate))) / rate;
     }
 
     /// <summary>The rate (msg/s) capacity mode spends on the backlog, on top of the inflow.</summary>
+    /// <param name="consumerRate">What the connected consumers process now: the out-rate, at most consumers × per-replica
+    /// rate, because Pulsar's dispatch counter also counts the receiver-queue prefetch of consumers that just connected
+    /// (up to a queue each) and redeliveries.</param>
     /// <remarks>
-    /// <para>drain = min(backlog / (S + targetDrainSeconds), max(catchUpRatio × inflow, outRate − inflow, backlog / (S + maxDrainSeconds))),
+    /// <para>drain = min(backlog / (S + targetDrainSeconds), max(catchUpRatio × inflow, consumerRate − inflow, backlog / (S + maxDrainSeconds))),
     /// S = replicaStartupSeconds: replicas asked for now consume only once started, so drain times count from then.</para>
-    /// <para>A backlog holding more than S + targetDrainSeconds of inflow is what a burst leaves while replicas are still
-    /// starting. Sizing its drain for targetDrainSeconds asks for replicas that start after the replicas the inflow
-    /// already called for are draining it, and the HPA then keeps them for its scale-down window (300 s by default): on
-    /// the what-if's spiky preset, up to 50 replicas per burst where 31 gave the same lag. Such a backlog is drained at
-    /// catchUpRatio × inflow instead, so its lag falls catchUpRatio seconds per second (the age of the oldest message
-    /// falls by the drain rate over the inflow rate each second). The default 0.5 is where faster catching up stopped
-    /// buying p95 or p99 lag in the what-if and only bought a little time over the lag SLO at a large cost (README,
-    /// "What-if").</para>
-    /// <para>Two floors: outRate − inflow, what the connected consumers already drain, so replicas that are draining a
-    /// large backlog are not recommended away when the inflow falls (a burst that ended before its backlog did); and
+    /// <para>The first term drains a backlog within targetDrainSeconds of new replicas starting; catchUpRatio × inflow
+    /// caps it once the backlog is larger than catchUpRatio × (S + targetDrainSeconds) seconds of inflow, which is what a
+    /// burst leaves while replicas are still starting. Sizing that drain for targetDrainSeconds asks for replicas that
+    /// start after the replicas the inflow already called for are draining the backlog, and the HPA then keeps them for
+    /// its scale-down window (300 s by default): on the what-if's spiky preset, up to 50 replicas per burst where 31 gave
+    /// the same lag. While the inflow stays at the rate the backlog built up at, draining at catchUpRatio × inflow makes
+    /// the backlog's lag fall catchUpRatio seconds per second. The default 0.5 is where catching up faster stopped buying
+    /// p95 or p99 lag in the what-if and only bought a little time over the lag SLO at a large cost (README, "What-if").</para>
+    /// <para>Two floors: consumerRate − inflow, what the connected consumers already drain, so replicas draining a large
+    /// backlog are not recommended away when the inflow falls (a burst that ended before its backlog did); and
     /// S + maxDrainSeconds, so a backlog without inflow (producers stopped after an outage) does not drain at a
     /// trickle.</para>
     /// </remarks>
-    internal static double DrainRate(ScaleTarget target, double backlogMessages, double inflow, double outRate)
+    internal static double DrainRate(ScaleTarget target, double backlogMessages, double inflow, double consumerRate)
     {
         if (backlogMessages <= 0)
         {
@@ -163,7 +167,7 @@ public static class SignalCalculator
         var startup = target.ReplicaStartupSeconds;
         var within = backlogMessages / (startup + target.TargetDrainSeconds);
         var slowest = backlogMessages / (startup + target.MaxDrainSeconds);
-        var draining = double.IsFinite(outRate) ? outRate - inflow : 0;
+        var draining = double.IsFinite(consumerRate) ? consumerRate - inflow : 0;
         return Math.Min(within, Math.Max(Math.Max(target.CatchUpRatio * inflow, draining), slowest));
     }
 }

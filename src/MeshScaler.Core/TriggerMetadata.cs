@@ -44,10 +44,10 @@ public static class TriggerMetadata
         new(ActivationMsgBacklogThreshold, false, "0", "Active while backlog > this. >= 0.", MetadataParsers.NonNegativeNumber),
         new(ActivationMsgRateThreshold, false, null, "Also active while the topics' inflow (msg/s) > this. >= 0.", MetadataParsers.NonNegativeNumber),
         new(IsPartitionedTopic, false, "detect", "true or false; when absent, detected from the topic's partition metadata and cached.", MetadataParsers.Boolean),
-        new(ScalingModeKey, false, "backlog", "backlog (metric = backlog, target = msgBacklogThreshold) or capacity (metric = desired replicas, target = 1).", MetadataParsers.Mode),
-        new(TargetDrainSeconds, false, "60", "Capacity mode: size replicas to drain a backlog within this many seconds of new replicas starting. > 0, <= 86400.", MetadataParsers.PositiveSeconds),
+        new(ScalingModeKey, false, "backlog", "backlog (metric = backlog, target = msgBacklogThreshold) or capacity (metric = replicas needed, unrounded, target = 1).", MetadataParsers.Mode),
+        new(TargetDrainSeconds, false, "60", "Capacity mode: size replicas to drain a backlog within this many seconds of new replicas starting. >= 0.001, <= 86400.", MetadataParsers.PositiveSeconds),
         new(ReplicaStartupSeconds, false, "0", "Capacity mode: seconds from asking for a replica to it consuming (scheduling, image pull, start, connect); drain times count from then. >= 0, <= 86400.", MetadataParsers.NonNegativeSeconds),
-        new(CatchUpRatio, false, "0.5", "Capacity mode: a backlog holding more than replicaStartupSeconds + targetDrainSeconds of inflow is drained with this fraction of the inflow rate on top of the inflow, so its lag falls this many seconds per second. > 0, <= 100.", MetadataParsers.PositiveRatio),
+        new(CatchUpRatio, false, "0.5", "Capacity mode: a large backlog is drained with at most this fraction of the inflow rate on top of the inflow (unless the consumers already drain faster, or maxDrainSeconds needs more); while the inflow stays where the backlog built up, its lag falls this many seconds per second. > 0, <= 100.", MetadataParsers.PositiveRatio),
         new(MaxDrainSeconds, false, "300", "Capacity mode (300, or targetDrainSeconds when longer): never drain a backlog slower than within replicaStartupSeconds + this, however little flows in. >= targetDrainSeconds, <= 86400.", MetadataParsers.PositiveSeconds),
         new(MsgRatePerReplica, false, "learned", "Capacity mode: messages per second one replica processes; learned from the subscription when absent. > 0.", MetadataParsers.PositiveNumber),
     ];

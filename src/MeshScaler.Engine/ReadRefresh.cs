@@ -11,23 +11,24 @@ namespace MeshScaler.Engine;
 /// sync, KEDA stepped up at once and MeshScaler a sync later, which alone cost 4 s of p99 lag.</para>
 /// <para>How: a metric read (KEDA's GetMetrics, for the HPA or for KEDA's own poll) that finds the latest data one tick
 /// (<see cref="SignalStoreOptions.WakePollInterval"/>) old or more fetches first, and waits at most one tick for it
-/// (then it answers what is there; the fetch goes on for the next caller). A fetch restarts the topic's poll schedule,
-/// which counts from the last fetch's start, so the grid moves to the read's phase: with a sync period that is a
-/// multiple of the poll interval (15 s and 5 s by default) the later reads of a lone HPA find a poll just made and cost
-/// nothing extra. Read refreshes are paid from a bucket of two that refills one per poll interval, so KEDA's two readers
+/// (then it answers what is there; the fetch goes on for the next caller). The topic's poll schedule then counts from
+/// the poll-loop tick just before the read (<see cref="TopicSubject.ReadFetchAnchor"/>), so the grid moves to the read's
+/// phase: with a sync period that is a multiple of the poll interval (15 s and 5 s by default) the later reads of a lone
+/// HPA find a poll made less than a tick before and cost nothing extra. Read refreshes are paid from a bucket of two that refills one per poll interval, so KEDA's two readers
 /// of a trigger (the HPA's sync and KEDA's own poll, a few seconds apart) can both be fresh, while over time the reads
 /// add at most one fetch per poll interval to the grid's one, whatever the readers do.</para>
-/// <para>Only a topic read by a single trigger (one <see cref="Core.ScaleTarget.Key"/>) is refreshed this way; a topic
-/// shared by several triggers keeps exactly one fetch per poll interval, and a second reader switches read refreshes
+/// <para>Only a topic read by a single trigger (one <see cref="Core.ScaleTarget.Key"/>: ScaledObjects with identical
+/// metadata ask the same question and count as one) is refreshed this way; a topic shared by triggers with different
+/// metadata keeps exactly one fetch per poll interval, and a second reader switches read refreshes
 /// off until the topic has had one reader for <see cref="SignalStoreOptions.IdleEviction"/> (a metadata edit counts as
 /// a new reader). A failing topic is never refreshed by reads: it is retried on its interval, not per read.</para>
 /// </remarks>
 internal sealed class ReadRefresh
 {
+    private const double Burst = 2;
     private readonly Lock _gate = new();
     private string? _reader;
     private DateTimeOffset _sharedUntil = DateTimeOffset.MinValue;
-    private const double Burst = 2;
     private double _tokens = Burst;
     private DateTimeOffset _refilled = DateTimeOffset.MinValue;
 

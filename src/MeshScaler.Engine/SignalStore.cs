@@ -7,7 +7,8 @@ namespace MeshScaler.Engine;
 
 /// <summary>
 /// The shared signal cache: answers "what is the signal of this target now" from the latest polled stats, with one
-/// upstream fetch per subject per poll interval however many callers ask.
+/// upstream fetch per subject per poll interval however many callers ask (a topic whose metric is read by a single
+/// trigger may add at most one more per interval over time, to keep the HPA's reads fresh: <see cref="ReadRefresh"/>).
 /// </summary>
 /// <remarks>
 /// <para>Subjects ((cluster, topic) stats and (cluster, namespace) topic lists) are created by the first request,
@@ -40,6 +41,11 @@ public sealed partial class SignalStore : IDisposable
     private readonly ConcurrentDictionary<string, Learning> _learning = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Cluster, TopicName Topic, string Subscription), byte> _missingSubscriptions = new();
 
+    // Read fetches share one bound across every read, as a poll round bounds its own: a pattern over many topics must not
+    // open as many connections at once.
+    private readonly SemaphoreSlim _readFetches;
+    private long _lastRoundTicks = DateTimeOffset.MinValue.UtcTicks;
+
     public SignalStore(
         IPulsarAdmin admin,
         IPulsarClusterResolver clusters,
@@ -55,6 +61,7 @@ public sealed partial class SignalStore : IDisposable
         _logger = logger;
         _metrics = metrics;
         _stoppingToken = _stopping.Token;
+        _readFetches = new SemaphoreSlim(_options.MaxConcurrentFetches);
         _metrics.Attach(this);
     }
 
@@ -86,7 +93,7 @@ public sealed partial class SignalStore : IDisposable
 
     /// <summary>
     /// The target's current signal for its metric (KEDA's GetMetrics, for the HPA): as <see cref="GetAsync(ScaleTarget, CancellationToken)"/>,
-    /// but a topic read by this trigger alone whose data is more than one wake tick old is fetched first (<see cref="ReadRefresh"/>).
+    /// but a topic read by this trigger alone whose data is a wake tick old or more is fetched first (<see cref="ReadRefresh"/>).
     /// </summary>
     public Task<ScalingSignal> GetMetricAsync(ScaleTarget target, CancellationToken cancellationToken) =>
         GetAsync(target, forMetric: true, cancellationToken);
@@ -159,6 +166,7 @@ public sealed partial class SignalStore : IDisposable
     public async Task PollOnceAsync(CancellationToken cancellationToken = default)
     {
         var now = _time.GetUtcNow();
+        Interlocked.Exchange(ref _lastRoundTicks, now.UtcTicks);
         try
         {
             Evict(now);
@@ -195,7 +203,7 @@ public sealed partial class SignalStore : IDisposable
             // broker that is already struggling, or poll a missing topic every second.
             var wake = waking is not null && subject.Stats.LastError is null && waking.Any(t => Uses(t, key.Cluster, key.Topic));
             var interval = wake ? _options.WakePollInterval : _options.PollInterval;
-            if (IsDue(subject.Stats.LastFetchStarted, subject.Stats.IsFetching, interval, now))
+            if (IsDue(ScheduleFrom(subject), subject.Stats.IsFetching, interval, now))
             {
                 fetches.Add(RefreshAsync(subject.Stats, gate, cancellationToken));
             }
@@ -253,6 +261,14 @@ public sealed partial class SignalStore : IDisposable
         }
 
         return waking;
+    }
+
+    /// <summary>When the subject's poll schedule counts from: its last fetch, or the tick a read fetch was anchored to.</summary>
+    private DateTimeOffset ScheduleFrom(TopicSubject subject)
+    {
+        var started = subject.Stats.LastFetchStarted;
+        var anchor = subject.ReadFetchAnchor;
+        return anchor < started && started - anchor < _options.WakePollInterval ? anchor : started;
     }
 
     /// <remarks>
@@ -423,18 +439,23 @@ public sealed partial class SignalStore : IDisposable
     }
 
     /// <summary>
-    /// Fetches the subjects whose data is too old for a metric read (<see cref="ReadRefresh"/>), waiting at most one wake
-    /// tick: past that, or on a failure, the read answers from what the store holds, as any other read.
+    /// Fetches the subjects whose data is too old for a metric read (<see cref="ReadRefresh"/>), at most
+    /// <see cref="SignalStoreOptions.MaxConcurrentFetches"/> at once across every read, waiting at most one wake tick:
+    /// past that, or on a failure, the read answers from what the store holds, as any other read.
     /// </summary>
     private async Task RefreshForReadAsync(ScaleTarget target, IReadOnlyList<TopicSubject> subjects, DateTimeOffset now, CancellationToken cancellationToken)
     {
         List<Task>? refreshes = null;
+        var lastRound = new DateTimeOffset(Interlocked.Read(ref _lastRoundTicks), TimeSpan.Zero);
         foreach (var subject in subjects)
         {
             var stats = subject.Stats;
             if (subject.ReadRefresh.ShouldFetch(target.Key, now, stats.Latest?.FetchedAt, stats.LastError is not null, _options))
             {
-                (refreshes ??= []).Add(stats.RefreshAsync(_stoppingToken));
+                subject.ReadFetchAnchor = now - lastRound < _options.WakePollInterval ? lastRound : now;
+
+                // Never faults: failures are recorded by the subject, and the fetch outlives a caller that gives up.
+                (refreshes ??= []).Add(RefreshAsync(stats, _readFetches, _stoppingToken));
             }
         }
 
@@ -443,20 +464,13 @@ public sealed partial class SignalStore : IDisposable
             return;
         }
 
-        var all = Task.WhenAll(refreshes);
         try
         {
-            await all.WaitAsync(_options.WakePollInterval, _time, cancellationToken);
-        }
-        catch (ScalingException)
-        {
-            // Recorded by the subject (and retried by the poll loop); the last good value is served as usual.
+            await Task.WhenAll(refreshes).WaitAsync(_options.WakePollInterval, _time, cancellationToken);
         }
         catch (TimeoutException)
         {
-            // Still fetching: answer from what is held; the fetch finishes for the next caller. Its failure, if any, is
-            // recorded by the subject, so observe it here rather than leave it unobserved.
-            _ = all.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            // Still fetching: answer from what is held; the fetch finishes for the next caller.
         }
     }
 

@@ -11,7 +11,10 @@ public sealed class SignalStoreOptions
     private static readonly TimeSpan DefaultWakePollInterval = TimeSpan.FromSeconds(1);
     private TimeSpan? _wakePollInterval;
 
-    /// <summary>One upstream fetch per subject per interval. Default 5 s.</summary>
+    /// <summary>
+    /// One upstream fetch per subject per interval. Default 5 s. A topic whose metric is read by a single trigger may
+    /// add at most one more per interval over time, so the HPA reads fresh data (<see cref="ReadRefresh"/>).
+    /// </summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
@@ -23,6 +26,8 @@ public sealed class SignalStoreOptions
     /// must be greater than 0, at most <see cref="PollInterval"/> and divide it evenly.
     /// </summary>
     /// <remarks>
+    /// Also the freshness bound of metric reads: a GetMetrics finding data this old fetches first and waits at most this
+    /// long for it (<see cref="ReadRefresh"/>).
     /// Cost: one admin stats request per wake interval per topic of each idle pushed target (about one per second per
     /// idle pushed topic with the default), on top of the usual one per <see cref="PollInterval"/>. The poll loop ticks
     /// at this interval and decides per subject whether it is due.

@@ -12,6 +12,7 @@ internal sealed class TopicSubject
 
     // Written by fetches and by namespace listings on other threads: an int with a sentinel, read and written atomically.
     private int _partitions = Unknown;
+    private long _readFetchAnchorTicks = DateTimeOffset.MinValue.UtcTicks;
 
     public TopicSubject(PulsarClusterRef cluster, TopicName topic, IPulsarAdmin admin, TimeProvider time, Action<FetchFailure?, bool> observer)
     {
@@ -29,6 +30,17 @@ internal sealed class TopicSubject
 
     /// <summary>Whether a metric read fetches before answering (<see cref="ReadRefresh"/>).</summary>
     public ReadRefresh ReadRefresh { get; } = new();
+
+    /// <summary>
+    /// The poll-loop tick a read fetch counts from: the round just before the read, so the poll schedule, which counts
+    /// from the last fetch, stays on the loop's ticks and a poll lands just before the next periodic read instead of a
+    /// tick after it. <see cref="DateTimeOffset.MinValue"/> until a read fetches.
+    /// </summary>
+    public DateTimeOffset ReadFetchAnchor
+    {
+        get => new(Interlocked.Read(ref _readFetchAnchorTicks), TimeSpan.Zero);
+        set => Interlocked.Exchange(ref _readFetchAnchorTicks, value.UtcTicks);
+    }
 
     /// <summary>
     /// The observation of <paramref name="sample"/> (normally <c>Stats.Latest</c>), linked to the sample before it so

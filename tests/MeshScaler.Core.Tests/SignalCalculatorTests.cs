@@ -60,7 +60,7 @@ public sealed class SignalCalculatorTests
 
     public static TheoryData<string, double, double, double, double, double, double, double, double> DrainCases => new()
     {
-        // name, backlog (messages), inflow, out-rate (msg/s), targetDrainSeconds, maxDrainSeconds, replicaStartupSeconds,
+        // name, backlog (messages), inflow, consumers' rate (msg/s), targetDrainSeconds, maxDrainSeconds, replicaStartupSeconds,
         // catchUpRatio, expected drain rate (msg/s)
         { "no backlog", 0, 500, 500, 10, 300, 0, 0.5, 0 },
         { "small backlog: drained within targetDrainSeconds", 400, 100, 100, 10, 300, 0, 0.5, 40 },
@@ -85,6 +85,18 @@ public sealed class SignalCalculatorTests
         var rate = SignalCalculator.DrainRate(target, backlog, inflow, outRate);
 
         Assert.True(Math.Abs(expected - rate) < 1e-9, $"{name}: expected {expected}, got {rate}");
+    }
+
+    [Fact]
+    public void Compute_CapacityMode_PrefetchBurstOfNewConsumers_DoesNotLiftTheDrainFloor()
+    {
+        // 20 consumers at 100 msg/s each, but the counter saw 9000 msg/s: new consumers filling their receiver queues.
+        var target = Target(ScalingMode.Capacity, drain: 10, perReplica: 100);
+
+        var signal = SignalCalculator.Compute(target, [Observe(Orders, 1500, 60000, rateOut: 9000, consumers: 20)], learnedPerReplicaRate: null);
+
+        // drain = min(6000, max(0.5 x 1500, min(9000, 2000) - 1500, 200)) = 750: (1500 + 750) / 100.
+        Assert.Equal(22.5, signal.MetricValue, 9);
     }
 
     [Fact]

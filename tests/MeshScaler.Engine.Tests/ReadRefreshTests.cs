@@ -70,7 +70,93 @@ public sealed class ReadRefreshTests
 
         Assert.All(hpa.Ages, age => Assert.Equal(0, age));
         Assert.All(kedaPoll.Ages, age => Assert.Equal(0, age));
-        Assert.InRange(fetches, 1 + (120 / 5), 3 + (2 * 120 / 5));
+
+        // The grid's 24 polls and the cold fetch, plus about one per KEDA poll (4): its off-phase read moves the grid.
+        Assert.InRange(fetches, 1 + (120 / 5), 1 + (120 / 5) + 4 + 1);
+    }
+
+    [Fact]
+    public async Task GetMetricAsync_ReadsOffTheLoopsTicks_OnlyTheFirstReadFetches()
+    {
+        // The HPA's phase is its own: here 0.7 s after the poll loop's ticks. The read fetch anchors the poll schedule to
+        // the tick before it, so the polls land just before the later reads instead of a tick after them.
+        using var f = new StoreFixture();
+        f.Admin.Set(Orders, rateIn: 10, backlog: 5);
+        var target = StoreFixture.Target();
+        await f.Store.GetAsync(target, default).WaitAsync(Timeout);
+        var ages = new List<double>();
+        var readFetches = 0;
+        var offTick = TimeSpan.FromMilliseconds(700);
+        var sinceTick = TimeSpan.Zero;
+        for (var second = 1; second <= 75; second++)
+        {
+            // The loop still ticks on whole seconds.
+            await f.PollAsync(Tick - sinceTick);
+            sinceTick = TimeSpan.Zero;
+            if (second % 15 == 2)
+            {
+                f.Time.Advance(offTick);
+                sinceTick = offTick;
+                var before = f.Admin.Calls("stats");
+                var signal = await f.Store.GetMetricAsync(target, default).WaitAsync(Timeout);
+                readFetches += f.Admin.Calls("stats") - before;
+                ages.Add((f.Time.GetUtcNow() - signal.OldestFetch).TotalSeconds);
+            }
+        }
+
+        Assert.Equal(1, readFetches);
+        Assert.All(ages, age => Assert.True(age < 1, $"a read found data {age} s old"));
+    }
+
+    [Fact]
+    public async Task GetMetricAsync_ThousandTriggersOverHundredTopics_OneFetchPerTopicPerInterval()
+    {
+        using var f = new StoreFixture();
+        var topics = Enumerable.Range(0, 100).Select(i => new TopicName("public", "default", $"t{i}")).ToList();
+        foreach (var topic in topics)
+        {
+            f.Admin.Set(topic, rateIn: 1, backlog: 5);
+        }
+
+        var targets = Enumerable.Range(0, 1000)
+            .Select(i => StoreFixture.Target(topic: topics[i % 100].FullName, extra: ("msgBacklogThreshold", $"{(i / 100) + 1}")))
+            .ToList();
+        foreach (var target in targets)
+        {
+            await f.Store.GetMetricAsync(target, default).WaitAsync(Timeout);
+        }
+
+        for (var i = 0; i < 10; i++)
+        {
+            await f.PollAsync(Tick);
+            foreach (var target in targets.Where((_, index) => index % 10 == i))
+            {
+                await f.Store.GetMetricAsync(target, default).WaitAsync(Timeout);
+            }
+        }
+
+        // Ten triggers per topic: no read fetches at all, the cold fetch and the grid's two rounds in 10 s.
+        Assert.Equal(100 * 3, f.Admin.Calls("stats"));
+    }
+
+    [Fact]
+    public async Task GetMetricAsync_CallerGivesUpDuringReadFetch_FetchCompletesForTheNextRead()
+    {
+        using var f = new StoreFixture();
+        f.Admin.Set(Orders, rateIn: 10, backlog: 5);
+        var target = StoreFixture.Target();
+        await f.Store.GetAsync(target, default).WaitAsync(Timeout);
+        f.Time.Advance(TimeSpan.FromSeconds(3));
+        f.Admin.Set(Orders, rateIn: 10, backlog: 700);
+        f.Admin.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var caller = new CancellationTokenSource();
+
+        var read = f.Store.GetMetricAsync(target, caller.Token);
+        await caller.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => read).WaitAsync(Timeout);
+        f.Admin.Gate.SetResult();
+        await WaitUntilAsync(() => f.Store.GetAsync(target, default), s => s.Backlog == 700);
     }
 
     [Fact]

@@ -78,6 +78,24 @@ public sealed class ExternalScalerTests
     }
 
     [Fact]
+    public async Task GetMetrics_CapacityMode_ServesTheUnroundedNeedAsFloatAndItsCeilingAsInt()
+    {
+        await using var host = await ScalerHost.StartAsync();
+        host.Emulator.State.CreateTopic(Topic);
+        host.Emulator.State.SetRates(Topic, 250);
+        host.Emulator.State.SetSubscription(Topic, Subscription, backlog: 0, msgRateOut: 250, consumers: 3);
+
+        var result = await host.Grpc.UnaryAsync(
+            GetMetrics, Metrics(Ref(host, ("scalingMode", "capacity"), ("msgRatePerReplica", "100"))), GetMetricsResponse.Parser);
+
+        // 250 msg/s at 100 per replica: 2.5 replicas. KEDA uses the float; the HPA rounds up, within its tolerance.
+        var value = Assert.Single(result.Single().MetricValues);
+        Assert.Equal(0, result.Status);
+        Assert.Equal(2.5, value.MetricValueFloat);
+        Assert.Equal(3, value.MetricValue_);
+    }
+
+    [Fact]
     public async Task GetMetrics_KedaLowercasedName_IsAccepted_OtherNameIsInvalid()
     {
         await using var host = await ScalerHost.StartAsync();

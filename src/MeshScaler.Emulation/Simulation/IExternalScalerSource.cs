@@ -13,6 +13,3 @@ public interface IExternalScalerSource
     /// <summary>The metric value and the activity, in the order KEDA asks for them (for an external scaler: <c>GetMetrics</c>, then <c>IsActive</c>).</summary>
     Task<MetricsAndActivity> GetMetricsAndActivityAsync(CancellationToken cancellationToken);
 }
-
-/// <summary>One answer of <see cref="IExternalScalerSource.GetMetricsAndActivityAsync"/>.</summary>
-public readonly record struct MetricsAndActivity(double Metric, bool Active);
