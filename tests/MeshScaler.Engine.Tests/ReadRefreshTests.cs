@@ -112,15 +112,7 @@ public sealed class ReadRefreshTests
     public async Task GetMetricAsync_ThousandTriggersOverHundredTopics_OneFetchPerTopicPerInterval()
     {
         using var f = new StoreFixture();
-        var topics = Enumerable.Range(0, 100).Select(i => new TopicName("public", "default", $"t{i}")).ToList();
-        foreach (var topic in topics)
-        {
-            f.Admin.Set(topic, rateIn: 1, backlog: 5);
-        }
-
-        var targets = Enumerable.Range(0, 1000)
-            .Select(i => StoreFixture.Target(topic: topics[i % 100].FullName, extra: ("msgBacklogThreshold", $"{(i / 100) + 1}")))
-            .ToList();
+        var targets = f.ThousandTargetsOverHundredTopics();
         foreach (var target in targets)
         {
             await f.Store.GetMetricAsync(target, default).WaitAsync(Timeout);

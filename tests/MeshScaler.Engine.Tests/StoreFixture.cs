@@ -44,6 +44,22 @@ internal sealed class StoreFixture : IDisposable
         return result.Target ?? throw new InvalidOperationException(result.ErrorMessage);
     }
 
+    /// <summary>
+    /// 100 topics with a backlog, and 1,000 triggers over them (ten per topic, each with its own threshold, so ten
+    /// distinct questions per topic): the shape of the upstream-load guarantees.
+    /// </summary>
+    public List<ScaleTarget> ThousandTargetsOverHundredTopics()
+    {
+        var topics = Enumerable.Range(0, 100).Select(i => new TopicName("public", "default", $"t{i}")).ToList();
+        foreach (var topic in topics)
+        {
+            Admin.Set(topic, rateIn: 1, backlog: 5);
+        }
+
+        return [.. Enumerable.Range(0, 1000)
+            .Select(i => Target(topic: topics[i % 100].FullName, extra: ("msgBacklogThreshold", $"{(i / 100) + 1}")))];
+    }
+
     /// <summary>Moves the clock by one poll interval and runs the poll round it would trigger.</summary>
     public async Task PollAsync(TimeSpan? by = null)
     {
