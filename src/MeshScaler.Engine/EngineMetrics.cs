@@ -20,7 +20,7 @@ public sealed class EngineMetrics : IDisposable
         ArgumentNullException.ThrowIfNull(meterFactory);
         _meter = meterFactory.Create(MeterName);
         _upstreamRequests = _meter.CreateCounter<long>(
-            "meshscaler.upstream.requests", description: "Upstream fetches (one per subject per poll), by cluster, kind and outcome.");
+            "meshscaler.upstream.requests", description: "Upstream fetches (polls, cold requests and metric-read refreshes), by cluster, kind and outcome.");
         _meter.CreateObservableGauge("meshscaler.subjects", ObserveSubjects, description: "Subjects being polled or served, by kind.");
         _meter.CreateObservableGauge("meshscaler.signal.backlog", () => ObserveSignals(s => s.Backlog), description: "Subscription backlog (entries) per tracked target.");
         _meter.CreateObservableGauge("meshscaler.signal.inflow_rate", () => ObserveSignals(s => s.InflowRate), description: "Inflow (msg/s) per tracked target.");

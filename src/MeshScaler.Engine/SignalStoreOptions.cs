@@ -59,6 +59,9 @@ public sealed class SignalStoreOptions
     /// <summary>How often a <c>topicPattern</c> namespace's topic list is re-read. Default 1 min.</summary>
     public TimeSpan TopicListRefresh { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Upstream fetches running at once during a poll. Default 32.</summary>
+    /// <summary>
+    /// Upstream fetches a poll round runs at once; metric-read refreshes (<see cref="ReadRefresh"/>) have a bound of the
+    /// same size, shared by every read. Default 32.
+    /// </summary>
     public int MaxConcurrentFetches { get; set; } = 32;
 }
