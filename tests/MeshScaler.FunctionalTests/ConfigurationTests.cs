@@ -39,6 +39,30 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public async Task Cli_ServeOnAPortInUse_ExitsWithConfigurationErrorNotAStackTrace()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Any, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+
+        var code = await Cli.RunAsync(["serve", $"--MeshScaler:Grpc:Port={port}", "--MeshScaler:Http:Port=0"]).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, code);
+    }
+
+    [Fact]
+    public void From_AddressInUse_NamesThePortSettings()
+    {
+        var bind = new IOException("Failed to bind to address http://0.0.0.0:9090: address already in use.", new Microsoft.AspNetCore.Connections.AddressInUseException("Address already in use"));
+
+        var failure = Assert.Single(ConfigurationErrors.From(new AggregateException(bind)));
+
+        Assert.Equal(
+            "Failed to bind to address http://0.0.0.0:9090: address already in use. Another process listens there: choose free ports with MeshScaler:Grpc:Port and MeshScaler:Http:Port.",
+            failure);
+    }
+
+    [Fact]
     public async Task Cli_EmulatorWithBadPort_ExitsWithConfigurationError()
     {
         Assert.Equal(2, await Cli.RunAsync(["serve", "--emulator", "--MeshScaler:Emulator:Port", "eighty"]));

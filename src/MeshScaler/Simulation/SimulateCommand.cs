@@ -88,11 +88,15 @@ internal static class SimulateCommand
         {
             await app.StartAsync(stop.Token);
         }
-        catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+        catch (Exception ex) when (ConfigurationErrors.From(ex) is { Count: > 0 } failures)
         {
-            await Console.Error.WriteLineAsync($"simulate: invalid configuration: {string.Join("; ", ex.Failures)}");
+            await Console.Error.WriteLineAsync($"simulate: invalid configuration: {string.Join("; ", failures)}");
             return 2;
         }
+
+        // SIGTERM (docker stop, kubectl delete, timeout) stops the host; the demo loop must stop with it, or the process
+        // would linger with its ports bound.
+        using var stopping = app.Lifetime.ApplicationStopping.Register(stop.Cancel);
 
         var grpcPort = app.Configuration["MeshScaler:Grpc:Port"] ?? "9090";
         var httpPort = app.Configuration["MeshScaler:Http:Port"] ?? "8080";
