@@ -10,6 +10,7 @@ public sealed record ScaleTarget
     // `with` copy never carries the original's keys.
     private string? _sourceKey;
     private string? _key;
+    private double? _maxDrainSeconds;
 
     public ScaleTarget()
     {
@@ -28,7 +29,7 @@ public sealed record ScaleTarget
         ActivationMsgRateThreshold = original.ActivationMsgRateThreshold;
         Mode = original.Mode;
         TargetDrainSeconds = original.TargetDrainSeconds;
-        MaxDrainSeconds = original.MaxDrainSeconds;
+        _maxDrainSeconds = original._maxDrainSeconds;
         ReplicaStartupSeconds = original.ReplicaStartupSeconds;
         CatchUpRatio = original.CatchUpRatio;
         MsgRatePerReplica = original.MsgRatePerReplica;
@@ -69,7 +70,11 @@ public sealed record ScaleTarget
     /// <c>maxDrainSeconds</c>, default 300 (or <see cref="TargetDrainSeconds"/> when longer): capacity mode never drains
     /// a backlog slower than within <see cref="ReplicaStartupSeconds"/> + this, however little flows in.
     /// </summary>
-    public double MaxDrainSeconds { get; init; } = MetadataDefaults.MaxDrainSeconds(MetadataDefaults.TargetDrainSeconds);
+    public double MaxDrainSeconds
+    {
+        get => _maxDrainSeconds ?? MetadataDefaults.MaxDrainSeconds(TargetDrainSeconds);
+        init => _maxDrainSeconds = value;
+    }
 
     /// <summary>
     /// <c>replicaStartupSeconds</c>, default 0: how long a replica takes from being asked for to consuming. Capacity mode

@@ -128,7 +128,9 @@ public static class SignalCalculator
             return 0;
         }
 
-        if (perReplicaRate is not { } rate || rate <= 0)
+        // Backlog mode always uses the backlog formula (what its HPA does with the metric); capacity mode does until a
+        // per-replica rate is known.
+        if (target.Mode == ScalingMode.Backlog || perReplicaRate is not { } rate || rate <= 0)
         {
             // Messages are flowing, so at least one replica is needed even before the rate is known.
             return Math.Max(Math.Ceiling(backlog / target.MsgBacklogThreshold), inflow > 0 ? 1 : 0);

@@ -82,6 +82,7 @@ public static class TriggerMetadata
 
         foreach (var (key, value) in metadata.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
+            // A plain key overwrites its alias and an alias never overwrites a plain key, so the plain key wins in any order.
             if (ByName.ContainsKey(key))
             {
                 raw[key] = value;
@@ -97,15 +98,6 @@ public static class TriggerMetadata
             else
             {
                 unknown.Add(key);
-            }
-        }
-
-        // Plain keys must win over their FromEnv alias whatever the iteration order was.
-        foreach (var parameter in Parameters)
-        {
-            if (metadata.TryGetValue(parameter.Name, out var plain))
-            {
-                raw[parameter.Name] = plain;
             }
         }
 
@@ -188,6 +180,7 @@ public static class TriggerMetadata
         double? Number(string key) => values.TryGetValue(key, out var v) && v is double d ? d : null;
 
         var topics = Get<TopicSelector>(Topic) ?? Get<TopicSelector>(Topics) ?? Get<TopicSelector>(TopicPattern)!;
+        var drain = Number(TargetDrainSeconds) ?? MetadataDefaults.TargetDrainSeconds;
         var subscription = Get<string>(Subscription)!;
         return new ScaleTarget
         {
@@ -200,8 +193,8 @@ public static class TriggerMetadata
             ActivationMsgBacklogThreshold = Number(ActivationMsgBacklogThreshold) ?? MetadataDefaults.ActivationMsgBacklogThreshold,
             ActivationMsgRateThreshold = Number(ActivationMsgRateThreshold),
             Mode = values.TryGetValue(ScalingModeKey, out var m) && m is ScalingMode mode ? mode : ScalingMode.Backlog,
-            TargetDrainSeconds = Number(TargetDrainSeconds) ?? MetadataDefaults.TargetDrainSeconds,
-            MaxDrainSeconds = Number(MaxDrainSeconds) ?? MetadataDefaults.MaxDrainSeconds(Number(TargetDrainSeconds) ?? MetadataDefaults.TargetDrainSeconds),
+            TargetDrainSeconds = drain,
+            MaxDrainSeconds = Number(MaxDrainSeconds) ?? MetadataDefaults.MaxDrainSeconds(drain),
             ReplicaStartupSeconds = Number(ReplicaStartupSeconds) ?? MetadataDefaults.ReplicaStartupSeconds,
             CatchUpRatio = Number(CatchUpRatio) ?? MetadataDefaults.CatchUpRatio,
             MsgRatePerReplica = Number(MsgRatePerReplica),

@@ -79,6 +79,7 @@ internal sealed class PolledValue<T>
     private async Task RunAsync(TaskCompletionSource<T> completion, CancellationToken stopping)
     {
         Exception? error = null;
+        FetchFailure? failure = null;
         T? value = null;
         var hadFailed = LastError is not null;
         var started = _time.GetUtcNow();
@@ -91,7 +92,8 @@ internal sealed class PolledValue<T>
         }
         catch (ScalingException ex)
         {
-            Volatile.Write(ref _lastError, new FetchFailure(ex, _time.GetUtcNow()));
+            failure = new FetchFailure(ex);
+            Volatile.Write(ref _lastError, failure);
             error = ex;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
@@ -99,7 +101,8 @@ internal sealed class PolledValue<T>
             // A source that throws something other than ScalingException has a bug; callers still get a clean
             // UNAVAILABLE-style failure and the original is kept as the inner exception for the Error log.
             var wrapped = new ScalingException(ScalingErrorKind.Unavailable, "the source failed unexpectedly", ex);
-            Volatile.Write(ref _lastError, new FetchFailure(wrapped, _time.GetUtcNow(), Unexpected: true));
+            failure = new FetchFailure(wrapped, Unexpected: true);
+            Volatile.Write(ref _lastError, failure);
             error = wrapped;
         }
         catch (OperationCanceledException)
@@ -136,7 +139,8 @@ internal sealed class PolledValue<T>
 
         try
         {
-            _observer(error is null ? null : LastError, hadFailed);
+            // This fetch's own failure: LastError may already belong to a newer fetch started once the slot was free.
+            _observer(failure, hadFailed);
         }
         catch (Exception)
         {

@@ -177,12 +177,16 @@ public sealed partial class SignalStore : IDisposable
             Log.EvaluationFailed(_logger, "(eviction)", ex);
         }
 
-        // A watched target may never be requested again; make sure its subjects exist so this round fetches them.
+        // A watched target may never be requested again: make sure its subjects exist so this round fetches them. Those of
+        // a watched target not known to be active are polled every WakePollInterval, so a pushed wake-up from zero is
+        // not held back by PollInterval; collected once per round, not searched for per subject.
+        var wakePolling = _options.WakePollInterval < _options.PollInterval;
+        HashSet<TopicSubject>? waking = null;
         foreach (var state in _targets.Values)
         {
-            if (state.HasWatchers)
+            if (state.HasWatchers && KnownSubjects(state) is { } subjects && wakePolling && state.LastPushed != true)
             {
-                _ = KnownSubjects(state);
+                (waking ??= []).UnionWith(subjects);
             }
         }
 
@@ -196,12 +200,11 @@ public sealed partial class SignalStore : IDisposable
             }
         }
 
-        var waking = WakingTargets();
-        foreach (var (key, subject) in _topics)
+        foreach (var subject in _topics.Values)
         {
             // A failing subject is never probed faster than PollInterval: wake polling must not multiply the load on a
             // broker that is already struggling, or poll a missing topic every second.
-            var wake = waking is not null && subject.Stats.LastError is null && waking.Any(t => Uses(t, key.Cluster, key.Topic));
+            var wake = waking is not null && subject.Stats.LastError is null && waking.Contains(subject);
             var interval = wake ? _options.WakePollInterval : _options.PollInterval;
             if (IsDue(ScheduleFrom(subject), subject.Stats.IsFetching, interval, now))
             {
@@ -238,29 +241,6 @@ public sealed partial class SignalStore : IDisposable
     {
         // Cancel only: fetches still running read the captured token, which stays valid after cancellation.
         _stopping.Cancel();
-    }
-
-    /// <summary>
-    /// Watched targets not known to be active: their subjects are polled every <see cref="SignalStoreOptions.WakePollInterval"/>
-    /// so a pushed wake-up from zero is not held back by <see cref="SignalStoreOptions.PollInterval"/>. Null when there are none.
-    /// </summary>
-    private List<TargetState>? WakingTargets()
-    {
-        if (_options.WakePollInterval >= _options.PollInterval)
-        {
-            return null;
-        }
-
-        List<TargetState>? waking = null;
-        foreach (var state in _targets.Values)
-        {
-            if (state.HasWatchers && state.LastPushed != true)
-            {
-                (waking ??= []).Add(state);
-            }
-        }
-
-        return waking;
     }
 
     /// <summary>When the subject's poll schedule counts from: its last fetch, or the tick a read fetch was anchored to.</summary>
@@ -502,13 +482,15 @@ public sealed partial class SignalStore : IDisposable
         var target = state.Target;
         var learning = _learning.GetOrAdd(target.SourceKey, _ => new Learning());
         ScalingSignal signal;
+        bool observedFirst;
         lock (learning)
         {
             signal = SignalCalculator.Compute(target, observations, learning.Rate);
 
             // Learn once per new observation, whoever asks first; the signal is recomputed only if the rate it used moved.
             var newest = observations.Count == 0 ? DateTimeOffset.MinValue : observations.Max(o => o.FetchedAt);
-            if (newest > learning.LastObserved)
+            observedFirst = newest > learning.LastObserved;
+            if (observedFirst)
             {
                 var learned = RateLearner.Observe(learning.Rate, signal);
                 learning.LastObserved = newest;
@@ -523,6 +505,20 @@ public sealed partial class SignalStore : IDisposable
         }
 
         state.LastSignal = signal;
+
+        // Which subscriptions are missing depends only on the source's observations: tracked once per new observation,
+        // not on every request.
+        if (observedFirst)
+        {
+            TrackMissingSubscriptions(state, observations, signal);
+        }
+
+        return signal;
+    }
+
+    private void TrackMissingSubscriptions(TargetState state, IReadOnlyList<TopicObservation> observations, ScalingSignal signal)
+    {
+        var target = state.Target;
         foreach (var topic in signal.MissingSubscriptionTopics)
         {
             if (_missingSubscriptions.TryAdd((state.Cluster.Name, topic, target.Subscription), 0))
@@ -541,8 +537,6 @@ public sealed partial class SignalStore : IDisposable
                 }
             }
         }
-
-        return signal;
     }
 
     /// <summary>Re-evaluates a target from what the subjects hold now, without fetching; publishes to watchers.</summary>

@@ -110,6 +110,16 @@ public sealed class SignalCalculatorTests
     }
 
     [Fact]
+    public void Compute_BacklogModeWithALearnedRate_DesiresWhatItsHpaDoes()
+    {
+        // The store learns a rate for every target; backlog mode's desired replicas must stay backlog / threshold.
+        var signal = SignalCalculator.Compute(Target(threshold: 100), [Observe(Orders, 450, 250)], learnedPerReplicaRate: 100);
+
+        Assert.Equal(3, signal.DesiredReplicas);
+        Assert.Equal(250, signal.MetricValue);
+    }
+
+    [Fact]
     public void Compute_CapacityMode_UsesLearnedRateWhenNoneGiven()
     {
         var signal = SignalCalculator.Compute(Target(ScalingMode.Capacity), [Observe(Orders, 450, 0)], learnedPerReplicaRate: 100);

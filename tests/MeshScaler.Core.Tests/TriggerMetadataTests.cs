@@ -269,6 +269,15 @@ public sealed class TriggerMetadataTests
     }
 
     [Fact]
+    public void MaxDrainSeconds_NotGiven_FollowsTargetDrainSecondsWhenLonger()
+    {
+        var target = new ScaleTarget { Topics = new TopicList([new TopicName("t", "n", "a")]), Subscription = "s", MetricName = "m", TargetDrainSeconds = 600 };
+
+        Assert.Equal(600, target.MaxDrainSeconds);
+        Assert.Equal(300, (target with { TargetDrainSeconds = 60 }).MaxDrainSeconds);
+    }
+
+    [Fact]
     public void WithCopy_CopiesEveryProperty()
     {
         // ScaleTarget's copy constructor is hand-written (it must not copy cached keys): a property added later and
@@ -278,13 +287,21 @@ public sealed class TriggerMetadataTests
             ["adminURL"] = "http://b:8080", ["pulsarCluster"] = "prod", ["topics"] = "t/n/a,t/n/b", ["subscription"] = "s",
             ["msgBacklogThreshold"] = "3", ["activationMsgBacklogThreshold"] = "4", ["activationMsgRateThreshold"] = "5",
             ["isPartitionedTopic"] = "true", ["scalingMode"] = "capacity", ["targetDrainSeconds"] = "6", ["msgRatePerReplica"] = "7",
+            ["replicaStartupSeconds"] = "8", ["catchUpRatio"] = "0.9", ["maxDrainSeconds"] = "400",
         }).Target!;
+        var defaults = new ScaleTarget { Topics = target.Topics, Subscription = target.Subscription, MetricName = target.MetricName };
 
         var copy = target with { };
 
         foreach (var property in typeof(ScaleTarget).GetProperties().Where(p => p.CanWrite))
         {
             Assert.Equal(property.GetValue(target), property.GetValue(copy));
+
+            // Every copied property differs from its default here, so a forgotten one would show.
+            if (property.Name is not (nameof(ScaleTarget.Topics) or nameof(ScaleTarget.Subscription) or nameof(ScaleTarget.MetricName)))
+            {
+                Assert.NotEqual(property.GetValue(defaults), property.GetValue(target));
+            }
         }
     }
 }

@@ -23,7 +23,7 @@ internal sealed partial class DemoReporter(SignalStore store, DemoReporterOption
             {
                 var b = await store.GetAsync(backlog, stoppingToken);
                 var c = await store.GetAsync(capacity, stoppingToken);
-                LogSignal(logger, b.Backlog, b.InflowRate, b.OutRate, b.Consumers, b.IsActive, b.MetricValue / backlog.MsgBacklogThreshold, c.DesiredReplicas, c.PerReplicaRate?.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) ?? "learning");
+                LogSignal(logger, b.Backlog, b.InflowRate, b.OutRate, b.Consumers, b.IsActive, b.DesiredReplicas, c.DesiredReplicas, c.PerReplicaRate?.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) ?? "learning");
             }
             catch (ScalingException ex)
             {
