@@ -6,8 +6,9 @@ using Microsoft.Extensions.Logging;
 namespace MeshScaler.Keda;
 
 /// <summary>
-/// Parses a ScaledObject's trigger metadata into a <see cref="ScaleTarget"/>, once per distinct metadata: KEDA sends the
-/// same map on every call. Unknown and ignored keys are logged once per ScaledObject and key.
+/// Parses a ScaledObject's trigger metadata into a <see cref="ScaleTarget"/>, once per ScaledObject and metadata: KEDA
+/// sends the same map on every call. Unknown and ignored keys are logged when a ScaledObject's metadata is first seen,
+/// so a call that hits the cache does nothing but one lookup.
 /// </summary>
 internal sealed partial class TriggerTargets(ILogger<TriggerTargets> logger)
 {
@@ -15,13 +16,12 @@ internal sealed partial class TriggerTargets(ILogger<TriggerTargets> logger)
     private const int MaxEntries = 10_000;
 
     private readonly ConcurrentDictionary<string, MetadataParseResult> _parsed = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, byte> _warned = new(StringComparer.Ordinal);
 
     /// <summary>Returns the target, or throws <see cref="ScalingException"/> (InvalidArgument) listing every metadata error.</summary>
     public ScaleTarget Parse(ScaledObjectRef scaledObject)
     {
         ArgumentNullException.ThrowIfNull(scaledObject);
-        var key = CacheKey(scaledObject.ScalerMetadata);
+        var key = CacheKey(scaledObject);
         if (!_parsed.TryGetValue(key, out var result))
         {
             result = TriggerMetadata.Parse(scaledObject.ScalerMetadata);
@@ -30,10 +30,13 @@ internal sealed partial class TriggerTargets(ILogger<TriggerTargets> logger)
                 _parsed.Clear();
             }
 
-            _parsed[key] = result;
+            // Two first calls at once may both log: a rare duplicate line, never a lock on every call.
+            if (_parsed.TryAdd(key, result))
+            {
+                WarnUnusedKeys(scaledObject, result);
+            }
         }
 
-        WarnOnce(scaledObject, result);
         if (result.Target is null)
         {
             LogInvalidMetadata(logger, scaledObject.Namespace, scaledObject.Name, result.ErrorMessage);
@@ -43,51 +46,36 @@ internal sealed partial class TriggerTargets(ILogger<TriggerTargets> logger)
         return result.Target;
     }
 
-    private void WarnOnce(ScaledObjectRef scaledObject, MetadataParseResult result)
+    private void WarnUnusedKeys(ScaledObjectRef scaledObject, MetadataParseResult result)
     {
-        if (result.UnknownKeys.Count == 0 && result.IgnoredKeys.Count == 0)
-        {
-            return;
-        }
-
         foreach (var unknown in result.UnknownKeys)
         {
-            if (FirstTime(scaledObject, unknown))
-            {
-                LogUnknownKey(logger, unknown, scaledObject.Namespace, scaledObject.Name);
-            }
+            LogUnknownKey(logger, unknown, scaledObject.Namespace, scaledObject.Name);
         }
 
         foreach (var ignored in result.IgnoredKeys)
         {
-            if (FirstTime(scaledObject, ignored))
-            {
-                LogIgnoredKey(logger, ignored, scaledObject.Namespace, scaledObject.Name, TriggerMetadata.IgnoredKeys[ignored]);
-            }
+            LogIgnoredKey(logger, ignored, scaledObject.Namespace, scaledObject.Name, TriggerMetadata.IgnoredKeys[ignored]);
         }
     }
 
-    private bool FirstTime(ScaledObjectRef scaledObject, string key)
+    private static string CacheKey(ScaledObjectRef scaledObject)
     {
-        if (_warned.Count >= MaxEntries)
-        {
-            _warned.Clear();
-        }
-
-        return _warned.TryAdd($"{scaledObject.Namespace}/{scaledObject.Name}/{key}", 0);
-    }
-
-    private static string CacheKey(IEnumerable<KeyValuePair<string, string>> metadata)
-    {
+        // Length prefixes make the key unambiguous whatever characters the names and values hold. KEDA builds the map
+        // from a Go map, so its order differs between calls: sorted.
         var builder = new StringBuilder();
-        foreach (var (key, value) in metadata.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        Append(builder, scaledObject.Namespace);
+        Append(builder, scaledObject.Name);
+        foreach (var (key, value) in scaledObject.ScalerMetadata.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
-            // Length prefixes make the key unambiguous whatever characters the values hold.
-            builder.Append(key.Length).Append(':').Append(key).Append(value.Length).Append(':').Append(value);
+            Append(builder, key);
+            Append(builder, value);
         }
 
         return builder.ToString();
     }
+
+    private static void Append(StringBuilder builder, string text) => builder.Append(text.Length).Append(':').Append(text);
 
     [LoggerMessage(5000, LogLevel.Information, "ScaledObject {Namespace}/{Name}: {Message}")]
     private static partial void LogInvalidMetadata(ILogger logger, string @namespace, string name, string message);

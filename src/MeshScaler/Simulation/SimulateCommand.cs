@@ -5,6 +5,7 @@ using MeshScaler.Emulation.PulsarAdmin;
 using MeshScaler.Emulation.Simulation;
 using MeshScaler.Hosting;
 using MeshScaler.Keda;
+using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
 namespace MeshScaler.Simulation;
@@ -98,8 +99,10 @@ internal static class SimulateCommand
         // would linger with its ports bound.
         using var stopping = app.Lifetime.ApplicationStopping.Register(stop.Cancel);
 
-        var grpcPort = app.Configuration["MeshScaler:Grpc:Port"] ?? "9090";
-        var httpPort = app.Configuration["MeshScaler:Http:Port"] ?? "8080";
+        // The ports actually bound (0 picks a free one), not the configured ones.
+        var endpoints = app.Services.GetRequiredService<ListenerEndpoints>();
+        var grpcPort = endpoints.GrpcPort.ToString(CultureInfo.InvariantCulture);
+        var httpPort = endpoints.HttpPort.ToString(CultureInfo.InvariantCulture);
         using var client = new KedaGrpcClient(new Uri($"http://127.0.0.1:{grpcPort}"));
         var scaledObject = new ScaledObjectRef
         {
