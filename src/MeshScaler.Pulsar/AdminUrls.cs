@@ -66,10 +66,19 @@ internal static class AdminUrls
         return $"{url.Scheme}://{url.IdnHost}{port}{url.AbsolutePath.TrimEnd('/')}";
     }
 
-    /// <summary>Best effort for text that did not parse: drop anything before an '@' of the authority.</summary>
+    /// <summary>
+    /// Best effort for text that did not parse: drop anything before an '@' of the authority, and cut any query or
+    /// fragment, since either may hold a credential (<c>ftp://h/?token=x</c>).
+    /// </summary>
     private static string RedactText(string text)
     {
         var trimmed = text.Trim();
+        var cut = trimmed.IndexOfAny(['?', '#']);
+        if (cut >= 0)
+        {
+            trimmed = trimmed[..cut] + "?…";
+        }
+
         var schemeEnd = trimmed.IndexOf("://", StringComparison.Ordinal);
         var authorityStart = schemeEnd < 0 ? 0 : schemeEnd + 3;
         var at = trimmed.IndexOf('@', authorityStart);

@@ -8,7 +8,7 @@ internal sealed partial class PulsarClusterConnection
     [LoggerMessage(EventId = 2000, Level = LogLevel.Debug, Message = "Pulsar admin request to cluster '{Cluster}' failed ({Kind}): {Reason}")]
     private static partial void LogRequestFailed(ILogger logger, string cluster, ScalingErrorKind kind, string reason);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Pulsar admin request to cluster '{Cluster}' rejected ({Kind}): {Reason}")]
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Debug, Message = "Pulsar admin request to cluster '{Cluster}' rejected ({Kind}): {Reason}")]
     private static partial void LogRejected(ILogger logger, string cluster, ScalingErrorKind kind, string reason);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Debug,

@@ -12,7 +12,7 @@ public sealed class PulsarOptions
     /// <summary>Timeout of one HTTP attempt (redirect hops included). Default 2 s; must be positive.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Retries after a transient failure (connect error, timeout, 5xx); 4xx is never retried. Default 2; 0 to 10.</summary>
+    /// <summary>Retries after a transient failure (connect error, timeout, 5xx, 408, 429); other 4xx are never retried. Default 2; 0 to 10.</summary>
     public int MaxRetries { get; set; } = 2;
 
     /// <summary>

@@ -19,7 +19,10 @@ internal sealed class RotatingFile
 
     public string Path => _path;
 
-    /// <summary>The trimmed content; <paramref name="changed"/> is true when it was (re)read on this call.</summary>
+    /// <summary>
+    /// The trimmed content, read again only when the file's stamp changed; <paramref name="changed"/> is true when that
+    /// read returned content other than the previous one.
+    /// </summary>
     /// <exception cref="IOException">The file is missing or unreadable.</exception>
     /// <exception cref="UnauthorizedAccessException">The file is not readable by this process.</exception>
     public string Read(out bool changed)

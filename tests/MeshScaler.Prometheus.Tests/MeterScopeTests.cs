@@ -17,7 +17,11 @@ public sealed class MeterScopeTests
         using var collector = new MetricsCollector(options, new TestLogger<MetricsCollector>(), firstFactory);
 
         firstFactory.Create(prefix).CreateCounter<long>("calls").Add(3);
-        second.GetRequiredService<IMeterFactory>().Create(prefix).CreateCounter<long>("calls").Add(40);
+        var secondMeter = second.GetRequiredService<IMeterFactory>().Create(prefix);
+        secondMeter.CreateCounter<long>("calls").Add(40);
+
+        // A name only the second container has: a same-named counter would be dropped as a conflict even without scoping.
+        secondMeter.CreateCounter<long>("other_calls").Add(7);
         using var global = new Meter(prefix + ".Global");
         global.CreateCounter<long>("global_calls").Add(5);
 
@@ -26,6 +30,7 @@ public sealed class MeterScopeTests
         Assert.Contains("calls_total 3", text, StringComparison.Ordinal);
         Assert.DoesNotContain("calls_total 40", text, StringComparison.Ordinal);
         Assert.DoesNotContain("calls_total 43", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("other_calls", text, StringComparison.Ordinal);
         Assert.Contains("global_calls_total 5", text, StringComparison.Ordinal);
     }
 }

@@ -24,6 +24,7 @@ public sealed class PulsarOptionsValidatorTests : IDisposable
         { "ftp admin url", [$"{C}:AdminUrl: must be an absolute http or https URL (was \"ftp://broker\")"] },
         { "admin url with query", [$"{C}:AdminUrl: must not have a query string (was \"http://broker:8080\")"] },
         { "userinfo not echoed", [$"{C}:AdminUrl: must be an absolute http or https URL (was \"gopher://host/x\")"] },
+        { "query of a refused url not echoed", [$"{C}:AdminUrl: must be an absolute http or https URL (was \"ftp://host/?…\")"] },
         { "two auth methods", [$"{C}:TokenFile, {C}:Basic: at most one of TokenFile, OAuth2 and Basic may be set"] },
         { "missing token file", [$"{C}:TokenFile: file \"/nonexistent/token\" does not exist"] },
         { "oauth incomplete", [$"{C}:OAuth2:IssuerUrl: is required", $"{C}:OAuth2:CredentialsFile: is required"] },
@@ -83,6 +84,9 @@ public sealed class PulsarOptionsValidatorTests : IDisposable
                 break;
             case "userinfo not echoed":
                 cluster.AdminUrl = "gopher://user:secret@host/x";
+                break;
+            case "query of a refused url not echoed":
+                cluster.AdminUrl = "ftp://host/?token=secret";
                 break;
             case "two auth methods":
                 cluster.Basic = new PulsarBasicAuthOptions { Username = "u", PasswordFile = _existing };

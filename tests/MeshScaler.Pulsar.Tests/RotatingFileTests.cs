@@ -38,6 +38,13 @@ public sealed class RotatingFileTests : IDisposable
         Assert.Equal("abc", file.Read(out _));
         Assert.Equal("abc", file.Read(out var changed));
         Assert.False(changed);
+
+        // Same length and timestamp, other bytes: a read that went to the file would return them.
+        var stamp = File.GetLastWriteTimeUtc(path);
+        File.WriteAllText(path, "xyz\n");
+        File.SetLastWriteTimeUtc(path, stamp);
+        Assert.Equal("abc", file.Read(out changed));
+        Assert.False(changed);
     }
 
     [Fact]
