@@ -3,7 +3,8 @@ namespace MeshScaler.Emulation.PulsarAdmin;
 /// <summary>
 /// A two-minute cycle on <c>persistent://public/default/orders-in</c>, read by function subscription
 /// <c>public/default/order-enricher</c> (Shared, 4 messages per entry): 30 s of burst inflow (400 msg/s, 2 replicas
-/// consuming 200 msg/s) builds a backlog of 6000 messages, 60 s of 3 replicas drain it at 100 msg/s net, then 30 s idle.
+/// consuming 200 msg/s) builds a backlog of 6000 messages, 60 s of 3 replicas drain it at 100 msg/s net, then 30 s at
+/// 50 msg/s with one replica keeping up.
 /// Everything is a function of the time within the cycle.
 /// </summary>
 public sealed class DemoWorkload : IPulsarWorkload

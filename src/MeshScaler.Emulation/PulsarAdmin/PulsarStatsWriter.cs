@@ -8,8 +8,9 @@ namespace MeshScaler.Emulation.PulsarAdmin;
 /// Writes stats payloads shaped like Pulsar 3.x/4.x (compact, both <c>isDurable</c> and <c>durable</c>, −1 sentinels,
 /// consumer metadata of the Java function runtime). Partitioned stats carry Pulsar's aggregate with nameless consumers
 /// merged by list position, <c>metadata.partitions</c> and per-partition entries with <c>ownerBroker</c>.
-/// Counters come from the state (split over partitions like the rates, summed in the aggregate); counters the state
-/// does not know are omitted, never invented, so a reader cannot derive a rate from numbers that do not move.
+/// Topic and subscription counters come from the state (split over partitions like the rates, summed in the
+/// aggregate); those the state does not know are omitted, never invented, so a reader cannot derive a rate from numbers
+/// that do not move. Per-consumer counters, which MeshScaler does not read, are filled with rate × 600 for shape only.
 /// </summary>
 internal static class PulsarStatsWriter
 {

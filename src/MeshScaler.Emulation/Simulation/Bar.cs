@@ -19,7 +19,15 @@ public static class Bar
             return false;
         }
 
-        var saving = 1 - (capacity.ReplicaSeconds / keda.ReplicaSeconds);
+        var saving = Saving(keda, capacity);
         return (saving >= MinimumSaving && cp99 <= kp99) || (cp99 < kp99 && capacity.ReplicaSeconds <= keda.ReplicaSeconds);
+    }
+
+    /// <summary>The fraction of <paramref name="keda"/>'s replica-seconds that <paramref name="capacity"/> saves (negative: costs more).</summary>
+    public static double Saving(PolicyResult keda, PolicyResult capacity)
+    {
+        ArgumentNullException.ThrowIfNull(keda);
+        ArgumentNullException.ThrowIfNull(capacity);
+        return 1 - (capacity.ReplicaSeconds / keda.ReplicaSeconds);
     }
 }

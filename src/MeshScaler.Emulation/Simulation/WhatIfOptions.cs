@@ -1,4 +1,5 @@
 using MeshScaler.Core;
+using MeshScaler.Engine;
 
 namespace MeshScaler.Emulation.Simulation;
 
@@ -59,13 +60,13 @@ public sealed class WhatIfOptions
     public double CpuTarget { get; init; } = 0.8;
 
     /// <summary>MeshScaler's poll interval (<c>MeshScaler:Pulsar:PollInterval</c>). Default 5 s.</summary>
-    public TimeSpan MeshScalerPollInterval { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan MeshScalerPollInterval { get; init; } = new SignalStoreOptions().PollInterval;
 
     /// <summary>
     /// MeshScaler's wake poll interval (<c>MeshScaler:Pulsar:WakePollInterval</c>): the topics of an inactive pushed
     /// target are polled this often, and the store's poll loop ticks at it. Default 1 s; at most the poll interval.
     /// </summary>
-    public TimeSpan MeshScalerWakePollInterval { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan MeshScalerWakePollInterval { get; init; } = new SignalStoreOptions().WakePollInterval;
 
     /// <summary>
     /// When KEDA polls and the HPA syncs relative to the start; null (the default) draws them from <see cref="Seed"/>.

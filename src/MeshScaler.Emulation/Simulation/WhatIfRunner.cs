@@ -280,7 +280,7 @@ public static class WhatIfRunner
         var capacity = results.First(r => r.Policy == PolicyIds.MeshScalerCapacity);
         if (kedaResult.ReplicaSeconds > 0 && kedaResult.LagP99 is { } kp99 && capacity.LagP99 is { } cp99)
         {
-            var saving = 1 - (capacity.ReplicaSeconds / kedaResult.ReplicaSeconds);
+            var saving = Bar.Saving(kedaResult, capacity);
             var beats = Bar.IsMet(kedaResult, capacity);
             var cost = saving >= 0
                 ? string.Create(inv, $"{saving * 100:0.#} % fewer replica-seconds")

@@ -31,6 +31,20 @@ internal static class SimulateCommand
     /// <summary>The demo function's replica startup, shortened so a cycle fits in 150 s.</summary>
     private static readonly TimeSpan ReplicaStartup = TimeSpan.FromSeconds(5);
 
+    private static readonly FunctionModelOptions DemoModel = new()
+    {
+        StartupDelay = ReplicaStartup, PerReplicaRate = 100, StatsUpdateFrequency = TimeSpan.FromSeconds(10),
+    };
+
+    private static readonly KedaSettings DemoKeda = new() { PollingInterval = TimeSpan.FromSeconds(5), CooldownPeriod = TimeSpan.FromSeconds(20), Push = true };
+
+    private static readonly HpaSettings DemoHpa = new()
+    {
+        MaxReplicas = 20,
+        SyncPeriod = TimeSpan.FromSeconds(5),
+        Behavior = HpaBehavior.Default with { ScaleDown = HpaBehavior.Default.ScaleDown with { StabilizationWindow = TimeSpan.FromSeconds(15) } },
+    };
+
     public static async Task<int> RunAsync(string[] args)
     {
         TimeSpan? duration = null;
@@ -71,9 +85,7 @@ internal static class SimulateCommand
             stop.CancelAfter(limit);
         }
 
-        var model = new FunctionModel(
-            new FunctionModelOptions { StartupDelay = ReplicaStartup, PerReplicaRate = 100, StatsUpdateFrequency = TimeSpan.FromSeconds(10) },
-            seed: 1);
+        var model = new FunctionModel(DemoModel, seed: 1);
         var workload = new ModelWorkload();
         workload.Add(Topic, Subscription, model);
         await using var emulator = await PulsarAdminEmulator.StartAsync(new PulsarAdminEmulatorOptions { Workload = workload }, stop.Token);
@@ -165,9 +177,10 @@ internal static class SimulateCommand
         AnsiConsole.MarkupLineInterpolated($"  Pulsar admin emulator  {emulator}admin/v2/{Topic.Replace("persistent://", "persistent/", StringComparison.Ordinal)}/stats");
         AnsiConsole.MarkupLineInterpolated($"  MeshScaler gRPC        127.0.0.1:{grpcPort} (externalscaler.ExternalScaler, metric {metricName})");
         AnsiConsole.MarkupLineInterpolated($"  Prometheus metrics     http://127.0.0.1:{httpPort}/metrics");
-        AnsiConsole.MarkupLine("  [yellow]Demo timings, shortened so a cycle fits in 150 s:[/] replica startup 5 s, 100 msg/s per replica,");
-        AnsiConsole.MarkupLine("  broker stats window 10 s, KEDA pollingInterval 5 s and cooldownPeriod 20 s, HPA sync 5 s and");
-        AnsiConsole.MarkupLine("  scale-down stabilization 15 s (defaults: 30 s, 300 s, 15 s, 300 s). Scaling mode: capacity, push on.");
+        var defaults = (Keda: new KedaSettings(), Hpa: new HpaSettings());
+        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"  [yellow]Demo timings, shortened so a cycle fits in 150 s:[/] replica startup {DemoModel.StartupDelay.TotalSeconds:0.#} s, {DemoModel.PerReplicaRate:0.#} msg/s per replica,"));
+        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"  broker stats window {DemoModel.StatsUpdateFrequency.TotalSeconds:0.#} s, KEDA pollingInterval {DemoKeda.PollingInterval.TotalSeconds:0.#} s and cooldownPeriod {DemoKeda.CooldownPeriod.TotalSeconds:0.#} s, HPA sync {DemoHpa.SyncPeriod.TotalSeconds:0.#} s and"));
+        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"  scale-down stabilization {DemoHpa.Behavior.ScaleDown.StabilizationWindow.TotalSeconds:0.#} s (defaults: {defaults.Keda.PollingInterval.TotalSeconds:0.#} s, {defaults.Keda.CooldownPeriod.TotalSeconds:0.#} s, {defaults.Hpa.SyncPeriod.TotalSeconds:0.#} s, {defaults.Hpa.Behavior.ScaleDown.StabilizationWindow.TotalSeconds:0.#} s). Scaling mode: capacity, push on."));
     }
 
     /// <remarks>
@@ -179,14 +192,8 @@ internal static class SimulateCommand
         KedaGrpcClient client, ScaledObjectRef scaledObject, MetricSpec spec, FunctionModel model, Lock gate, CancellationToken cancellationToken)
     {
         var time = TimeProvider.System;
-        var keda = new KedaController(
-            new KedaSettings { PollingInterval = TimeSpan.FromSeconds(5), CooldownPeriod = TimeSpan.FromSeconds(20), Push = true }, time.GetUtcNow());
-        var hpa = new HpaController(new HpaSettings
-        {
-            MaxReplicas = 20,
-            SyncPeriod = TimeSpan.FromSeconds(5),
-            Behavior = HpaBehavior.Default with { ScaleDown = HpaBehavior.Default.ScaleDown with { StabilizationWindow = TimeSpan.FromSeconds(15) } },
-        });
+        var keda = new KedaController(DemoKeda, time.GetUtcNow());
+        var hpa = new HpaController(DemoHpa);
         var source = new GrpcScalerSource(client, scaledObject, spec.MetricName, spec.TargetSizeFloat > 0 ? spec.TargetSizeFloat : spec.TargetSize);
 
         // The push stream is read on its own task; the loop drains what it received, so one loop makes every decision.
@@ -215,19 +222,29 @@ internal static class SimulateCommand
                     }
                 }
 
-                if (tick % 5 == 0)
+                var elapsed = tick * Tick;
+                var polls = ControllerPhases.IsDue(elapsed, DemoKeda.PollingInterval, TimeSpan.Zero);
+                var syncs = ControllerPhases.IsDue(elapsed, DemoHpa.SyncPeriod, TimeSpan.Zero);
+                if (polls || syncs)
                 {
                     try
                     {
-                        lastActive = (await source.GetMetricsAndActivityAsync(cancellationToken)).Active;
                         int requested;
+                        if (polls)
+                        {
+                            lastActive = (await source.GetMetricsAndActivityAsync(cancellationToken)).Active;
+                            lock (gate)
+                            {
+                                Scale(keda.OnPoll(now, lastActive, model.Requested), model, now);
+                            }
+                        }
+
                         lock (gate)
                         {
-                            Scale(keda.OnPoll(now, lastActive, model.Requested), model, now);
                             requested = model.Requested;
                         }
 
-                        if (requested > 0)
+                        if (syncs && requested > 0)
                         {
                             var value = (await source.GetMetricsAndActivityAsync(cancellationToken)).Metric;
                             lock (gate)
