@@ -45,24 +45,6 @@ public sealed class EmulatedPulsar
         }
     }
 
-    public bool DeleteTopic(string topic)
-    {
-        var name = Parse(topic);
-        lock (_gate)
-        {
-            return _topics.Remove(name);
-        }
-    }
-
-    public bool TopicExists(string topic)
-    {
-        var name = Parse(topic);
-        lock (_gate)
-        {
-            return _topics.ContainsKey(name);
-        }
-    }
-
     /// <summary>
     /// Sets the topic's publish rate (messages per second, summed over partitions) and, when given, its cumulative
     /// <c>msgInCounter</c> (messages published so far; null keeps the current counter).
@@ -150,14 +132,6 @@ public sealed class EmulatedPulsar
         }
     }
 
-    public bool RemoveSubscription(string topic, string name)
-    {
-        lock (_gate)
-        {
-            return Topic(topic).Subscriptions.Remove(name);
-        }
-    }
-
     /// <summary>
     /// Leaves a partition out of <c>/partitioned-stats</c> (sums and <c>partitions{}</c>), as Pulsar does silently for
     /// partitions whose stats failed; its own <c>/stats</c> still answers.
@@ -175,15 +149,6 @@ public sealed class EmulatedPulsar
             {
                 state.Hidden.Remove(partition);
             }
-        }
-    }
-
-    /// <summary>Full names of all topics (partitioned ones by their base name).</summary>
-    public IReadOnlyList<string> TopicNames()
-    {
-        lock (_gate)
-        {
-            return [.. _topics.Keys.Select(t => t.FullName).Order(StringComparer.Ordinal)];
         }
     }
 

@@ -26,7 +26,6 @@ public sealed class PulsarAdminEmulator : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly TimeProvider _timeProvider;
     private readonly IPulsarWorkload? _workload;
-    private readonly ITimer? _workloadTimer;
     private readonly Lock _gate = new();
     private readonly List<(string Prefix, EmulatorFault Fault)> _faults = [];
     private readonly List<EmulatorRequest> _requests = [];
@@ -41,10 +40,6 @@ public sealed class PulsarAdminEmulator : IAsyncDisposable
         _app = app;
         _timeProvider = options.TimeProvider;
         _workload = options.Workload;
-        if (_workload is not null && options.WorkloadInterval is { } interval)
-        {
-            _workloadTimer = _timeProvider.CreateTimer(_ => AdvanceWorkload(), null, interval, interval);
-        }
     }
 
     /// <summary>The emulated cluster's topics; change it at any time.</summary>
@@ -65,7 +60,7 @@ public sealed class PulsarAdminEmulator : IAsyncDisposable
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         emulator.BaseAddress = new Uri(address);
-        emulator._ownerBroker = options.OwnerBroker ?? $"{emulator.BaseAddress.Host}:{emulator.BaseAddress.Port}";
+        emulator._ownerBroker = $"{emulator.BaseAddress.Host}:{emulator.BaseAddress.Port}";
         return emulator;
     }
 
@@ -120,14 +115,6 @@ public sealed class PulsarAdminEmulator : IAsyncDisposable
         }
     }
 
-    public void ResetRequests()
-    {
-        lock (_gate)
-        {
-            _requests.Clear();
-        }
-    }
-
     /// <summary>
     /// Acts as an OAuth2 issuer: <c>/.well-known/openid-configuration</c> names <c>{BaseAddress}/oauth/token</c>,
     /// which issues <c>emu-token-N</c> for these client credentials with <c>expires_in</c> = <paramref name="tokenLifetime"/>.
@@ -160,7 +147,6 @@ public sealed class PulsarAdminEmulator : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _workloadTimer?.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }

@@ -9,9 +9,6 @@ namespace MeshScaler.Emulation.Simulation;
 /// <param name="HpaSync">Offset of the HPA's syncs, in [0, sync period).</param>
 public sealed record ControllerPhases(TimeSpan KedaPolling, TimeSpan HpaSync)
 {
-    /// <summary>Both controllers fire at multiples of their period from the start.</summary>
-    public static ControllerPhases Zero { get; } = new(TimeSpan.Zero, TimeSpan.Zero);
-
     /// <summary>Whether a controller with <paramref name="period"/> and <paramref name="phase"/> fires at <paramref name="elapsed"/>.</summary>
     public static bool IsDue(TimeSpan elapsed, TimeSpan period, TimeSpan phase) =>
         elapsed >= phase && (elapsed - phase).Ticks % period.Ticks == 0;

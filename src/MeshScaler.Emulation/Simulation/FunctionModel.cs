@@ -73,9 +73,6 @@ public sealed class FunctionModel
     /// <summary>Messages processed in the last step.</summary>
     public long LastProcessed { get; private set; }
 
-    /// <summary>Messages that arrived in the last step.</summary>
-    public long LastArrived { get; private set; }
-
     /// <summary>The broker's publish rate: the average over the last completed stats window, msg/s.</summary>
     public double ReportedRateIn { get; private set; }
 
@@ -194,7 +191,6 @@ public sealed class FunctionModel
             _wakeStart = null;
         }
 
-        LastArrived = arrived;
         LastProcessed = processed;
         ReplicaSeconds += Requested * seconds;
 

@@ -23,9 +23,6 @@ public sealed class KedaController
     /// <summary>The ScaledObject's creation time: until the first activity, scale to zero waits for it + <see cref="KedaSettings.InitialCooldownPeriod"/>.</summary>
     public DateTimeOffset Created { get; }
 
-    /// <summary>The last time a poll or a push saw the target active; null before.</summary>
-    public DateTimeOffset? LastActive => _lastActive;
-
     /// <summary>A poll's outcome: the replica count KEDA writes, or null for no change.</summary>
     public int? OnPoll(DateTimeOffset now, bool active, int currentReplicas)
     {

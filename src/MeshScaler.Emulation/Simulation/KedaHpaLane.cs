@@ -14,8 +14,6 @@ internal sealed class KedaHpaLane(string id, FunctionModel model, ControllerPhas
 {
     private DateTimeOffset? _waitingSince;
 
-    public KedaController Keda => keda;
-
     public override async Task TickAsync(DateTimeOffset now, TimeSpan elapsed, CancellationToken cancellationToken)
     {
         TrackWaiting(now);

@@ -8,8 +8,6 @@ internal sealed class SignalStoreSource(SignalStore store, ScaleTarget target) :
 {
     public double Target => target.MetricTarget;
 
-    public ScaleTarget ScaleTarget => target;
-
     /// <summary>As KEDA asks an external scaler: the GetMetrics call, then the IsActive call.</summary>
     public async Task<MetricsAndActivity> GetMetricsAndActivityAsync(CancellationToken cancellationToken)
     {
