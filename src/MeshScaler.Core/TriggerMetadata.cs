@@ -38,7 +38,7 @@ public static class TriggerMetadata
         new(PulsarCluster, false, null, "Name of a server-side configured cluster (MeshScaler:Pulsar:Clusters:<name>).", MetadataParsers.Text),
         new(Topic, false, null, "persistent://tenant/ns/topic or tenant/ns/topic. Exactly one of topic, topics, topicPattern.", MetadataParsers.Topic),
         new(Topics, false, null, "Comma-separated topics; the backlog is summed over them.", MetadataParsers.Topics),
-        new(TopicPattern, false, null, "[persistent://]tenant/ns/<regex>: every topic of the namespace whose local name matches entirely; list refreshed every minute.", MetadataParsers.Pattern),
+        new(TopicPattern, false, null, "[persistent://]tenant/ns/<regex>: every topic of the namespace whose local name matches entirely; the list is re-read every MeshScaler:Pulsar:TopicListRefresh (1 min).", MetadataParsers.Pattern),
         new(Subscription, true, null, "Subscription name (a Function's default is tenant/ns/name).", MetadataParsers.Text),
         new(MsgBacklogThreshold, false, "10", "Backlog (entries) per replica; the AverageValue target in backlog mode. > 0.", MetadataParsers.PositiveNumber),
         new(ActivationMsgBacklogThreshold, false, "0", "Active while backlog > this. >= 0.", MetadataParsers.NonNegativeNumber),

@@ -2,7 +2,8 @@ namespace MeshScaler.Engine;
 
 /// <summary>
 /// How often sources are polled and how old an answer may be. Bound from <c>MeshScaler:Pulsar</c>
-/// (<c>PollInterval</c>, <c>WakePollInterval</c>, <c>MaxStaleness</c>, <c>IdleEviction</c>, <c>TopicListRefresh</c>).
+/// (<c>PollInterval</c>, <c>WakePollInterval</c>, <c>MaxStaleness</c>, <c>IdleEviction</c>, <c>TopicListRefresh</c>,
+/// <c>MaxConcurrentFetches</c>).
 /// </summary>
 public sealed class SignalStoreOptions
 {
@@ -50,7 +51,10 @@ public sealed class SignalStoreOptions
     /// <summary>Whether <see cref="WakePollInterval"/> was set rather than derived from its default.</summary>
     internal bool WakePollIntervalIsSet => _wakePollInterval is not null;
 
-    /// <summary>Values older than this are not served; the call fails with UNAVAILABLE instead. Default 60 s.</summary>
+    /// <summary>
+    /// Values older than this are not served; the call fails instead, with UNAVAILABLE, or with the last error's own
+    /// kind when that was NOT_FOUND, PERMISSION_DENIED or UNAUTHENTICATED. Default 60 s.
+    /// </summary>
     public TimeSpan MaxStaleness { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>A subject nobody asked about for this long stops being polled. Default 10 min.</summary>

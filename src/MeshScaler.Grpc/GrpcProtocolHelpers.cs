@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
 namespace MeshScaler.Grpc;
@@ -15,6 +17,27 @@ internal static class GrpcProtocolHelpers
     public const string SupportedEncodings = "identity,gzip";
 
     private const string HexUpper = "0123456789ABCDEF";
+
+    /// <summary>
+    /// A Trailers-Only response: HTTP 200, the gRPC content type and the status in the one HEADERS frame, which also
+    /// ends the stream. For a call that fails before any message is written.
+    /// </summary>
+    public static void WriteTrailersOnly(HttpResponse response, StatusCode status, string? message)
+    {
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = GrpcContentType;
+        WriteStatusHeaders(response, status, message);
+    }
+
+    /// <summary>The gRPC status as response headers (Trailers-Only, or beside an HTTP refusal for gRPC clients).</summary>
+    public static void WriteStatusHeaders(HttpResponse response, StatusCode status, string? message)
+    {
+        response.Headers[StatusTrailer] = ((int)status).ToString(CultureInfo.InvariantCulture);
+        if (!string.IsNullOrEmpty(message))
+        {
+            response.Headers[MessageTrailer] = PercentEncode(message);
+        }
+    }
 
     /// <summary>
     /// True for <c>application/grpc</c> and <c>application/grpc+proto</c>, each optionally followed by <c>;params</c>.

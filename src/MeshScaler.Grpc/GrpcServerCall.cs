@@ -225,21 +225,13 @@ internal sealed class GrpcServerCall : IDisposable
 
         GrpcServerLog.CallCompleted(_logger, Method, status);
         var response = _httpContext.Response;
-        var encodedDetail = detail.Length == 0 ? null : GrpcProtocolHelpers.PercentEncode(detail);
         if (!_messageWritten && !response.HasStarted)
         {
-            // Trailers-Only: the status travels in the one HEADERS frame, which also ends the stream.
-            response.StatusCode = StatusCodes.Status200OK;
-            response.ContentType = GrpcProtocolHelpers.GrpcContentType;
-            response.Headers[GrpcProtocolHelpers.StatusTrailer] = ((int)status).ToString(CultureInfo.InvariantCulture);
-            if (encodedDetail is not null)
-            {
-                response.Headers[GrpcProtocolHelpers.MessageTrailer] = encodedDetail;
-            }
-
+            GrpcProtocolHelpers.WriteTrailersOnly(response, status, detail);
             return Task.CompletedTask;
         }
 
+        var encodedDetail = detail.Length == 0 ? null : GrpcProtocolHelpers.PercentEncode(detail);
         response.AppendTrailer(GrpcProtocolHelpers.StatusTrailer, ((int)status).ToString(CultureInfo.InvariantCulture));
         if (encodedDetail is not null)
         {

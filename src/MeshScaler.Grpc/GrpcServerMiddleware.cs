@@ -62,11 +62,7 @@ internal sealed class GrpcServerMiddleware
         if (!_registry.TryGetMethod(path, out var method))
         {
             GrpcServerLog.MethodNotFound(_logger, path);
-            var response = context.Response;
-            response.StatusCode = StatusCodes.Status200OK;
-            response.ContentType = GrpcProtocolHelpers.GrpcContentType;
-            response.Headers[GrpcProtocolHelpers.StatusTrailer] = ((int)StatusCode.Unimplemented).ToString(CultureInfo.InvariantCulture);
-            response.Headers[GrpcProtocolHelpers.MessageTrailer] = GrpcProtocolHelpers.PercentEncode($"Method {path} is unimplemented.");
+            GrpcProtocolHelpers.WriteTrailersOnly(context.Response, StatusCode.Unimplemented, $"Method {path} is unimplemented.");
             return Task.CompletedTask;
         }
 
@@ -80,8 +76,7 @@ internal sealed class GrpcServerMiddleware
         if (grpcStatus)
         {
             // For gRPC clients, which read the status before the HTTP code.
-            response.Headers[GrpcProtocolHelpers.StatusTrailer] = ((int)StatusCode.Internal).ToString(CultureInfo.InvariantCulture);
-            response.Headers[GrpcProtocolHelpers.MessageTrailer] = GrpcProtocolHelpers.PercentEncode(message);
+            GrpcProtocolHelpers.WriteStatusHeaders(response, StatusCode.Internal, message);
         }
 
         response.ContentType = "text/plain; charset=utf-8";

@@ -56,7 +56,10 @@ internal static class MeshScalerApp
 
         services.AddPulsarAdmin();
         services.AddSignalEngine();
-        services.AddPrometheusExposition();
+
+        // The per-target gauges have one series per tracked trigger: the exposition's default cap (1,000) would drop
+        // them beyond 1,000 triggers. Sized like the trigger cache instead.
+        services.AddPrometheusExposition(o => o.MaxSeriesPerInstrument = TriggerTargets.MaxEntries);
         services.AddSingleton<TriggerTargets>();
         services.AddSingleton<HostMetrics>();
         services.AddSingleton<ExternalScalerService>();

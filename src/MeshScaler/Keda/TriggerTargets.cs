@@ -13,7 +13,7 @@ namespace MeshScaler.Keda;
 internal sealed partial class TriggerTargets(ILogger<TriggerTargets> logger)
 {
     /// <summary>Bounds memory if metadata keeps changing (each edit of a ScaledObject is a new entry).</summary>
-    private const int MaxEntries = 10_000;
+    internal const int MaxEntries = 10_000;
 
     private readonly ConcurrentDictionary<string, MetadataParseResult> _parsed = new(StringComparer.Ordinal);
 
