@@ -52,8 +52,12 @@ public static class MetricNames
             return name;
         }
 
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(full)))[..HashLength];
+        var hash = ShortHash(full);
         var prefix = name.Length > MaxLength - HashLength - 1 ? name[..(MaxLength - HashLength - 1)] : name;
         return $"{prefix.TrimEnd('-')}-{hash}";
     }
+
+    /// <summary>A stable, short identifier of <paramref name="text"/>: the first 8 hex digits of its SHA-256.</summary>
+    public static string ShortHash(string text) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..HashLength];
 }

@@ -282,34 +282,23 @@ public sealed partial class SignalStore : IDisposable
         return state;
     }
 
+    /// <summary>The target's subjects for a request: a pattern's listing is fetched when cold and must match something.</summary>
     private async Task<IReadOnlyList<TopicSubject>> ResolveTopicsAsync(TargetState state, CancellationToken cancellationToken)
     {
-        var target = state.Target;
-        switch (target.Topics)
+        if (state.Target.Topics is not TopicPattern pattern)
         {
-            case TopicList list:
-                var subjects = new TopicSubject[list.Topics.Count];
-                for (var i = 0; i < subjects.Length; i++)
-                {
-                    subjects[i] = GetTopicSubject(state.Cluster, list.Topics[i]);
-                }
-
-                return subjects;
-
-            case TopicPattern pattern:
-                var ns = GetNamespaceSubject(state.Cluster, pattern);
-                ns.Topics.Touch();
-                var listing = ServeList(ns) ?? await ns.Topics.RefreshAsync(_stoppingToken).WaitAsync(cancellationToken);
-                var matched = Matching(state.Cluster, pattern, listing);
-                return matched.Count > 0
-                    ? matched
-                    : throw new ScalingException(
-                        ScalingErrorKind.NotFound,
-                        $"cluster '{state.Cluster.Name}': topicPattern {pattern.Key} matches no topic in namespace {ns.Name}");
-
-            default:
-                throw new InvalidOperationException($"Unknown topic selector {target.Topics.GetType().Name}.");
+            return KnownSubjects(state)!;
         }
+
+        var ns = GetNamespaceSubject(state.Cluster, pattern);
+        ns.Topics.Touch();
+        var listing = ServeList(ns) ?? await ns.Topics.RefreshAsync(_stoppingToken).WaitAsync(cancellationToken);
+        var matched = Matching(state.Cluster, pattern, listing);
+        return matched.Count > 0
+            ? matched
+            : throw new ScalingException(
+                ScalingErrorKind.NotFound,
+                $"cluster '{state.Cluster.Name}': topicPattern {pattern.Key} matches no topic in namespace {ns.Name}");
     }
 
     private IReadOnlyDictionary<TopicName, int>? ServeList(NamespaceSubject ns)

@@ -15,7 +15,7 @@ internal sealed class TargetState
     {
         Target = target;
         Cluster = cluster;
-        Id = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(target.Key)))[..8];
+        Id = MetricNames.ShortHash(target.Key);
         Touch(now);
     }
 

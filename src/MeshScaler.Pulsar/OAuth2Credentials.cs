@@ -251,7 +251,7 @@ internal sealed partial class OAuth2Credentials : IPulsarCredentials
     {
         var code = (int)status;
         var message = $"cluster '{_cluster}': {what} returned {code}{(detail is null ? string.Empty : ": " + detail)}";
-        return code >= 500 || code is 408 or 429
+        return PulsarErrors.IsTransientStatus(code)
             ? new ScalingException(ScalingErrorKind.Unavailable, message) { IsTransient = true }
             : new ScalingException(ScalingErrorKind.Unauthenticated, message);
     }

@@ -14,6 +14,7 @@ internal sealed partial class PulsarClusterDirectory : IPulsarClusterResolver
     private readonly Dictionary<string, PulsarClusterRef> _byName;
     private readonly Dictionary<string, PulsarClusterRef> _byUrlKey;
     private readonly ILogger<PulsarClusterDirectory> _logger;
+    private readonly string _configuredList;
     private int _warned;
 
     public PulsarClusterDirectory(IOptions<PulsarOptions> options, ILogger<PulsarClusterDirectory> logger)
@@ -34,12 +35,16 @@ internal sealed partial class PulsarClusterDirectory : IPulsarClusterResolver
             _byName[name] = reference;
             _byUrlKey.TryAdd(AdminUrls.Key(url), reference);
         }
+
+        ClusterNames = [.. _byName.Keys.Order(StringComparer.Ordinal)];
+        _configuredList = string.Join(", ", ClusterNames);
     }
 
     public bool HasConfiguredClusters => _byName.Count > 0;
 
     /// <summary>Configured cluster names, sorted.</summary>
-    public IReadOnlyList<string> ClusterNames => [.. _byName.Keys.Order(StringComparer.Ordinal)];
+    /// <summary>The configured cluster names, in order; fixed at construction.</summary>
+    public IReadOnlyList<string> ClusterNames { get; }
 
     /// <summary>Logs, once per process, that any admin URL will be called when no cluster is configured.</summary>
     public void WarnIfUnconfigured()
@@ -58,7 +63,7 @@ internal sealed partial class PulsarClusterDirectory : IPulsarClusterResolver
             return ResolveUnconfigured(adminUrl, name);
         }
 
-        var configured = string.Join(", ", ClusterNames);
+        var configured = _configuredList;
         if (name is not null)
         {
             if (!_byName.TryGetValue(name, out var byName))

@@ -12,6 +12,9 @@ namespace MeshScaler.Pulsar;
 /// </summary>
 internal static class PulsarErrors
 {
+    /// <summary>HTTP statuses worth retrying: request timeout, too many requests, and every 5xx.</summary>
+    public static bool IsTransientStatus(int code) => code is 408 or 429 or >= 500;
+
     private const int MaxReasonLength = 300;
 
     public static ScalingException FromResponse(string cluster, string path, HttpStatusCode status, string? mediaType, ReadOnlySpan<byte> body)
@@ -39,7 +42,7 @@ internal static class PulsarErrors
                     && (reason.Contains("not valid", StringComparison.OrdinalIgnoreCase)
                         || reason.Contains("invalid", StringComparison.OrdinalIgnoreCase));
                 return new ScalingException(invalid ? ScalingErrorKind.InvalidArgument : ScalingErrorKind.NotFound, With(head, reason));
-            case 408 or 429 or >= 500:
+            case var transient when IsTransientStatus(transient):
                 return new ScalingException(ScalingErrorKind.Unavailable, With(head, reason)) { IsTransient = true };
             case >= 400:
                 return new ScalingException(ScalingErrorKind.InvalidArgument, With(head, reason));
