@@ -269,7 +269,7 @@ internal sealed partial class PulsarClusterConnection : IDisposable
     {
         if (options?.TokenFile is { } tokenFile)
         {
-            return new TokenFileCredentials(cluster.Name, tokenFile, logger);
+            return FileCredentials.Token(cluster.Name, tokenFile, logger);
         }
 
         if (options?.OAuth2 is { } oauth)
@@ -280,7 +280,7 @@ internal sealed partial class PulsarClusterConnection : IDisposable
 
         if (options?.Basic is { } basic)
         {
-            return new BasicCredentials(cluster.Name, basic.Username, basic.PasswordFile, logger);
+            return FileCredentials.Basic(cluster.Name, basic.Username, basic.PasswordFile, logger);
         }
 
         return new NoCredentials(options?.Tls?.CertFile is not null);
