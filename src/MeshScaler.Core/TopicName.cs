@@ -7,6 +7,7 @@ namespace MeshScaler.Core;
 public sealed record TopicName(string Tenant, string Namespace, string LocalName)
 {
     private const string PersistentPrefix = "persistent://";
+    private const string PartitionSuffix = "-partition-";
 
     /// <summary><c>persistent://tenant/ns/name</c>.</summary>
     public string FullName => $"{PersistentPrefix}{Tenant}/{Namespace}/{LocalName}";
@@ -16,7 +17,23 @@ public sealed record TopicName(string Tenant, string Namespace, string LocalName
         $"persistent/{Uri.EscapeDataString(Tenant)}/{Uri.EscapeDataString(Namespace)}/{Uri.EscapeDataString(LocalName)}";
 
     /// <summary>The name of partition <paramref name="index"/> of this (partitioned) topic.</summary>
-    public TopicName Partition(int index) => this with { LocalName = $"{LocalName}-partition-{index}" };
+    public TopicName Partition(int index) => this with { LocalName = $"{LocalName}{PartitionSuffix}{index}" };
+
+    /// <summary>The reverse of <see cref="Partition"/>: whether this names partition <paramref name="index"/> of <paramref name="parent"/>.</summary>
+    public bool TryGetPartition(out TopicName parent, out int index)
+    {
+        var suffix = LocalName.LastIndexOf(PartitionSuffix, StringComparison.Ordinal);
+        if (suffix > 0 && int.TryParse(
+                LocalName.AsSpan(suffix + PartitionSuffix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out index))
+        {
+            parent = this with { LocalName = LocalName[..suffix] };
+            return true;
+        }
+
+        parent = this;
+        index = 0;
+        return false;
+    }
 
     public override string ToString() => FullName;
 

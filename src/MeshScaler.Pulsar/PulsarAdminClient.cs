@@ -14,7 +14,6 @@ namespace MeshScaler.Pulsar;
 /// </summary>
 internal sealed partial class PulsarAdminClient : IPulsarAdmin, IDisposable
 {
-    private const string PartitionSuffix = "-partition-";
 
     /// <summary>Most connections to unconfigured clusters held at once.</summary>
     internal const int MaxAdHocConnections = 64;
@@ -125,11 +124,7 @@ internal sealed partial class PulsarAdminClient : IPulsarAdmin, IDisposable
         foreach (var name in all)
         {
             var topic = ParseListed(name, context);
-            var suffix = topic.LocalName.LastIndexOf(PartitionSuffix, StringComparison.Ordinal);
-            var parent = suffix > 0 ? topic with { LocalName = topic.LocalName[..suffix] } : null;
-            if (parent is not null
-                && partitioned.Contains(parent)
-                && int.TryParse(topic.LocalName.AsSpan(suffix + PartitionSuffix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+            if (topic.TryGetPartition(out var parent, out var index) && partitioned.Contains(parent))
             {
                 result[parent] = Math.Max(result[parent], index + 1);
             }

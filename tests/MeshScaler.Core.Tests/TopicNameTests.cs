@@ -35,4 +35,30 @@ public sealed class TopicNameTests
         Assert.Equal("persistent/my%20t/ns/a%2Fb", new TopicName("my t", "ns", "a/b").AdminPath);
         Assert.Equal("orders-partition-2", new TopicName("t", "ns", "orders").Partition(2).LocalName);
     }
+
+    public static TheoryData<string, bool, string, int> PartitionNames => new()
+    {
+        // local name, is a partition, parent local name, index
+        { "orders-partition-2", true, "orders", 2 },
+        { "a-partition-1-partition-10", true, "a-partition-1", 10 },
+        { "orders", false, "orders", 0 },
+        { "orders-partition-", false, "orders-partition-", 0 },
+        { "orders-partition--1", false, "orders-partition--1", 0 },
+        { "-partition-3", false, "-partition-3", 0 },
+    };
+
+    [Theory]
+    [MemberData(nameof(PartitionNames))]
+    public void TryGetPartition_ReversesPartition(string local, bool isPartition, string parent, int index)
+    {
+        var topic = new TopicName("t", "ns", local);
+
+        Assert.Equal(isPartition, topic.TryGetPartition(out var name, out var number));
+        Assert.Equal(parent, name.LocalName);
+        Assert.Equal(index, number);
+        if (isPartition)
+        {
+            Assert.Equal(topic, name.Partition(number));
+        }
+    }
 }

@@ -352,10 +352,8 @@ public sealed class PulsarAdminEmulator : IAsyncDisposable
             return direct.Partitions == 0 ? (direct, 0) : (null, 0);
         }
 
-        var suffix = topic.LocalName.LastIndexOf("-partition-", StringComparison.Ordinal);
-        if (suffix > 0
-            && int.TryParse(topic.LocalName.AsSpan(suffix + "-partition-".Length), NumberStyles.None, CultureInfo.InvariantCulture, out var index)
-            && State.Find(topic with { LocalName = topic.LocalName[..suffix] }) is { } parent
+        if (topic.TryGetPartition(out var name, out var index)
+            && State.Find(name) is { } parent
             && index < parent.Partitions)
         {
             return (parent, index);
