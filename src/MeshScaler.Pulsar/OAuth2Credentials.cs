@@ -275,7 +275,7 @@ internal sealed partial class OAuth2Credentials : IPulsarCredentials
                 text = $"{text} ({description.GetString()})";
             }
 
-            return text.Length > 200 ? text[..200] + "…" : text;
+            return PulsarErrors.Shorten(text);
         }
         catch (JsonException)
         {

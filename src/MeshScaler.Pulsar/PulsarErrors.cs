@@ -111,7 +111,8 @@ internal static class PulsarErrors
         return null;
     }
 
-    private static string Shorten(string text)
+    /// <summary>One line, at most 300 characters: what of an upstream text may go into an error or a log.</summary>
+    public static string Shorten(string text)
     {
         var singleLine = text.ReplaceLineEndings(" ").Trim();
         return singleLine.Length > MaxReasonLength ? singleLine[..MaxReasonLength] + "…" : singleLine;

@@ -30,7 +30,7 @@ internal sealed class HostMetrics : IDisposable
 
     public void Record(string method, StatusCode status, TimeSpan elapsed)
     {
-        var tags = new TagList { { "method", method }, { "status", StatusName(status) } };
+        var tags = new TagList { { "method", method }, { "status", status.ToCanonicalName() } };
         _calls.Add(1, tags);
         _duration.Record(elapsed.TotalSeconds, tags);
     }
@@ -40,19 +40,4 @@ internal sealed class HostMetrics : IDisposable
     public void StreamClosed() => _openStreams.Add(-1);
 
     public void Dispose() => _meter.Dispose();
-
-    private static string StatusName(StatusCode status) => status switch
-    {
-        StatusCode.OK => "OK",
-        StatusCode.Cancelled => "CANCELLED",
-        StatusCode.InvalidArgument => "INVALID_ARGUMENT",
-        StatusCode.DeadlineExceeded => "DEADLINE_EXCEEDED",
-        StatusCode.NotFound => "NOT_FOUND",
-        StatusCode.PermissionDenied => "PERMISSION_DENIED",
-        StatusCode.Unauthenticated => "UNAUTHENTICATED",
-        StatusCode.Unavailable => "UNAVAILABLE",
-        StatusCode.Unimplemented => "UNIMPLEMENTED",
-        StatusCode.Internal => "INTERNAL",
-        _ => "UNKNOWN",
-    };
 }
