@@ -134,7 +134,10 @@ internal static class WhatIfCommand
         TimeSpan Cooldown,
         double CatchUpRatio = MetadataDefaults.CatchUpRatio);
 
-    private static readonly TimeSpan DefaultDuration = TimeSpan.FromHours(6);
+    /// <summary>The run's own defaults, read from the option types that own them rather than written again here.</summary>
+    private static readonly WhatIfOptions Defaults = new() { Workload = new ConstantWorkload("defaults", 0) };
+
+    private static readonly TimeSpan DefaultDuration = Defaults.Duration;
     private static readonly TimeSpan MaxDuration = TimeSpan.FromDays(7);
     private const int MaxReplicasLimit = 10_000;
 
@@ -157,15 +160,15 @@ internal static class WhatIfCommand
         string? trace = null;
         bool workloadGiven = false;
         TimeSpan? duration = null;
-        var lagSlo = TimeSpan.FromSeconds(30);
-        var seed = 1;
-        var perReplicaRate = 100.0;
-        var startupDelay = TimeSpan.FromSeconds(20);
-        var drainSeconds = TimeSpan.FromSeconds(10);
-        var maxReplicas = 50;
-        var pollingInterval = TimeSpan.FromSeconds(30);
-        var cooldown = TimeSpan.FromSeconds(300);
-        var catchUpRatio = MetadataDefaults.CatchUpRatio;
+        var lagSlo = Defaults.LagSlo;
+        var seed = Defaults.Seed;
+        var perReplicaRate = Defaults.Model.PerReplicaRate;
+        var startupDelay = Defaults.Model.StartupDelay;
+        var drainSeconds = Defaults.DrainSeconds;
+        var maxReplicas = Defaults.Hpa.MaxReplicas;
+        var pollingInterval = Defaults.Keda.PollingInterval;
+        var cooldown = Defaults.Keda.CooldownPeriod;
+        var catchUpRatio = Defaults.CatchUpRatio;
         parsed = null!;
         error = string.Empty;
         for (var i = 0; i < args.Length; i++)
