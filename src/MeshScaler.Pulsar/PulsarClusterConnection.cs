@@ -14,8 +14,9 @@ namespace MeshScaler.Pulsar;
 
 /// <summary>
 /// Everything needed to call one cluster: an HttpClient with the cluster's TLS settings and auto-redirect off,
-/// its credentials, and its resilience pipeline (retry → circuit breaker → per-attempt timeout). The circuit is per
-/// cluster so one failing cluster does not slow down questions to the others.
+/// its credentials, and its resilience pipeline (circuit breaker → retry → per-attempt timeout). The circuit is per
+/// cluster, so one failing cluster does not slow down questions to the others, and opens on transport failures only,
+/// so one failing topic does not take its healthy neighbours out.
 /// Failures are logged as state changes (first failure after success, circuit opened: Warning; recovery, circuit
 /// closed: Information); single requests and retries at Debug, so an outage does not flood the log.
 /// </summary>
@@ -179,9 +180,35 @@ internal sealed partial class PulsarClusterConnection : IDisposable
         }
     }
 
+    /// <remarks>
+    /// The circuit breaker is outermost and counts one outcome per request, after its retries, and only transport
+    /// failures: a refused or reset connection, DNS, TLS. Those say the cluster is unreachable. A 5xx or a timeout
+    /// answers one request (one topic's stats can fail or be slow while its neighbours are fine); counted at cluster
+    /// level, one bad topic's three attempts per poll opened the breaker for every healthy topic on a small cluster.
+    /// Such a topic is bounded by the Engine instead: one fetch per poll interval, shared, with wake polling backed off.
+    /// </remarks>
     private ResiliencePipeline<byte[]> BuildPipeline(PulsarOptions global, PulsarResilienceSettings settings, TimeProvider timeProvider)
     {
         var builder = new ResiliencePipelineBuilder<byte[]> { TimeProvider = timeProvider, Name = $"pulsar-admin:{_name}" };
+        builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<byte[]>
+        {
+            FailureRatio = settings.FailureRatio,
+            SamplingDuration = settings.SamplingDuration,
+            MinimumThroughput = settings.MinimumThroughput,
+            BreakDuration = settings.BreakDuration,
+            ShouldHandle = static args => ValueTask.FromResult(IsTransportFailure(args.Outcome.Exception)),
+            OnOpened = args =>
+            {
+                _lastFailure = Describe(args.Outcome.Exception);
+                LogCircuitOpened(_logger, _name, args.BreakDuration.TotalSeconds, _lastFailure);
+                return ValueTask.CompletedTask;
+            },
+            OnClosed = _ =>
+            {
+                LogCircuitClosed(_logger, _name);
+                return ValueTask.CompletedTask;
+            },
+        });
         if (global.MaxRetries > 0)
         {
             builder.AddRetry(new RetryStrategyOptions<byte[]>
@@ -199,28 +226,13 @@ internal sealed partial class PulsarClusterConnection : IDisposable
             });
         }
 
-        builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<byte[]>
-        {
-            FailureRatio = settings.FailureRatio,
-            SamplingDuration = settings.SamplingDuration,
-            MinimumThroughput = settings.MinimumThroughput,
-            BreakDuration = settings.BreakDuration,
-            ShouldHandle = static args => ValueTask.FromResult(IsTransient(args.Outcome.Exception)),
-            OnOpened = args =>
-            {
-                _lastFailure = Describe(args.Outcome.Exception);
-                LogCircuitOpened(_logger, _name, args.BreakDuration.TotalSeconds, _lastFailure);
-                return ValueTask.CompletedTask;
-            },
-            OnClosed = _ =>
-            {
-                LogCircuitClosed(_logger, _name);
-                return ValueTask.CompletedTask;
-            },
-        });
         builder.AddTimeout(global.RequestTimeout);
         return builder.Build();
     }
+
+    /// <summary>The cluster could not be reached at all (see <see cref="PulsarErrors.FromTransport"/>).</summary>
+    private static bool IsTransportFailure(Exception? exception) =>
+        exception is ScalingException { IsTransient: true, InnerException: HttpRequestException };
 
     private static bool IsTransient(Exception? exception) =>
         exception is ScalingException { IsTransient: true } or TimeoutRejectedException;

@@ -454,11 +454,11 @@ public sealed class PulsarAdminClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task GetTopicStatsAsync_RepeatedFailures_CircuitOpensThenClosesAfterBreak()
+    public async Task GetTopicStatsAsync_RepeatedTransportFailures_CircuitOpensThenClosesAfterBreak()
     {
         var clock = new ManualTimeProvider();
         _emulator.State.CreateTopic("public/default/orders-in");
-        _emulator.SetFault(EmulatorFault.ServerError());
+        _emulator.SetFault(EmulatorFault.Refuse());
         using var client = TestSupport.Client(new PulsarOptions { MaxRetries = 0 }, clock);
         var topic = TestSupport.Topic("public/default/orders-in");
 
@@ -473,10 +473,10 @@ public sealed class PulsarAdminClientTests : IAsyncLifetime
 
         Assert.Equal(ScalingErrorKind.Unavailable, open.Kind);
         Assert.True(open.IsTransient);
-        Assert.Equal(
-            $"circuit open for cluster '{Unconfigured().Name}' after repeated failures: cluster '{Unconfigured().Name}': GET {StatsPath} returned 500 " +
-            "Internal Server Error: java.util.concurrent.CompletionException: org.apache.pulsar.broker.service.BrokerServiceException: emulated failure",
-            open.Message);
+        Assert.StartsWith(
+            $"circuit open for cluster '{Unconfigured().Name}' after repeated failures: cluster '{Unconfigured().Name}': GET {StatsPath} failed (",
+            open.Message,
+            StringComparison.Ordinal);
         Assert.Equal(5, _emulator.RequestCount());
 
         _emulator.ClearAllFaults();
@@ -485,6 +485,51 @@ public sealed class PulsarAdminClientTests : IAsyncLifetime
 
         Assert.Equal(0, stats.Partitions);
         Assert.Equal(6, _emulator.RequestCount());
+    }
+
+    [Fact]
+    public async Task GetTopicStatsAsync_OneTopicFailingWithRetries_CircuitStaysClosedForItsNeighbours()
+    {
+        // 3 attempts per call on the bad topic, 20 calls: 60 failed requests against 1 good one.
+        _emulator.State.CreateTopic("public/default/orders-in");
+        _emulator.State.CreateTopic("public/default/broken");
+        _emulator.SetFault(EmulatorFault.ServerError(), "/admin/v2/persistent/public/default/broken");
+        using var client = TestSupport.Client(new PulsarOptions { MaxRetries = 2 });
+        var bad = TestSupport.Topic("public/default/broken");
+
+        for (var i = 0; i < 20; i++)
+        {
+            var failure = await Assert.ThrowsAsync<ScalingException>(() =>
+                client.GetTopicStatsAsync(Unconfigured(), bad, 0, CancellationToken.None).WaitAsync(TestSupport.Wait));
+            Assert.StartsWith($"cluster '{Unconfigured().Name}': GET /admin/v2/persistent/public/default/broken/stats returned 500", failure.Message, StringComparison.Ordinal);
+        }
+
+        var stats = await client.GetTopicStatsAsync(Unconfigured(), TestSupport.Topic("public/default/orders-in"), 0, CancellationToken.None).WaitAsync(TestSupport.Wait);
+
+        Assert.Equal(0, stats.Partitions);
+        Assert.Equal(60, _emulator.RequestCount("/admin/v2/persistent/public/default/broken"));
+    }
+
+    [Fact]
+    public async Task GetTopicStatsAsync_TransportFailureRetried_CountsOnceTowardsTheCircuit()
+    {
+        // 4 calls of 3 attempts each: 12 refused requests are 4 outcomes, below the breaker's minimum throughput (5).
+        _emulator.State.CreateTopic("public/default/orders-in");
+        _emulator.SetFault(EmulatorFault.Refuse());
+        using var client = TestSupport.Client(new PulsarOptions { MaxRetries = 2 });
+        var topic = TestSupport.Topic("public/default/orders-in");
+        for (var i = 0; i < 4; i++)
+        {
+            var failure = await Assert.ThrowsAsync<ScalingException>(() =>
+                client.GetTopicStatsAsync(Unconfigured(), topic, 0, CancellationToken.None).WaitAsync(TestSupport.Wait));
+            Assert.DoesNotContain("circuit open", failure.Message, StringComparison.Ordinal);
+        }
+
+        _emulator.ClearAllFaults();
+        var stats = await client.GetTopicStatsAsync(Unconfigured(), topic, 0, CancellationToken.None).WaitAsync(TestSupport.Wait);
+
+        Assert.Equal(0, stats.Partitions);
+        Assert.Equal(13, _emulator.RequestCount());
     }
 
     [Fact]

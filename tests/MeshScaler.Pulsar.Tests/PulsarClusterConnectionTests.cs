@@ -51,7 +51,7 @@ public sealed class PulsarClusterConnectionTests : IAsyncLifetime
     public async Task GetAsync_OutageOpensCircuit_WarningsOnlyForFirstFailureAndCircuitOpened()
     {
         var clock = new ManualTimeProvider();
-        _emulator.SetFault(EmulatorFault.ServerError());
+        _emulator.SetFault(EmulatorFault.Refuse());
         var logger = new TestLogger<PulsarAdminClient>();
         using var client = TestSupport.Client(new PulsarOptions { MaxRetries = 0 }, clock, logger: logger);
 
