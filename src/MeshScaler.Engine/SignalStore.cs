@@ -146,16 +146,14 @@ public sealed partial class SignalStore : IDisposable
         while (true)
         {
             var state = Track(target);
-            var reader = state.AddWatcher(out var remove);
-
-            // Eviction may have removed this state between Track and AddWatcher; a watcher on an orphan would never
-            // hear a transition, so attach again to the live one.
-            if (_targets.TryGetValue(target.Key, out var live) && ReferenceEquals(live, state))
+            if (state.AddWatcher(out var remove) is { } reader)
             {
+                // Attached before any eviction could retire the state; eviction now keeps it while the watch lives.
                 return new SignalWatch(reader, remove);
             }
 
-            remove();
+            // Retired by an eviction that has not removed it yet: remove it here and track a new one.
+            _targets.TryRemove(new KeyValuePair<string, TargetState>(target.Key, state));
         }
     }
 
@@ -617,9 +615,10 @@ public sealed partial class SignalStore : IDisposable
         var idle = _options.IdleEviction;
         foreach (var (key, state) in _targets)
         {
-            if (now - state.LastRequested > idle && !state.HasWatchers)
+            // Retire and remove as one decision: a watch that attaches in between would otherwise never be pushed to.
+            if (state.TryRetire(now - idle))
             {
-                _targets.TryRemove(key, out _);
+                _targets.TryRemove(new KeyValuePair<string, TargetState>(key, state));
             }
         }
 

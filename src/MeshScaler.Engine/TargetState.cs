@@ -10,6 +10,7 @@ internal sealed class TargetState
     private readonly List<Channel<bool>> _watchers = [];
     private long _lastRequestedTicks;
     private bool? _lastPushed;
+    private bool _retired;
 
     public TargetState(ScaleTarget target, PulsarClusterRef cluster, DateTimeOffset now)
     {
@@ -56,7 +57,27 @@ internal sealed class TargetState
 
     public void Touch(DateTimeOffset now) => Interlocked.Exchange(ref _lastRequestedTicks, now.UtcTicks);
 
-    public ChannelReader<bool> AddWatcher(out Action remove)
+    /// <summary>
+    /// Retires the state for eviction when it has no watcher and was last requested before <paramref name="cutoff"/>.
+    /// Checked and decided under the same lock that <see cref="AddWatcher"/> takes, so a watcher either attached first
+    /// (and the state stays) or is refused (and attaches to a new state): never one left on an evicted orphan.
+    /// </summary>
+    public bool TryRetire(DateTimeOffset cutoff)
+    {
+        lock (_gate)
+        {
+            if (_watchers.Count > 0 || LastRequested >= cutoff)
+            {
+                return false;
+            }
+
+            _retired = true;
+            return true;
+        }
+    }
+
+    /// <summary>Subscribes to transitions; null when the state was retired for eviction (track a new one instead).</summary>
+    public ChannelReader<bool>? AddWatcher(out Action remove)
     {
         // Only the newest state matters to a watcher, so a full channel drops the older value.
         var channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
@@ -66,6 +87,12 @@ internal sealed class TargetState
         });
         lock (_gate)
         {
+            if (_retired)
+            {
+                remove = static () => { };
+                return null;
+            }
+
             _watchers.Add(channel);
         }
 

@@ -35,6 +35,47 @@ public sealed class SignalWatchTests
     }
 
     [Fact]
+    public async Task Watch_AttachingBetweenEvictionsCheckAndRemoval_IsPushedTo()
+    {
+        // The interleaving that orphaned a watch: eviction has decided the idle state goes (no watcher yet), a
+        // StreamIsActive attaches before the removal, then the removal happens. The watch must still hear transitions.
+        using var f = new StoreFixture(new SignalStoreOptions { IdleEviction = TimeSpan.FromSeconds(20) });
+        f.Admin.Set(Orders, rateIn: 0, backlog: 0);
+        var target = StoreFixture.Target();
+        await f.Store.GetAsync(target, CancellationToken.None).WaitAsync(Timeout);
+        f.Time.Advance(TimeSpan.FromSeconds(30));
+        var idle = Assert.Single(f.Store.Targets);
+        Assert.True(idle.TryRetire(f.Time.GetUtcNow() - f.Options.IdleEviction));
+
+        using var watch = f.Store.Watch(target);
+        await f.PollAsync();
+        Assert.True(watch.Changes.TryRead(out var initial));
+        Assert.False(initial);
+
+        f.Admin.Set(Orders, rateIn: 0, backlog: 7);
+        await f.PollAsync();
+        Assert.True(watch.Changes.TryRead(out var woke));
+        Assert.True(woke);
+        Assert.NotSame(idle, Assert.Single(f.Store.Targets));
+    }
+
+    [Fact]
+    public void TryRetire_WithWatcherOrRecentRequest_KeepsTheStateAndRetiredRefusesWatchers()
+    {
+        var now = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var state = new TargetState(StoreFixture.Target(), new PulsarClusterRef("c", new Uri("http://pulsar:8080")), now);
+
+        Assert.False(state.TryRetire(now));
+        var reader = state.AddWatcher(out var remove);
+        Assert.NotNull(reader);
+        Assert.False(state.TryRetire(now.AddHours(1)));
+
+        remove();
+        Assert.True(state.TryRetire(now.AddHours(1)));
+        Assert.Null(state.AddWatcher(out _));
+    }
+
+    [Fact]
     public async Task Watch_OutageIsNotATransition()
     {
         using var f = new StoreFixture();
