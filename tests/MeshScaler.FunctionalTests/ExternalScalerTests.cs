@@ -221,6 +221,65 @@ public sealed class ExternalScalerTests
     }
 
     [Fact]
+    public async Task OneFailingTopic_HealthyNeighboursKeepFreshValues()
+    {
+        // One topic answering 500 on every attempt (three per poll with the default retries) beside two good ones. The
+        // circuit breaker must not open for the cluster, or the good topics would be served stale values.
+        await using var host = await ScalerHost.StartAsync();
+        const string Bad = "persistent://public/default/broken";
+        string[] good = ["persistent://public/default/orders-a", "persistent://public/default/orders-b"];
+        host.Emulator.State.CreateTopic(Bad);
+        host.Emulator.SetFault(EmulatorFault.ServerError(), "/admin/v2/persistent/public/default/broken");
+        foreach (var topic in good)
+        {
+            host.Emulator.State.CreateTopic(topic);
+            host.Emulator.State.SetSubscription(topic, Subscription, backlog: 10);
+        }
+
+        ScaledObjectRef On(string topic) => Ref(host, ("topic", topic));
+        async Task<GrpcCallResult<GetMetricsResponse>> Read(string topic) =>
+            await host.Grpc.UnaryAsync(GetMetrics, Metrics(On(topic), name: string.Empty), GetMetricsResponse.Parser);
+
+        // Long enough for the bad topic to fail far more often than the breaker's minimum throughput (5 in 30 s).
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(3);
+        while (DateTime.UtcNow < until)
+        {
+            Assert.Equal(14, (await Read(Bad)).Status);
+            foreach (var topic in good)
+            {
+                Assert.Equal(0, (await Read(topic)).Status);
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.True(host.Emulator.RequestCount("/admin/v2/persistent/public/default/broken") >= 15);
+        foreach (var topic in good)
+        {
+            host.Emulator.State.SetSubscription(topic, Subscription, backlog: 777);
+        }
+
+        var deadline = DateTime.UtcNow + Timeout;
+        var fresh = new HashSet<string>();
+        while (fresh.Count < good.Length && DateTime.UtcNow < deadline)
+        {
+            foreach (var topic in good)
+            {
+                var result = await Read(topic);
+                Assert.Equal(0, result.Status);
+                if (result.Single().MetricValues[0].MetricValueFloat == 777)
+                {
+                    fresh.Add(topic);
+                }
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(good, fresh.Order());
+    }
+
+    [Fact]
     public async Task MissingSubscription_IsZeroBacklogAndActiveWhileTrafficFlows()
     {
         await using var host = await ScalerHost.StartAsync();
