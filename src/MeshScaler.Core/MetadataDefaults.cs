@@ -9,6 +9,14 @@ public static class MetadataDefaults
     public const double ReplicaStartupSeconds = 0;
     public const double CatchUpRatio = 0.5;
 
+    /// <summary>
+    /// <c>activationMsgRateThreshold</c> in capacity mode when not set: active while any message flows in. A function
+    /// that keeps up has a backlog near 0, so backlog alone would report it inactive while its metric asks for replicas,
+    /// and KEDA would scale it to zero after <c>cooldownPeriod</c> only to wake it on the next backlog (flapping).
+    /// Backlog mode keeps KEDA's rule (backlog only) and has no rate threshold by default.
+    /// </summary>
+    public const double CapacityActivationMsgRateThreshold = 0;
+
     /// <summary>The shortest drain time accepted: a millisecond.</summary>
     public const double MinSeconds = 0.001;
 

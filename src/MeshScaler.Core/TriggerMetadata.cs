@@ -42,7 +42,7 @@ public static class TriggerMetadata
         new(Subscription, true, null, "Subscription name (a Function's default is tenant/ns/name).", MetadataParsers.Text),
         new(MsgBacklogThreshold, false, "10", "Backlog (entries) per replica; the AverageValue target in backlog mode. > 0.", MetadataParsers.PositiveNumber),
         new(ActivationMsgBacklogThreshold, false, "0", "Active while backlog > this. >= 0.", MetadataParsers.NonNegativeNumber),
-        new(ActivationMsgRateThreshold, false, null, "Also active while the topics' inflow (msg/s) > this. >= 0.", MetadataParsers.NonNegativeNumber),
+        new(ActivationMsgRateThreshold, false, null, "Also active while the topics' inflow (msg/s) > this. >= 0. Capacity mode: 0 when not set.", MetadataParsers.NonNegativeNumber),
         new(IsPartitionedTopic, false, "detect", "true or false; when absent, detected from the topic's partition metadata and cached.", MetadataParsers.Boolean),
         new(ScalingModeKey, false, "backlog", "backlog (metric = backlog, target = msgBacklogThreshold) or capacity (metric = replicas needed, unrounded, target = 1).", MetadataParsers.Mode),
         new(TargetDrainSeconds, false, "60", "Capacity mode: size replicas to drain a backlog within this many seconds of new replicas starting. >= 0.001, <= 86400.", MetadataParsers.PositiveSeconds),
@@ -182,6 +182,7 @@ public static class TriggerMetadata
         var topics = Get<TopicSelector>(Topic) ?? Get<TopicSelector>(Topics) ?? Get<TopicSelector>(TopicPattern)!;
         var drain = Number(TargetDrainSeconds) ?? MetadataDefaults.TargetDrainSeconds;
         var subscription = Get<string>(Subscription)!;
+        var mode = values.TryGetValue(ScalingModeKey, out var m) && m is ScalingMode parsed ? parsed : ScalingMode.Backlog;
         return new ScaleTarget
         {
             AdminUrl = Get<Uri>(AdminUrl),
@@ -191,8 +192,9 @@ public static class TriggerMetadata
             IsPartitionedTopic = values.TryGetValue(IsPartitionedTopic, out var p) ? (bool?)p : null,
             MsgBacklogThreshold = Number(MsgBacklogThreshold) ?? MetadataDefaults.MsgBacklogThreshold,
             ActivationMsgBacklogThreshold = Number(ActivationMsgBacklogThreshold) ?? MetadataDefaults.ActivationMsgBacklogThreshold,
-            ActivationMsgRateThreshold = Number(ActivationMsgRateThreshold),
-            Mode = values.TryGetValue(ScalingModeKey, out var m) && m is ScalingMode mode ? mode : ScalingMode.Backlog,
+            ActivationMsgRateThreshold = Number(ActivationMsgRateThreshold)
+                ?? (mode == ScalingMode.Capacity ? MetadataDefaults.CapacityActivationMsgRateThreshold : null),
+            Mode = mode,
             TargetDrainSeconds = drain,
             MaxDrainSeconds = Number(MaxDrainSeconds) ?? MetadataDefaults.MaxDrainSeconds(drain),
             ReplicaStartupSeconds = Number(ReplicaStartupSeconds) ?? MetadataDefaults.ReplicaStartupSeconds,

@@ -175,6 +175,28 @@ public sealed class SignalCalculatorTests
     }
 
     [Fact]
+    public void Compute_CapacityModeKeepingUp_ActiveWhileItsMetricAsksForReplicas()
+    {
+        // What a user writes: no activation key. A function that keeps up has no backlog; it must not read as idle,
+        // or KEDA scales it to zero after cooldownPeriod while the metric still asks for replicas.
+        var target = TriggerMetadata.Parse(new Dictionary<string, string>
+        {
+            ["adminURL"] = "http://pulsar:8080",
+            ["topic"] = "public/default/orders",
+            ["subscription"] = "sub",
+            ["scalingMode"] = "capacity",
+            ["msgRatePerReplica"] = "100",
+        }).Target!;
+
+        var busy = SignalCalculator.Compute(target, [Observe(Orders, 250, 0, rateOut: 250, consumers: 3)], null);
+        var idle = SignalCalculator.Compute(target, [Observe(Orders, 0, 0, consumers: 3)], null);
+
+        Assert.Equal(2.5, busy.MetricValue, 6);
+        Assert.True(busy.IsActive);
+        Assert.False(idle.IsActive);
+    }
+
+    [Fact]
     public void Compute_MissingSubscriptionWithInflow_IsActiveWithZeroBacklog()
     {
         var signal = SignalCalculator.Compute(Target(), [Observe(Orders, 3.5, backlog: null)], null);

@@ -133,6 +133,18 @@ public sealed class TriggerMetadataTests
         Assert.Equal(10, target.MetricTarget);
     }
 
+    [Theory]
+    [InlineData("backlog", null, null)]
+    [InlineData("capacity", null, 0.0)]
+    [InlineData("capacity", "2.5", 2.5)]
+    [InlineData("backlog", "0", 0.0)]
+    public void Parse_ActivationMsgRateThreshold_CapacityModeFollowsInflowByDefault(string mode, string? given, double? expected)
+    {
+        var target = TriggerMetadata.Parse(Valid(("scalingMode", mode), ("activationMsgRateThreshold", given))).Target!;
+
+        Assert.Equal(expected, target.ActivationMsgRateThreshold);
+    }
+
     [Fact]
     public void Parse_EveryKeySet_ReadsEveryValueInvariantly()
     {

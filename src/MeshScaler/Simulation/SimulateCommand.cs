@@ -129,7 +129,6 @@ internal static class SimulateCommand
 
                 // Declared as a user would for their pods: the demo model's own startup delay.
                 ["replicaStartupSeconds"] = ReplicaStartup.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["activationMsgRateThreshold"] = "0",
             },
         };
 
