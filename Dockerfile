@@ -5,7 +5,6 @@ WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig MeshScaler.sln ./
 COPY protos/ protos/
 COPY src/MeshScaler.Core/MeshScaler.Core.csproj src/MeshScaler.Core/
-COPY src/MeshScaler.Grpc/MeshScaler.Grpc.csproj src/MeshScaler.Grpc/
 COPY src/MeshScaler.Pulsar/MeshScaler.Pulsar.csproj src/MeshScaler.Pulsar/
 COPY src/MeshScaler.Prometheus/MeshScaler.Prometheus.csproj src/MeshScaler.Prometheus/
 COPY src/MeshScaler.Engine/MeshScaler.Engine.csproj src/MeshScaler.Engine/

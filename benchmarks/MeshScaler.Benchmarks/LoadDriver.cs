@@ -1,25 +1,23 @@
 using System.Diagnostics;
 using System.Globalization;
-using Google.Protobuf.WellKnownTypes;
-using MeshScaler.Emulation.PulsarAdmin;
-using MeshScaler.Grpc;
-using MeshScaler.Grpc.Client;
-using MeshScaler.Hosting;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
 using MeshScaler.Keda;
+using MeshScaler.Emulation.PulsarAdmin;
+using MeshScaler.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MeshScaler.Benchmarks;
 
 /// <summary>
-/// Measures the real server on loopback: GetMetrics against a no-op unary method on the same server (the ratio is the
-/// cost MeshScaler adds over the gRPC layer), upstream requests per poll interval for 1,000 ScaledObjects over 100
+/// Measures the real server on loopback, with Grpc.Net.Client over one h2c connection: GetMetrics against the no-op
+/// <c>grpc.health.v1.Health/Check</c> on the same server (the ratio is the cost MeshScaler adds over the gRPC library), upstream requests per poll interval for 1,000 ScaledObjects over 100
 /// topics, and the cost of open StreamIsActive streams. Prints a Markdown table.
 /// </summary>
 internal static class LoadDriver
 {
-    private const string NoopMethod = "/meshscaler.bench.Bench/Noop";
-
     public static async Task<int> RunAsync(string[] args)
     {
         var seconds = Option(args, "--seconds", 10);
@@ -45,26 +43,23 @@ internal static class LoadDriver
             ["MeshScaler:Pulsar:Clusters:bench:AdminUrl"] = emulator.BaseAddress.ToString().TrimEnd('/'),
             ["Logging:LogLevel:Default"] = "Warning",
         };
-        await using var app = MeshScalerApp.Build([], builder =>
-        {
-            builder.Configuration.AddInMemoryCollection(settings);
-            builder.Services.AddGrpcServer().AddMethods((registry, _) =>
-                registry.AddUnary(NoopMethod, Empty.Parser, (_, _) => Task.FromResult(new Empty())));
-        });
+        await using var app = MeshScalerApp.Build([], builder => builder.Configuration.AddInMemoryCollection(settings));
         await app.StartAsync();
         var port = app.Services.GetRequiredService<ListenerEndpoints>().GrpcPort;
-        using var client = new GrpcClient(new Uri($"http://127.0.0.1:{port}"));
+        using var channel = GrpcChannel.ForAddress(new Uri($"http://127.0.0.1:{port}"));
+        var client = new ExternalScaler.ExternalScalerClient(channel);
+        var health = new Health.HealthClient(channel);
 
         Console.WriteLine($"# MeshScaler load benchmark ({Environment.ProcessorCount} cores, {seconds} s per run, {concurrency} concurrent calls, .NET {Environment.Version})");
         Console.WriteLine();
 
         // 1. GetMetrics vs no-op, same server, same client, same concurrency; the cache is warm (steady state).
         var metricsRequest = new GetMetricsRequest { ScaledObjectRef = Ref(emulator, 0, 0), MetricName = "pulsar-public-default-bench-0-public-default-fn" };
-        Func<Task> getMetrics = () => client.UnaryAsync(ExternalScalerService.GetMetricsMethod, metricsRequest, GetMetricsResponse.Parser);
+        Func<Task> getMetrics = async () => await client.GetMetricsAsync(metricsRequest);
         await getMetrics();
 
-        var empty = new Empty();
-        Func<Task> noop = () => client.UnaryAsync(NoopMethod, empty, Empty.Parser);
+        var check = new HealthCheckRequest();
+        Func<Task> noop = async () => await health.CheckAsync(check);
         await MeasureAsync(noop, concurrency, TimeSpan.FromSeconds(2));
         await MeasureAsync(getMetrics, concurrency, TimeSpan.FromSeconds(2));
 
@@ -79,9 +74,9 @@ internal static class LoadDriver
             var m = await MeasureAsync(getMetrics, concurrency, TimeSpan.FromSeconds(seconds));
             var n1 = await MeasureAsync(noop, 1, TimeSpan.FromSeconds(seconds / 2.0));
             var m1 = await MeasureAsync(getMetrics, 1, TimeSpan.FromSeconds(seconds / 2.0));
-            Row(round, "no-op unary", concurrency, n);
+            Row(round, "Health/Check (no-op)", concurrency, n);
             Row(round, "GetMetrics", concurrency, m);
-            Row(round, "no-op unary", 1, n1);
+            Row(round, "Health/Check (no-op)", 1, n1);
             Row(round, "GetMetrics", 1, m1);
             throughputRatios.Add(m.PerSecond / n.PerSecond);
             latencyRatios.Add(m1.P50 / n1.P50);
@@ -97,7 +92,7 @@ internal static class LoadDriver
         for (var so = 0; so < 1000; so++)
         {
             var request = new GetMetricsRequest { ScaledObjectRef = Ref(emulator, so % 100, so) };
-            calls.Add(client.UnaryAsync(ExternalScalerService.GetMetricsMethod, request, GetMetricsResponse.Parser));
+            calls.Add(client.GetMetricsAsync(request).ResponseAsync);
         }
 
         await Task.WhenAll(calls);
@@ -120,12 +115,11 @@ internal static class LoadDriver
         var memoryBefore = GC.GetTotalMemory(forceFullCollection: true);
         var threadsBefore = Process.GetCurrentProcess().Threads.Count;
         using var streamsCts = new CancellationTokenSource();
-        var open = new List<IAsyncEnumerator<IsActiveResponse>>();
+        var open = new List<AsyncServerStreamingCall<IsActiveResponse>>();
         for (var i = 0; i < streams; i++)
         {
-            var stream = client.ServerStreamingAsync(ExternalScalerService.StreamIsActiveMethod, Ref(emulator, i % 100, i), IsActiveResponse.Parser, streamsCts.Token)
-                .GetAsyncEnumerator(streamsCts.Token);
-            if (!await stream.MoveNextAsync())
+            var stream = client.StreamIsActive(Ref(emulator, i % 100, i), cancellationToken: streamsCts.Token);
+            if (!await stream.ResponseStream.MoveNext(streamsCts.Token))
             {
                 throw new InvalidOperationException("StreamIsActive ended before its first message");
             }
@@ -141,20 +135,14 @@ internal static class LoadDriver
         await streamsCts.CancelAsync();
         foreach (var stream in open)
         {
-            try
-            {
-                await stream.DisposeAsync();
-            }
-            catch (OperationCanceledException)
-            {
-            }
+            stream.Dispose();
         }
 
         await app.StopAsync();
         return 0;
     }
 
-    private static async Task KeepAskingAsync(GrpcClient client, PulsarAdminEmulator emulator, TimeSpan window)
+    private static async Task KeepAskingAsync(ExternalScaler.ExternalScalerClient client, PulsarAdminEmulator emulator, TimeSpan window)
     {
         var until = Stopwatch.GetTimestamp() + (long)(window.TotalSeconds * Stopwatch.Frequency);
         var so = 0;
@@ -164,7 +152,7 @@ internal static class LoadDriver
             for (var i = 0; i < 100; i++, so++)
             {
                 var request = new GetMetricsRequest { ScaledObjectRef = Ref(emulator, so % 100, so % 1000) };
-                batch.Add(client.UnaryAsync(ExternalScalerService.GetMetricsMethod, request, GetMetricsResponse.Parser));
+                batch.Add(client.GetMetricsAsync(request).ResponseAsync);
             }
 
             await Task.WhenAll(batch);

@@ -1,15 +1,13 @@
 namespace MeshScaler.Pulsar;
 
 /// <summary>
-/// A small secret file read again only when it changes. The check is one or two stat calls per use: the final
-/// symlink target's path, last-write time and length. Kubernetes updates mounted Secrets by swapping a
-/// <c>..data</c> directory symlink, which changes the resolved file's timestamp even when the path stays the same.
+/// A small secret file read again only when it changes: its <see cref="FileStamp"/> is checked on every use.
 /// </summary>
 internal sealed class RotatingFile
 {
     private readonly Lock _gate = new();
     private readonly string _path;
-    private (string Target, DateTime LastWrite, long Length)? _stamp;
+    private FileStamp? _stamp;
     private string? _content;
 
     public RotatingFile(string path)
@@ -27,7 +25,7 @@ internal sealed class RotatingFile
     /// <exception cref="UnauthorizedAccessException">The file is not readable by this process.</exception>
     public string Read(out bool changed)
     {
-        var stamp = Stamp();
+        var stamp = FileStamp.Of(_path);
         lock (_gate)
         {
             if (_content is not null && _stamp == stamp)
@@ -45,21 +43,5 @@ internal sealed class RotatingFile
             _stamp = stamp;
             return content;
         }
-    }
-
-    private (string, DateTime, long) Stamp()
-    {
-        FileSystemInfo info = new FileInfo(_path);
-        if (info.LinkTarget is not null)
-        {
-            info = info.ResolveLinkTarget(returnFinalTarget: true) ?? info;
-        }
-
-        if (info is not FileInfo file || !file.Exists)
-        {
-            throw new FileNotFoundException($"file \"{_path}\" does not exist");
-        }
-
-        return (file.FullName, file.LastWriteTimeUtc, file.Length);
     }
 }

@@ -1,5 +1,3 @@
-using MeshScaler.Grpc;
-
 namespace MeshScaler.Hosting;
 
 /// <summary><c>MeshScaler:Grpc</c>: the port KEDA calls (and Kubernetes gRPC probes use).</summary>
@@ -15,6 +13,15 @@ public sealed class GrpcListenerOptions
 
     /// <summary>Optional TLS (PEM files); with <c>ClientCaFile</c>, clients must present a certificate it signed (mTLS).</summary>
     public GrpcTlsOptions? Tls { get; set; }
+
+    /// <summary>Default for <see cref="MaxReceiveMessageSize"/>: 4 MiB, the gRPC default.</summary>
+    public const int DefaultMaxReceiveMessageSize = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Largest request message accepted, in bytes, after decompression; larger ones are refused with RESOURCE_EXHAUSTED.
+    /// Default 4 MiB; must be positive.
+    /// </summary>
+    public int MaxReceiveMessageSize { get; set; } = DefaultMaxReceiveMessageSize;
 }
 
 /// <summary><c>MeshScaler:Http</c>: the ops port serving <c>/metrics</c>, <c>/healthz</c> and <c>/readyz</c>.</summary>

@@ -16,6 +16,11 @@ internal sealed class ListenerOptionsValidator(IOptions<HttpListenerOptions> htt
             errors.Add($"{GrpcListenerOptions.SectionName}:Port and {HttpListenerOptions.SectionName}:Port must differ, both are {options.Port}");
         }
 
+        if (options.MaxReceiveMessageSize <= 0)
+        {
+            errors.Add($"{GrpcListenerOptions.SectionName}:MaxReceiveMessageSize must be a positive number of bytes, got {options.MaxReceiveMessageSize}");
+        }
+
         if (options.Tls is { } tls)
         {
             const string Prefix = GrpcListenerOptions.SectionName + ":Tls";

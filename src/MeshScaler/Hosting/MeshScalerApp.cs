@@ -1,11 +1,13 @@
 using System.Net;
+using Grpc.AspNetCore.Server;
 using MeshScaler.Engine;
-using MeshScaler.Grpc;
 using MeshScaler.Keda;
 using MeshScaler.Ops;
 using MeshScaler.Prometheus;
 using MeshScaler.Pulsar;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace MeshScaler.Hosting;
@@ -22,6 +24,10 @@ internal static class MeshScalerApp
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss ";
         });
+
+        // The health check service logs every Unhealthy result at Error; the only check is readiness, unhealthy by design
+        // while starting and stopping, which is no error for an operator to chase.
+        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService", LogLevel.Critical);
         configure?.Invoke(builder);
 
         var services = builder.Services;
@@ -29,7 +35,7 @@ internal static class MeshScalerApp
         services.AddOptions<HttpListenerOptions>().BindConfiguration(HttpListenerOptions.SectionName);
         services.AddSingleton<IValidateOptions<GrpcListenerOptions>, ListenerOptionsValidator>();
         services.AddSingleton<ListenerEndpoints>();
-        services.AddOptions<KestrelServerOptions>().Configure<IConfiguration, ListenerEndpoints>((kestrel, configuration, endpoints) =>
+        services.AddOptions<KestrelServerOptions>().Configure<IConfiguration, ListenerEndpoints, ILoggerFactory>((kestrel, configuration, endpoints, loggers) =>
         {
             // Read without validation: resolving the validated options here would throw on the first bad setting before
             // start-up validation can report every bad setting together. Invalid values are skipped; start fails anyway.
@@ -41,7 +47,20 @@ internal static class MeshScalerApp
             kestrel.Limits.Http2.MaxStreamsPerConnection = 10_000;
             if (IsValid(grpc.Port, grpc.Address, out var grpcAddress))
             {
-                endpoints.Grpc = kestrel.ListenGrpc(grpcAddress, grpc.Port, grpc.Tls);
+                var tls = grpc.Tls is null ? null : LoadTls(grpc.Tls, loggers.CreateLogger<ReloadingTls>());
+                kestrel.Listen(grpcAddress, grpc.Port, listen =>
+                {
+                    endpoints.Grpc = listen;
+
+                    // Cleartext is HTTP/2 with prior knowledge only (h2c, what gRPC clients send): Kestrel cannot take
+                    // prior knowledge on an Http1AndHttp2 cleartext listener. With TLS, ALPN picks the protocol, and
+                    // Grpc.AspNetCore refuses an HTTP/1.x request with 426.
+                    listen.Protocols = tls is null ? HttpProtocols.Http2 : HttpProtocols.Http1AndHttp2;
+                    if (tls is not null)
+                    {
+                        listen.UseHttps(new TlsHandshakeCallbackOptions { OnConnection = _ => ValueTask.FromResult(tls.Current()) });
+                    }
+                });
             }
 
             if (IsValid(http.Port, http.Address, out var httpAddress))
@@ -63,8 +82,22 @@ internal static class MeshScalerApp
         services.AddSingleton<TriggerTargets>();
         services.AddSingleton<HostMetrics>();
         services.AddSingleton<ExternalScalerService>();
-        services.AddGrpcServer(o => builder.Configuration.GetSection(GrpcListenerOptions.SectionName).Bind(o))
-            .AddMethods(ExternalScalerService.Register);
+        services.AddSingleton<ScalerErrorInterceptor>();
+        services.AddGrpc().AddServiceOptions<ExternalScalerService>(o => o.Interceptors.Add<ScalerErrorInterceptor>());
+        services.AddOptions<GrpcServiceOptions>().Configure<IOptions<GrpcListenerOptions>>(
+            (grpc, listener) => grpc.MaxReceiveMessageSize = listener.Value.MaxReceiveMessageSize);
+        services.AddGrpcReflection();
+
+        // grpc.health.v1.Health: Check runs the readiness check live; Watch streams the published result, refreshed
+        // every second (the publisher's default waits 5 s, then 30 s between runs).
+        services.AddSingleton<ReadinessHealthCheck>();
+        services.AddGrpcHealthChecks(o => o.Services.Map(ExternalScaler.Descriptor.FullName, _ => true))
+            .AddCheck<ReadinessHealthCheck>(ReadinessHealthCheck.Name);
+        services.Configure<HealthCheckPublisherOptions>(o =>
+        {
+            o.Delay = TimeSpan.Zero;
+            o.Period = TimeSpan.FromSeconds(1);
+        });
         services.AddRouting();
 
         var app = builder.Build();
@@ -72,11 +105,27 @@ internal static class MeshScalerApp
         // Validate every options type now, together, before building the pipeline resolves services one by one
         // (each would throw on its own first failure and hide the rest).
         app.Services.GetService<IStartupValidator>()?.Validate();
-        app.UseGrpcServer();
         app.UseRouting();
+        app.UseMiddleware<RpcMetricsMiddleware>();
+        app.MapGrpcService<ExternalScalerService>();
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
         app.MapOpsEndpoints();
         app.MapPrometheusMetrics("/metrics");
         return app;
+    }
+
+    /// <summary>TLS files are loaded while the listener is configured; a bad one is a named configuration error.</summary>
+    private static ReloadingTls LoadTls(GrpcTlsOptions tls, ILogger logger)
+    {
+        try
+        {
+            return new ReloadingTls(tls, logger);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new OptionsValidationException(GrpcListenerOptions.SectionName, typeof(GrpcListenerOptions), [ex.Message]);
+        }
     }
 
     private static bool IsValid(int port, string address, out IPAddress parsed) =>

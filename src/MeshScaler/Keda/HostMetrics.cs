@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using MeshScaler.Grpc;
 
 namespace MeshScaler.Keda;
 
@@ -28,9 +27,9 @@ internal sealed class HostMetrics : IDisposable
         _openStreams = _meter.CreateUpDownCounter<long>("meshscaler.rpc.open_streams", description: "Open StreamIsActive streams.");
     }
 
-    public void Record(string method, StatusCode status, TimeSpan elapsed)
+    public void Record(string method, string status, TimeSpan elapsed)
     {
-        var tags = new TagList { { "method", method }, { "status", status.ToCanonicalName() } };
+        var tags = new TagList { { "method", method }, { "status", status } };
         _calls.Add(1, tags);
         _duration.Record(elapsed.TotalSeconds, tags);
     }

@@ -1,4 +1,4 @@
-using MeshScaler.Grpc;
+using Grpc.Core;
 using System.Globalization;
 using System.Threading.Channels;
 using MeshScaler.Emulation.PulsarAdmin;

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using MeshScaler.Emulation.PulsarAdmin;
 using MeshScaler.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -15,13 +16,13 @@ internal sealed class ScalerHost : IAsyncDisposable
 {
     public const string Cluster = "emulator";
 
-    private ScalerHost(WebApplication app, PulsarAdminEmulator emulator, TestLoggerProvider logs)
+    private ScalerHost(WebApplication app, PulsarAdminEmulator emulator, TestLoggerProvider logs, X509Certificate2? tls)
     {
         App = app;
         Emulator = emulator;
         Logs = logs;
         var endpoints = app.Services.GetRequiredService<ListenerEndpoints>();
-        Grpc = new GrpcTestClient(endpoints.GrpcPort);
+        Grpc = new GrpcTestClient(endpoints.GrpcPort, tls);
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{endpoints.HttpPort}") };
         GrpcPort = endpoints.GrpcPort;
     }
@@ -43,7 +44,8 @@ internal sealed class ScalerHost : IAsyncDisposable
 
     public string AdminUrl => Emulator.BaseAddress.ToString().TrimEnd('/');
 
-    public static async Task<ScalerHost> StartAsync(Action<Dictionary<string, string?>, Uri>? configure = null)
+    /// <param name="tls">The server certificate the client trusts, when the settings turn TLS on.</param>
+    public static async Task<ScalerHost> StartAsync(Action<Dictionary<string, string?>, Uri>? configure = null, X509Certificate2? tls = null)
     {
         var emulator = await PulsarAdminEmulator.StartAsync();
         var logs = new TestLoggerProvider();
@@ -59,15 +61,23 @@ internal sealed class ScalerHost : IAsyncDisposable
             [$"MeshScaler:Pulsar:Clusters:{Cluster}:AdminUrl"] = emulator.BaseAddress.ToString().TrimEnd('/'),
         };
         configure?.Invoke(settings, emulator.BaseAddress);
-        var app = MeshScalerApp.Build([], builder =>
+        try
         {
-            builder.Configuration.AddInMemoryCollection(settings);
-            builder.Logging.ClearProviders();
-            builder.Logging.SetMinimumLevel(LogLevel.Debug);
-            builder.Logging.AddProvider(logs);
-        });
-        await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        return new ScalerHost(app, emulator, logs);
+            var app = MeshScalerApp.Build([], builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(settings);
+                builder.Logging.ClearProviders();
+                builder.Logging.SetMinimumLevel(LogLevel.Debug);
+                builder.Logging.AddProvider(logs);
+            });
+            await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            return new ScalerHost(app, emulator, logs, tls);
+        }
+        catch
+        {
+            await emulator.DisposeAsync();
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -1,151 +1,106 @@
-using System.Buffers.Binary;
-using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
 
 namespace MeshScaler.Testing;
 
 /// <summary>
-/// A minimal gRPC client over HttpClient (h2c with prior knowledge, or h2 over TLS), written from the spec and independent
-/// of the server code it tests: raw frames for protocol tests, typed calls for service tests.
+/// The tests' gRPC client: Grpc.Net.Client over one connection (h2c, or h2 over TLS), with typed calls by method path
+/// that return the status instead of throwing, so a test asserts codes and messages as a table. <see cref="Raw"/> sends
+/// plain HTTP requests, for what a gRPC client never sends (a wrong content type).
 /// </summary>
 internal sealed class GrpcTestClient : IDisposable
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(10);
-    private readonly HttpClient _http;
+    private readonly GrpcChannel _channel;
 
-    public GrpcTestClient(int port, X509Certificate2? trustedServerCertificate = null, X509Certificate2? clientCertificate = null, Version? version = null)
+    public GrpcTestClient(int port, X509Certificate2? trustedServerCertificate = null, X509Certificate2? clientCertificate = null)
     {
-        var handler = new SocketsHttpHandler();
-        if (trustedServerCertificate is not null)
+        SocketsHttpHandler Handler()
         {
-            handler.SslOptions.RemoteCertificateValidationCallback =
-                (_, certificate, _, _) => certificate is not null && certificate.GetCertHashString() == trustedServerCertificate.GetCertHashString();
-            if (clientCertificate is not null)
+            var handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = false };
+            if (trustedServerCertificate is not null)
             {
-                handler.SslOptions.ClientCertificates = [clientCertificate];
+                handler.SslOptions.RemoteCertificateValidationCallback =
+                    (_, certificate, _, _) => certificate is not null && certificate.GetCertHashString() == trustedServerCertificate.GetCertHashString();
+                if (clientCertificate is not null)
+                {
+                    handler.SslOptions.ClientCertificates = [clientCertificate];
+                }
             }
+
+            return handler;
         }
 
-        _http = new HttpClient(handler)
+        Address = new Uri($"{(trustedServerCertificate is null ? "http" : "https")}://127.0.0.1:{port}");
+
+        // Its own handler: Grpc.Net.Client takes over the connection logic of the handler it is given.
+        Raw = new HttpClient(Handler())
         {
-            BaseAddress = new Uri($"{(trustedServerCertificate is null ? "http" : "https")}://127.0.0.1:{port}"),
-            DefaultRequestVersion = version ?? HttpVersion.Version20,
+            BaseAddress = Address,
+            DefaultRequestVersion = HttpVersion.Version20,
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Timeout = Timeout.InfiniteTimeSpan,
+            Timeout = CallTimeout,
         };
+        _channel = GrpcChannel.ForAddress(Address, new GrpcChannelOptions { HttpHandler = Handler(), DisposeHttpClient = true });
     }
 
-    public static byte[] Frame(IMessage message) => Frame(message.ToByteArray());
+    public Uri Address { get; }
 
-    public static byte[] Frame(byte[] payload, byte compressedFlag = 0)
+    public GrpcChannel Channel => _channel;
+
+    /// <summary>Plain HTTP/2 on the same connection settings.</summary>
+    public HttpClient Raw { get; }
+
+    /// <summary>A POST of <paramref name="body"/> to <paramref name="path"/> with the given content type, as no gRPC client would send it.</summary>
+    public Task<HttpResponseMessage> PostRawAsync(string path, byte[] body, string contentType)
     {
-        var frame = new byte[5 + payload.Length];
-        frame[0] = compressedFlag;
-        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)payload.Length);
-        payload.CopyTo(frame, 5);
-        return frame;
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        return Raw.PostAsync(path, content);
     }
 
-    public static byte[] Gzip(byte[] data)
+    /// <summary>A typed unary call by path; never throws for a status. <paramref name="timeout"/> becomes the call's deadline.</summary>
+    public async Task<GrpcCallResult<T>> UnaryAsync<T>(string path, IMessage request, MessageParser<T> parser, TimeSpan? timeout = null)
+        where T : class, IMessage<T>
     {
-        using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.Fastest))
+        var options = new CallOptions(deadline: timeout is { } t ? DateTime.UtcNow + t : null);
+        using var call = _channel.CreateCallInvoker().AsyncUnaryCall(Method(MethodType.Unary, path, parser), null, options, request);
+        try
         {
-            gzip.Write(data);
+            var response = await call.ResponseAsync.WaitAsync(CallTimeout);
+            return new GrpcCallResult<T>([response], 0, string.Empty);
         }
-
-        return output.ToArray();
-    }
-
-    public static List<byte[]> ParseFrames(byte[] body)
-    {
-        var messages = new List<byte[]>();
-        var offset = 0;
-        while (offset < body.Length)
+        catch (RpcException ex)
         {
-            Assert.True(body.Length - offset >= 5, "truncated frame header in response");
-            Assert.Equal(0, body[offset]);
-            var length = (int)BinaryPrimitives.ReadUInt32BigEndian(body.AsSpan(offset + 1));
-            messages.Add(body.AsSpan(offset + 5, length).ToArray());
-            offset += 5 + length;
-        }
-
-        return messages;
-    }
-
-    public HttpRequestMessage CreateRequest(string path, byte[] body, string contentType = "application/grpc")
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, path)
-        {
-            Content = new ByteArrayContent(body),
-            Version = _http.DefaultRequestVersion,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-        };
-        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        request.Headers.TE.ParseAdd("trailers");
-        return request;
-    }
-
-    public Task<GrpcResponse> CallAsync(string path, IMessage request) => CallAsync(path, Frame(request));
-
-    public Task<GrpcResponse> CallAsync(string path, byte[] body) => SendAsync(CreateRequest(path, body));
-
-    public async Task<GrpcResponse> SendAsync(HttpRequestMessage request)
-    {
-        using (request)
-        {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).WaitAsync(CallTimeout);
-            var body = await response.Content.ReadAsByteArrayAsync().WaitAsync(CallTimeout);
-            var contentType = response.Content.Headers.ContentType?.ToString();
-            var messages = contentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true ? ParseFrames(body) : [];
-            return new GrpcResponse(response.StatusCode, response.Headers, response.TrailingHeaders, contentType, messages, body);
+            return new GrpcCallResult<T>([], (int)ex.StatusCode, ex.Status.Detail);
         }
     }
 
-    /// <summary>A typed unary call: every response message parsed, status and message decoded. Throws when the answer is not gRPC.</summary>
-    public async Task<GrpcCallResult<T>> UnaryAsync<T>(string path, IMessage request, MessageParser<T> parser, string? timeout = null)
-        where T : IMessage<T>
+    /// <summary>Opens a server stream; read typed messages with <see cref="GrpcStream{T}.ReadAsync"/>, dispose to cancel it.</summary>
+    public GrpcStream<T> Stream<T>(string path, IMessage request, MessageParser<T> parser, CancellationToken cancellationToken = default)
+        where T : class, IMessage<T> =>
+        new(_channel.CreateCallInvoker().AsyncServerStreamingCall(
+            Method(MethodType.ServerStreaming, path, parser), null, new CallOptions(cancellationToken: cancellationToken), request));
+
+    private static Method<IMessage, T> Method<T>(MethodType type, string path, MessageParser<T> parser)
+        where T : class, IMessage<T>
     {
-        var message = CreateRequest(path, Frame(request));
-        if (timeout is not null)
-        {
-            message.Headers.TryAddWithoutValidation("grpc-timeout", timeout);
-        }
-
-        var response = await SendAsync(message);
-        if (response.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) != true)
-        {
-            throw new InvalidOperationException($"not a gRPC response: HTTP {(int)response.HttpStatus} {System.Text.Encoding.UTF8.GetString(response.Body)}");
-        }
-
-        return new GrpcCallResult<T>(
-            (int)response.HttpStatus, [.. response.Messages.Select(m => parser.ParseFrom(m))], response.GrpcStatus, response.GrpcMessage, response.TrailersOnly);
+        var slash = path.LastIndexOf('/');
+        return new Method<IMessage, T>(
+            type,
+            path[1..slash],
+            path[(slash + 1)..],
+            Marshallers.Create<IMessage>(m => m.ToByteArray(), _ => throw new NotSupportedException()),
+            Marshallers.Create<T>(m => m.ToByteArray(), parser.ParseFrom));
     }
 
-    /// <summary>Opens a server stream; read typed messages with <see cref="GrpcStream{T}.ReadAsync"/>, dispose to reset it.</summary>
-    public async Task<GrpcStream<T>> StreamAsync<T>(string path, IMessage request, MessageParser<T> parser, CancellationToken cancellationToken)
-        where T : IMessage<T>
+    public void Dispose()
     {
-        var response = await StartAsync(path, request, cancellationToken);
-        return new GrpcStream<T>(response, await response.Content.ReadAsStreamAsync(cancellationToken), parser);
+        Raw.Dispose();
+        _channel.Dispose();
     }
-
-    /// <summary>Starts a call and returns the live response for streaming tests; the caller disposes it.</summary>
-    public Task<HttpResponseMessage> StartAsync(string path, IMessage request, CancellationToken cancellationToken)
-        => _http.SendAsync(CreateRequest(path, Frame(request)), HttpCompletionOption.ResponseHeadersRead, cancellationToken).WaitAsync(CallTimeout, cancellationToken);
-
-    /// <summary>Reads exactly one frame from a response stream.</summary>
-    public static async Task<byte[]> ReadFrameAsync(Stream stream, CancellationToken cancellationToken)
-    {
-        var header = new byte[5];
-        await stream.ReadExactlyAsync(header, cancellationToken).AsTask().WaitAsync(CallTimeout, cancellationToken);
-        var payload = new byte[BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(1))];
-        await stream.ReadExactlyAsync(payload, cancellationToken).AsTask().WaitAsync(CallTimeout, cancellationToken);
-        return payload;
-    }
-
-    public void Dispose() => _http.Dispose();
 }

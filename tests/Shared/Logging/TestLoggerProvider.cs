@@ -17,7 +17,7 @@ internal sealed class TestLoggerProvider : ILoggerProvider
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
     /// <summary>Completes when an entry with <paramref name="eventId"/> from a category starting with <paramref name="categoryPrefix"/> has been logged.</summary>
-    public async Task<LogEntry> WaitForEventAsync(int eventId, string categoryPrefix = "MeshScaler.Grpc")
+    public async Task<LogEntry> WaitForEventAsync(int eventId, string categoryPrefix = "MeshScaler")
     {
         while (true)
         {

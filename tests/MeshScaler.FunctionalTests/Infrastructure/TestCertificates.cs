@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace MeshScaler.Grpc.Tests.Infrastructure;
+namespace MeshScaler.FunctionalTests.Infrastructure;
 
 /// <summary>Certificates made on the fly: a self-signed server certificate, a client CA and client certificates.</summary>
 internal sealed class TestCertificates : IDisposable
@@ -34,6 +34,25 @@ internal sealed class TestCertificates : IDisposable
     }
 
     public string Directory { get; }
+
+    /// <summary>Writes a new self-signed server certificate and key over the files, as a Secret rotation does.</summary>
+    public X509Certificate2 RotateServerCertificate(string subject)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(san.Build());
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([ServerAuth], false));
+        var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+
+        // New files beside, then renamed over: a reader never sees a half-written file (Kubernetes swaps a symlink).
+        File.WriteAllText(ServerKeyFile + ".new", key.ExportPkcs8PrivateKeyPem());
+        File.WriteAllText(ServerCertificateFile + ".new", certificate.ExportCertificatePem());
+        File.Move(ServerKeyFile + ".new", ServerKeyFile, overwrite: true);
+        File.Move(ServerCertificateFile + ".new", ServerCertificateFile, overwrite: true);
+        return certificate;
+    }
 
     public string ServerCertificateFile => Path.Combine(Directory, "server.crt");
 

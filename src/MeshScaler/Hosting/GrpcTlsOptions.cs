@@ -1,6 +1,9 @@
-namespace MeshScaler.Grpc;
+namespace MeshScaler.Hosting;
 
-/// <summary>TLS for a gRPC listener. All paths are PEM files read once, when the listener is configured.</summary>
+/// <summary>
+/// TLS for the gRPC listener. All paths are PEM files, read at start and again whenever they change (a Kubernetes
+/// Secret volume swaps a symlink), with no restart.
+/// </summary>
 public sealed class GrpcTlsOptions
 {
     /// <summary>Server certificate (PEM). May be followed by intermediates. Required.</summary>

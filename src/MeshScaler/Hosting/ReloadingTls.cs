@@ -1,0 +1,201 @@
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using MeshScaler.Pulsar;
+
+namespace MeshScaler.Hosting;
+
+/// <summary>
+/// The gRPC listener's TLS settings from PEM files, re-read when a file changes: the server certificate (with its
+/// intermediates) and key, and the client CA for mutual TLS. Each handshake checks the files' stamps (a few stat calls)
+/// and builds new options only after a change, so a rotated Secret takes effect on the next connection.
+/// </summary>
+/// <remarks>
+/// A file caught half-written during a rotation fails to load: the last good settings stay in use, a Warning says
+/// why, and the next handshake tries again. Only the first load, at start, throws.
+/// </remarks>
+internal sealed partial class ReloadingTls
+{
+    private static readonly Oid ClientAuthentication = new("1.3.6.1.5.5.7.3.2");
+
+    private readonly GrpcTlsOptions _options;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private (FileStamp Certificate, FileStamp Key, FileStamp? Ca) _stamps;
+    private SslServerAuthenticationOptions _current;
+    private X509Certificate2Collection? _authorities;
+
+    /// <exception cref="ArgumentException">A file is missing or is not a usable PEM certificate, key or CA; the message names the setting.</exception>
+    public ReloadingTls(GrpcTlsOptions options, ILogger logger)
+    {
+        _options = options;
+        _logger = logger;
+        _stamps = Stamps();
+        (_current, _authorities) = Load();
+    }
+
+    /// <summary>The options for one handshake: the current ones, reloaded first when a file changed.</summary>
+    public SslServerAuthenticationOptions Current()
+    {
+        (FileStamp, FileStamp, FileStamp?) stamps;
+        try
+        {
+            stamps = Stamps();
+        }
+        catch (ArgumentException ex)
+        {
+            LogReloadFailed(_logger, ex.Message);
+            return _current;
+        }
+
+        lock (_gate)
+        {
+            if (stamps == _stamps)
+            {
+                return _current;
+            }
+
+            try
+            {
+                (_current, _authorities) = Load();
+                LogReloaded(_logger, _options.CertificateFile!, _current.ServerCertificateContext!.TargetCertificate.Subject);
+            }
+            catch (ArgumentException ex)
+            {
+                LogReloadFailed(_logger, ex.Message);
+            }
+
+            // Also after a failure: a broken file is retried when it changes again, not on every handshake.
+            _stamps = stamps;
+            return _current;
+        }
+    }
+
+    private (FileStamp, FileStamp, FileStamp?) Stamps() => (
+        Stamp(_options.CertificateFile, nameof(GrpcTlsOptions.CertificateFile)),
+        Stamp(_options.KeyFile, nameof(GrpcTlsOptions.KeyFile)),
+        _options.ClientCaFile is null ? null : Stamp(_options.ClientCaFile, nameof(GrpcTlsOptions.ClientCaFile)));
+
+    private (SslServerAuthenticationOptions, X509Certificate2Collection?) Load()
+    {
+        var certificateFile = _options.CertificateFile!;
+        var keyFile = _options.KeyFile!;
+        X509Certificate2 certificate;
+        X509Certificate2Collection chain;
+        try
+        {
+            using var pem = X509Certificate2.CreateFromPemFile(certificateFile, keyFile);
+
+            // A PEM key is ephemeral; some platforms' TLS stacks need it in a persisted (PKCS#12) form.
+            certificate = X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), password: null);
+            chain = [];
+            chain.ImportFromPemFile(certificateFile);
+        }
+        catch (CryptographicException ex)
+        {
+            throw new ArgumentException($"{Setting(nameof(GrpcTlsOptions.CertificateFile))} \"{certificateFile}\" with {Setting(nameof(GrpcTlsOptions.KeyFile))} \"{keyFile}\" is not a usable PEM certificate and key: {ex.Message}", ex);
+        }
+
+        if (chain.Count > 0)
+        {
+            chain.RemoveAt(0);
+        }
+
+        var authorities = _options.ClientCaFile is { } caFile ? LoadAuthorities(caFile) : null;
+        var options = new SslServerAuthenticationOptions
+        {
+            ServerCertificateContext = SslStreamCertificateContext.Create(certificate, chain, offline: true),
+            ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11],
+            ClientCertificateRequired = authorities is not null,
+
+            // A private CA publishes no revocation lists; trust is "signed by this CA", checked below.
+            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+        };
+        if (authorities is not null)
+        {
+            options.RemoteCertificateValidationCallback = (_, presented, presentedChain, _) =>
+                ValidateClientCertificate(presented as X509Certificate2, presentedChain, authorities);
+        }
+
+        return (options, authorities);
+    }
+
+    private static X509Certificate2Collection LoadAuthorities(string caFile)
+    {
+        var authorities = new X509Certificate2Collection();
+        try
+        {
+            authorities.ImportFromPemFile(caFile);
+        }
+        catch (CryptographicException ex)
+        {
+            throw new ArgumentException($"{Setting(nameof(GrpcTlsOptions.ClientCaFile))} \"{caFile}\" is not a PEM certificate file: {ex.Message}", ex);
+        }
+
+        return authorities.Count > 0
+            ? authorities
+            : throw new ArgumentException($"{Setting(nameof(GrpcTlsOptions.ClientCaFile))} \"{caFile}\" contains no certificate.");
+    }
+
+    /// <summary>True when the client certificate's chain builds to one of the client CAs alone (the system store is ignored).</summary>
+    private bool ValidateClientCertificate(X509Certificate2? certificate, X509Chain? presented, X509Certificate2Collection authorities)
+    {
+        if (certificate is null)
+        {
+            LogClientCertificateRejected(_logger, "none", "no client certificate was presented.");
+            return false;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+
+        // clientAuth; a certificate without an EKU extension is valid for any use.
+        chain.ChainPolicy.ApplicationPolicy.Add(ClientAuthentication);
+        if (presented is not null)
+        {
+            foreach (var element in presented.ChainElements)
+            {
+                chain.ChainPolicy.ExtraStore.Add(element.Certificate);
+            }
+        }
+
+        if (chain.Build(certificate))
+        {
+            return true;
+        }
+
+        var reasons = string.Join("; ", chain.ChainStatus.Select(s => s.StatusInformation.Trim()).Where(s => s.Length > 0));
+        LogClientCertificateRejected(_logger, certificate.Subject, reasons.Length == 0 ? "its chain does not build to the client CA." : reasons);
+        return false;
+    }
+
+    private static FileStamp Stamp(string? path, string setting)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            throw new ArgumentException($"{Setting(setting)} is required for a TLS gRPC listener.");
+        }
+
+        try
+        {
+            return FileStamp.Of(path);
+        }
+        catch (IOException)
+        {
+            throw new ArgumentException($"{Setting(setting)} \"{path}\" does not exist.");
+        }
+    }
+
+    private static string Setting(string name) => $"{GrpcListenerOptions.SectionName}:Tls:{name}";
+
+    [LoggerMessage(5010, LogLevel.Information, "gRPC TLS: reloaded {CertificateFile} (subject {Subject})")]
+    private static partial void LogReloaded(ILogger logger, string certificateFile, string subject);
+
+    [LoggerMessage(5011, LogLevel.Warning, "gRPC TLS: keeping the previous certificate: {Reason}")]
+    private static partial void LogReloadFailed(ILogger logger, string reason);
+
+    [LoggerMessage(5012, LogLevel.Information, "gRPC TLS: client certificate {Subject} rejected: {Reason}")]
+    private static partial void LogClientCertificateRejected(ILogger logger, string subject, string reason);
+}

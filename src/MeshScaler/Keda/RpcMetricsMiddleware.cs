@@ -1,0 +1,94 @@
+using Grpc.AspNetCore.Server;
+using Grpc.Core;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace MeshScaler.Keda;
+
+/// <summary>
+/// Records every call on the gRPC listener, by method and final status, in one place: calls Grpc.AspNetCore refuses
+/// before a handler runs (an unknown method, a wrong content type, a message too large) as much as handled ones.
+/// </summary>
+/// <remarks>
+/// The final status is what the client reads: for a call the client reset, DEADLINE_EXCEEDED when its deadline had
+/// passed, else CANCELLED; otherwise <c>grpc-status</c> from the trailers, or from the headers of a Trailers-Only
+/// response, or the status Grpc.AspNetCore's call context decided, or else the HTTP status mapped as gRPC clients map
+/// it. Latency runs to the response's start (its first message), so a stream's counts its first answer,
+/// not its whole life. Unknown methods share one label, <c>unknown</c>, so a scanner cannot grow the series.
+/// </remarks>
+internal sealed class RpcMetricsMiddleware(RequestDelegate next, HostMetrics metrics, Hosting.ListenerEndpoints endpoints, TimeProvider time)
+{
+    public const string UnknownMethod = "unknown";
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (!endpoints.IsGrpc(context.Connection.LocalPort))
+        {
+            await next(context);
+            return;
+        }
+
+        var call = new CallTiming(time);
+        context.Response.OnStarting(static state => ((CallTiming)state).Started(), call);
+        var method = context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method;
+        var stream = method is { Type: MethodType.ServerStreaming, Name: "StreamIsActive" };
+        if (stream)
+        {
+            metrics.StreamOpened();
+        }
+
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            if (stream)
+            {
+                metrics.StreamClosed();
+            }
+
+            metrics.Record(method?.Name ?? UnknownMethod, FinalStatus(context, time), call.Elapsed());
+        }
+    }
+
+    private static string FinalStatus(HttpContext context, TimeProvider time)
+    {
+        var call = context.Features.Get<IServerCallContextFeature>()?.ServerCallContext;
+        if (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client reset the stream: whatever the server wrote after that never reached it. A client resets at
+            // its own deadline, often before the server's DEADLINE_EXCEEDED could be sent.
+            var deadline = call?.Deadline;
+            return (deadline is { } d && d != DateTime.MaxValue && d <= time.GetUtcNow().UtcDateTime
+                ? StatusCode.DeadlineExceeded
+                : StatusCode.Cancelled).ToCanonicalName();
+        }
+
+        var trailers = context.Features.Get<IHttpResponseTrailersFeature>()?.Trailers;
+        var status = trailers?["grpc-status"] is { Count: > 0 } fromTrailers ? fromTrailers.ToString() : context.Response.Headers["grpc-status"].ToString();
+        if (int.TryParse(status, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var code))
+        {
+            return ((StatusCode)code).ToCanonicalName();
+        }
+
+        // A call the library reset itself at its deadline has no trailers; its call context holds the status it decided.
+        return call is not null
+            ? call.Status.StatusCode.ToCanonicalName()
+            : GrpcStatusNames.FromHttpStatus(context.Response.StatusCode).ToCanonicalName();
+    }
+
+    /// <summary>When the call began and when its response started; one small object per call.</summary>
+    private sealed class CallTiming(TimeProvider time)
+    {
+        private readonly long _begun = time.GetTimestamp();
+        private long _started;
+
+        public Task Started()
+        {
+            _started = time.GetTimestamp();
+            return Task.CompletedTask;
+        }
+
+        public TimeSpan Elapsed() => time.GetElapsedTime(_begun, _started != 0 ? _started : time.GetTimestamp());
+    }
+}
