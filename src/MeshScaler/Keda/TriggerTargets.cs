@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text;
 using MeshScaler.Core;
 using Microsoft.Extensions.Logging;
 
@@ -7,7 +6,8 @@ namespace MeshScaler.Keda;
 
 /// <summary>
 /// Parses a ScaledObject's trigger metadata into a <see cref="ScaleTarget"/>, once per ScaledObject and metadata: KEDA
-/// sends the same map on every call. Unknown and ignored keys are logged when a ScaledObject's metadata is first seen,
+/// sends the same map on every call. The cache is keyed by the request itself (<see cref="ScaledObjectComparer"/>), so
+/// a hit builds no key. Unknown and ignored keys are logged when a ScaledObject's metadata is first seen,
 /// so a call that hits the cache does nothing but one lookup.
 /// </summary>
 internal sealed partial class TriggerTargets(ILogger<TriggerTargets> logger)
@@ -15,14 +15,13 @@ internal sealed partial class TriggerTargets(ILogger<TriggerTargets> logger)
     /// <summary>Bounds memory if metadata keeps changing (each edit of a ScaledObject is a new entry).</summary>
     internal const int MaxEntries = 10_000;
 
-    private readonly ConcurrentDictionary<string, MetadataParseResult> _parsed = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<ScaledObjectRef, MetadataParseResult> _parsed = new(ScaledObjectComparer.Instance);
 
     /// <summary>Returns the target, or throws <see cref="ScalingException"/> (InvalidArgument) listing every metadata error.</summary>
     public ScaleTarget Parse(ScaledObjectRef scaledObject)
     {
         ArgumentNullException.ThrowIfNull(scaledObject);
-        var key = CacheKey(scaledObject);
-        if (!_parsed.TryGetValue(key, out var result))
+        if (!_parsed.TryGetValue(scaledObject, out var result))
         {
             result = TriggerMetadata.Parse(scaledObject.ScalerMetadata);
             if (_parsed.Count >= MaxEntries)
@@ -31,7 +30,8 @@ internal sealed partial class TriggerTargets(ILogger<TriggerTargets> logger)
             }
 
             // Two first calls at once may both log: a rare duplicate line, never a lock on every call.
-            if (_parsed.TryAdd(key, result))
+            // A copy: the request message belongs to its call.
+            if (_parsed.TryAdd(scaledObject.Clone(), result))
             {
                 WarnUnusedKeys(scaledObject, result);
             }
@@ -58,24 +58,6 @@ internal sealed partial class TriggerTargets(ILogger<TriggerTargets> logger)
             LogIgnoredKey(logger, ignored, scaledObject.Namespace, scaledObject.Name, TriggerMetadata.IgnoredKeys[ignored]);
         }
     }
-
-    private static string CacheKey(ScaledObjectRef scaledObject)
-    {
-        // Length prefixes make the key unambiguous whatever characters the names and values hold. KEDA builds the map
-        // from a Go map, so its order differs between calls: sorted.
-        var builder = new StringBuilder();
-        Append(builder, scaledObject.Namespace);
-        Append(builder, scaledObject.Name);
-        foreach (var (key, value) in scaledObject.ScalerMetadata.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-        {
-            Append(builder, key);
-            Append(builder, value);
-        }
-
-        return builder.ToString();
-    }
-
-    private static void Append(StringBuilder builder, string text) => builder.Append(text.Length).Append(':').Append(text);
 
     [LoggerMessage(5000, LogLevel.Information, "ScaledObject {Namespace}/{Name}: {Message}")]
     private static partial void LogInvalidMetadata(ILogger logger, string @namespace, string name, string message);
