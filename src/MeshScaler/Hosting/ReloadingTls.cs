@@ -23,7 +23,6 @@ internal sealed partial class ReloadingTls
     private readonly Lock _gate = new();
     private (FileStamp Certificate, FileStamp Key, FileStamp? Ca) _stamps;
     private SslServerAuthenticationOptions _current;
-    private X509Certificate2Collection? _authorities;
 
     /// <exception cref="ArgumentException">A file is missing or is not a usable PEM certificate, key or CA; the message names the setting.</exception>
     public ReloadingTls(GrpcTlsOptions options, ILogger logger)
@@ -31,7 +30,7 @@ internal sealed partial class ReloadingTls
         _options = options;
         _logger = logger;
         _stamps = Stamps();
-        (_current, _authorities) = Load();
+        _current = Load();
     }
 
     /// <summary>The options for one handshake: the current ones, reloaded first when a file changed.</summary>
@@ -57,7 +56,7 @@ internal sealed partial class ReloadingTls
 
             try
             {
-                (_current, _authorities) = Load();
+                _current = Load();
                 LogReloaded(_logger, _options.CertificateFile!, _current.ServerCertificateContext!.TargetCertificate.Subject);
             }
             catch (ArgumentException ex)
@@ -76,7 +75,7 @@ internal sealed partial class ReloadingTls
         Stamp(_options.KeyFile, nameof(GrpcTlsOptions.KeyFile)),
         _options.ClientCaFile is null ? null : Stamp(_options.ClientCaFile, nameof(GrpcTlsOptions.ClientCaFile)));
 
-    private (SslServerAuthenticationOptions, X509Certificate2Collection?) Load()
+    private SslServerAuthenticationOptions Load()
     {
         var certificateFile = _options.CertificateFile!;
         var keyFile = _options.KeyFile!;
@@ -117,7 +116,7 @@ internal sealed partial class ReloadingTls
                 ValidateClientCertificate(presented as X509Certificate2, presentedChain, authorities);
         }
 
-        return (options, authorities);
+        return options;
     }
 
     private static X509Certificate2Collection LoadAuthorities(string caFile)

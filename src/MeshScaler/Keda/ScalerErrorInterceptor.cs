@@ -41,13 +41,13 @@ internal sealed class ScalerErrorInterceptor : Interceptor
         }
     }
 
-    public static RpcException ToRpcException(ScalingException exception)
+    private static RpcException ToRpcException(ScalingException exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
         return new RpcException(new Status(ToStatusCode(exception.Kind), exception.Message, exception));
     }
 
-    public static StatusCode ToStatusCode(ScalingErrorKind kind) => kind switch
+    private static StatusCode ToStatusCode(ScalingErrorKind kind) => kind switch
     {
         ScalingErrorKind.InvalidArgument => StatusCode.InvalidArgument,
         ScalingErrorKind.NotFound => StatusCode.NotFound,
