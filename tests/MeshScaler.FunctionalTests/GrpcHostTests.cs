@@ -171,6 +171,22 @@ public sealed class GrpcHostTests
         }
     }
 
+    [Fact]
+    public async Task RpcMetrics_StreamLatency_RunsToItsFirstAnswerNotItsEnd()
+    {
+        await using var host = await ScalerHost.StartAsync();
+        host.Emulator.State.CreateTopic(Topic);
+        host.Emulator.State.SetSubscription(Topic, "sub", backlog: 1);
+        using (var stream = host.Grpc.Stream(StreamIsActive, Ref(host), IsActiveResponse.Parser))
+        {
+            Assert.True((await stream.ReadAsync(Timeout))!.Result);
+            await Task.Delay(TimeSpan.FromSeconds(1.5));
+        }
+
+        // Open for 1.5 s; its first answer came well within 1 s.
+        await ScrapeUntilAsync(host, "meshscaler_rpc_duration_seconds_bucket{method=\"StreamIsActive\",status=\"CANCELLED\",le=\"1\"} 1");
+    }
+
     public static TheoryData<StatusCode, string> StatusNames => new()
     {
         { StatusCode.OK, "OK" }, { StatusCode.Cancelled, "CANCELLED" }, { StatusCode.Unknown, "UNKNOWN" },

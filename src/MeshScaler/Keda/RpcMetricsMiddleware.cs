@@ -12,8 +12,8 @@ namespace MeshScaler.Keda;
 /// The final status is what the client reads: for a call the client reset, DEADLINE_EXCEEDED when its deadline had
 /// passed, else CANCELLED; otherwise <c>grpc-status</c> from the trailers, or from the headers of a Trailers-Only
 /// response, or the status Grpc.AspNetCore's call context decided, or else the HTTP status mapped as gRPC clients map
-/// it. Latency runs to the response's start (its first message), so a stream's counts its first answer,
-/// not its whole life. Unknown methods share one label, <c>unknown</c>, so a scanner cannot grow the series.
+/// it. A stream's latency runs to its response's start (its first message), not its whole life; a unary call's to its
+/// end. Unknown methods share one label, <c>unknown</c>, so a scanner cannot grow the series.
 /// </remarks>
 internal sealed class RpcMetricsMiddleware(RequestDelegate next, HostMetrics metrics, Hosting.ListenerEndpoints endpoints, TimeProvider time)
 {
@@ -27,12 +27,18 @@ internal sealed class RpcMetricsMiddleware(RequestDelegate next, HostMetrics met
             return;
         }
 
-        var call = new CallTiming(time);
-        context.Response.OnStarting(static state => ((CallTiming)state).Started(), call);
+        var begun = time.GetTimestamp();
         var method = context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method;
-        var stream = method is { Type: MethodType.ServerStreaming, Name: "StreamIsActive" };
-        if (stream)
+
+        // Only a stream needs its first answer timed apart from its end; a unary call's response starts as it ends, so
+        // the hot path registers no callback and allocates nothing here.
+        var stream = method is { Type: MethodType.ServerStreaming, Name: nameof(ExternalScaler.ExternalScalerBase.StreamIsActive) }
+                     && method.ServiceName == ExternalScaler.Descriptor.FullName
+            ? new FirstAnswer(time)
+            : null;
+        if (stream is not null)
         {
+            context.Response.OnStarting(static state => ((FirstAnswer)state).Record(), stream);
             metrics.StreamOpened();
         }
 
@@ -42,12 +48,13 @@ internal sealed class RpcMetricsMiddleware(RequestDelegate next, HostMetrics met
         }
         finally
         {
-            if (stream)
+            if (stream is not null)
             {
                 metrics.StreamClosed();
             }
 
-            metrics.Record(method?.Name ?? UnknownMethod, FinalStatus(context, time), call.Elapsed());
+            var end = stream is { At: > 0 } ? stream.At : time.GetTimestamp();
+            metrics.Record(method?.Name ?? UnknownMethod, FinalStatus(context, time), time.GetElapsedTime(begun, end));
         }
     }
 
@@ -77,18 +84,15 @@ internal sealed class RpcMetricsMiddleware(RequestDelegate next, HostMetrics met
             : GrpcStatusNames.FromHttpStatus(context.Response.StatusCode).ToCanonicalName();
     }
 
-    /// <summary>When the call began and when its response started; one small object per call.</summary>
-    private sealed class CallTiming(TimeProvider time)
+    /// <summary>When a stream's response started: its first message, or its Trailers-Only end.</summary>
+    private sealed class FirstAnswer(TimeProvider time)
     {
-        private readonly long _begun = time.GetTimestamp();
-        private long _started;
+        public long At { get; private set; }
 
-        public Task Started()
+        public Task Record()
         {
-            _started = time.GetTimestamp();
+            At = time.GetTimestamp();
             return Task.CompletedTask;
         }
-
-        public TimeSpan Elapsed() => time.GetElapsedTime(_begun, _started != 0 ? _started : time.GetTimestamp());
     }
 }
