@@ -18,9 +18,7 @@ public sealed class GrpcTlsTests : IDisposable
         await using var host = await StartAsync(clientCa: false);
         using var client = new GrpcTestClient(host.GrpcPort, _certificates.ServerCertificate);
 
-        var result = await client.UnaryAsync(GetMetricSpec, Spec(host), GetMetricSpecResponse.Parser);
-
-        Assert.Equal(0, result.Status);
+        Assert.Equal(0, await StatusAsync(client, host));
     }
 
     [Fact]
@@ -47,9 +45,7 @@ public sealed class GrpcTlsTests : IDisposable
         await using var host = await StartAsync(clientCa: true);
         using var client = new GrpcTestClient(host.GrpcPort, _certificates.ServerCertificate, _certificates.TrustedClient);
 
-        var result = await client.UnaryAsync(GetMetricSpec, Spec(host), GetMetricSpecResponse.Parser);
-
-        Assert.Equal(0, result.Status);
+        Assert.Equal(0, await StatusAsync(client, host));
     }
 
     [Fact]
@@ -58,9 +54,7 @@ public sealed class GrpcTlsTests : IDisposable
         await using var host = await StartAsync(clientCa: true);
         using var client = new GrpcTestClient(host.GrpcPort, _certificates.ServerCertificate);
 
-        var result = await client.UnaryAsync(GetMetricSpec, Spec(host), GetMetricSpecResponse.Parser);
-
-        Assert.Equal(14, result.Status);
+        Assert.Equal(14, await StatusAsync(client, host));
     }
 
     [Fact]
@@ -69,9 +63,7 @@ public sealed class GrpcTlsTests : IDisposable
         await using var host = await StartAsync(clientCa: true);
         using var client = new GrpcTestClient(host.GrpcPort, _certificates.ServerCertificate, _certificates.UntrustedClient);
 
-        var result = await client.UnaryAsync(GetMetricSpec, Spec(host), GetMetricSpecResponse.Parser);
-
-        Assert.Equal(14, result.Status);
+        Assert.Equal(14, await StatusAsync(client, host));
         var rejected = await host.Logs.WaitForEventAsync(5012);
         Assert.Contains("untrusted-client", rejected.Message, StringComparison.Ordinal);
     }
@@ -82,15 +74,15 @@ public sealed class GrpcTlsTests : IDisposable
         await using var host = await StartAsync(clientCa: false);
         using (var before = new GrpcTestClient(host.GrpcPort, _certificates.ServerCertificate))
         {
-            Assert.Equal(0, (await before.UnaryAsync(GetMetricSpec, Spec(host), GetMetricSpecResponse.Parser)).Status);
+            Assert.Equal(0, await StatusAsync(before, host));
         }
 
         using X509Certificate2 rotated = _certificates.RotateServerCertificate("CN=rotated");
 
         using var stale = new GrpcTestClient(host.GrpcPort, _certificates.ServerCertificate);
-        Assert.NotEqual(0, (await stale.UnaryAsync(GetMetricSpec, Spec(host), GetMetricSpecResponse.Parser)).Status);
+        Assert.NotEqual(0, await StatusAsync(stale, host));
         using var fresh = new GrpcTestClient(host.GrpcPort, rotated);
-        Assert.Equal(0, (await fresh.UnaryAsync(GetMetricSpec, Spec(host), GetMetricSpecResponse.Parser)).Status);
+        Assert.Equal(0, await StatusAsync(fresh, host));
         var reloaded = await host.Logs.WaitForEventAsync(5010);
         Assert.Contains("CN=rotated", reloaded.Message, StringComparison.Ordinal);
     }
@@ -102,7 +94,7 @@ public sealed class GrpcTlsTests : IDisposable
         await File.WriteAllTextAsync(_certificates.ServerCertificateFile, "-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----\n");
 
         using var client = new GrpcTestClient(host.GrpcPort, _certificates.ServerCertificate);
-        Assert.Equal(0, (await client.UnaryAsync(GetMetricSpec, Spec(host), GetMetricSpecResponse.Parser)).Status);
+        Assert.Equal(0, await StatusAsync(client, host));
         var warning = await host.Logs.WaitForEventAsync(5011);
         Assert.Contains("MeshScaler:Grpc:Tls:CertificateFile", warning.Message, StringComparison.Ordinal);
     }
@@ -119,6 +111,10 @@ public sealed class GrpcTlsTests : IDisposable
         var failure = Assert.Single(Hosting.ConfigurationErrors.From(error));
         Assert.StartsWith($"MeshScaler:Grpc:Tls:CertificateFile \"{_certificates.ServerCertificateFile}\" with MeshScaler:Grpc:Tls:KeyFile", failure, StringComparison.Ordinal);
     }
+
+    /// <summary>The status of a GetMetricSpec over <paramref name="client"/>'s connection (14 when its handshake fails).</summary>
+    private static async Task<int> StatusAsync(GrpcTestClient client, ScalerHost host) =>
+        (await client.UnaryAsync(GetMetricSpec, Spec(host), GetMetricSpecResponse.Parser)).Status;
 
     private static ScaledObjectRef Spec(ScalerHost host)
     {
