@@ -6,7 +6,6 @@ COPY global.json Directory.Build.props Directory.Packages.props .editorconfig Me
 COPY protos/ protos/
 COPY src/MeshScaler.Core/MeshScaler.Core.csproj src/MeshScaler.Core/
 COPY src/MeshScaler.Pulsar/MeshScaler.Pulsar.csproj src/MeshScaler.Pulsar/
-COPY src/MeshScaler.Prometheus/MeshScaler.Prometheus.csproj src/MeshScaler.Prometheus/
 COPY src/MeshScaler.Engine/MeshScaler.Engine.csproj src/MeshScaler.Engine/
 COPY src/MeshScaler.Emulation/MeshScaler.Emulation.csproj src/MeshScaler.Emulation/
 COPY src/MeshScaler/MeshScaler.csproj src/MeshScaler/

@@ -1,38 +1,76 @@
-using System.Diagnostics.Metrics;
 using MeshScaler.Core;
+using Microsoft.Extensions.Logging;
+using Prometheus;
 
 namespace MeshScaler.Engine;
 
 /// <summary>
-/// The Engine's instruments (meter <c>MeshScaler.Engine</c>): upstream requests by cluster, kind and outcome; subjects
-/// tracked; and the current backlog, inflow, desired replicas and activity of every tracked target.
+/// The Engine's series on the host's prometheus-net registry: upstream requests by cluster, kind and outcome; subjects
+/// tracked; the current backlog, inflow, desired replicas and activity of every tracked target; and subscriptions asked
+/// about that do not exist yet.
 /// </summary>
-public sealed class EngineMetrics : IDisposable
+/// <remarks>
+/// The per-target and missing-subscription series are set from the store just before each scrape (a before-collect
+/// callback), and a series whose target or subscription is no longer tracked is removed in the same pass: an evicted
+/// target's series disappear at the next scrape and are never re-exported with a stale value, and nothing is cached
+/// between scrapes. At most <see cref="MaxTargetSeries"/> targets are exported per gauge (the host sizes it to its
+/// trigger cache); the rest are left out with one Warning, so a flood of distinct triggers cannot grow the scrape
+/// without bound.
+/// </remarks>
+public sealed partial class EngineMetrics
 {
-    public const string MeterName = "MeshScaler.Engine";
+    /// <summary>The default bound on per-target series per gauge: the host's trigger cache holds as many triggers.</summary>
+    public const int DefaultMaxTargetSeries = 10_000;
 
-    private readonly Meter _meter;
-    private readonly Counter<long> _upstreamRequests;
+    private static readonly string[] SignalLabels = ["cluster", "metric", "mode", "subscription", "target"];
+    private static readonly string[] MissingLabels = ["cluster", "subscription", "topic"];
+
+    private readonly Counter _upstreamRequests;
+    private readonly Gauge _subjects;
+    private readonly Gauge _backlog;
+    private readonly Gauge _inflow;
+    private readonly Gauge _desired;
+    private readonly Gauge _active;
+    private readonly Gauge _missing;
+    private readonly ILogger _logger;
+    private readonly Lock _refreshGate = new();
+    private Dictionary<string, string[]> _exportedTargets = new(StringComparer.Ordinal);
+    private Dictionary<(string, TopicName, string), string[]> _exportedMissing = [];
+    private bool _overflowReported;
     private SignalStore? _store;
 
-    public EngineMetrics(IMeterFactory meterFactory)
+    /// <param name="registry">The host's registry, scraped at <c>/metrics</c>; one per host, so two hosts in one process never share series.</param>
+    /// <param name="logger">Where the one overflow Warning goes.</param>
+    /// <param name="maxTargetSeries">Most targets exported per per-target gauge; at least 1.</param>
+    public EngineMetrics(CollectorRegistry registry, ILogger<EngineMetrics> logger, int maxTargetSeries = DefaultMaxTargetSeries)
     {
-        ArgumentNullException.ThrowIfNull(meterFactory);
-        _meter = meterFactory.Create(MeterName);
-        _upstreamRequests = _meter.CreateCounter<long>(
-            "meshscaler.upstream.requests", description: "Upstream fetches (polls, cold requests and metric-read refreshes), by cluster, kind and outcome.");
-        _meter.CreateObservableGauge("meshscaler.subjects", ObserveSubjects, description: "Subjects being polled or served, by kind.");
-        _meter.CreateObservableGauge("meshscaler.signal.backlog", () => ObserveSignals(s => s.Backlog), description: "Subscription backlog (entries) per tracked target.");
-        _meter.CreateObservableGauge("meshscaler.signal.inflow_rate", () => ObserveSignals(s => s.InflowRate), description: "Inflow (msg/s) per tracked target.");
-        _meter.CreateObservableGauge("meshscaler.signal.desired_replicas", () => ObserveSignals(s => s.DesiredReplicas), description: "Replicas the signal calls for, per tracked target.");
-        _meter.CreateObservableGauge("meshscaler.signal.active", () => ObserveSignals(s => s.IsActive ? 1 : 0), description: "1 when the target is active, per tracked target.");
-        _meter.CreateObservableGauge("meshscaler.subscription.missing", ObserveMissing, description: "1 per (topic, subscription) asked about whose subscription does not exist yet.");
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxTargetSeries, 1);
+        MaxTargetSeries = maxTargetSeries;
+        _logger = logger;
+        var factory = Metrics.WithCustomRegistry(registry);
+        _upstreamRequests = factory.CreateCounter(
+            "meshscaler_upstream_requests_total",
+            "Upstream fetches (polls, cold requests and metric-read refreshes), by cluster, kind and outcome.",
+            "cluster", "kind", "outcome");
+        _subjects = factory.CreateGauge("meshscaler_subjects", "Subjects being polled or served, by kind.", "kind");
+        _backlog = factory.CreateGauge("meshscaler_signal_backlog", "Subscription backlog (entries) per tracked target.", SignalLabels);
+        _inflow = factory.CreateGauge("meshscaler_signal_inflow_rate", "Inflow (msg/s) per tracked target.", SignalLabels);
+        _desired = factory.CreateGauge("meshscaler_signal_desired_replicas", "Replicas the signal calls for, per tracked target.", SignalLabels);
+        _active = factory.CreateGauge("meshscaler_signal_active", "1 when the target is active, per tracked target.", SignalLabels);
+        _missing = factory.CreateGauge(
+            "meshscaler_subscription_missing", "1 per (topic, subscription) asked about whose subscription does not exist yet.", MissingLabels);
+        registry.AddBeforeCollectCallback(Refresh);
     }
+
+    /// <summary>Most targets exported per per-target gauge.</summary>
+    public int MaxTargetSeries { get; }
 
     internal void Attach(SignalStore store) => _store = store;
 
     internal void UpstreamRequest(string cluster, string kind, string outcome) =>
-        _upstreamRequests.Add(1, new("cluster", cluster), new("kind", kind), new("outcome", outcome));
+        _upstreamRequests.WithLabels([cluster, kind, outcome]).Inc();
 
     internal static string Outcome(ScalingErrorKind kind) => kind switch
     {
@@ -43,52 +81,99 @@ public sealed class EngineMetrics : IDisposable
         _ => "unavailable",
     };
 
-    private IEnumerable<Measurement<long>> ObserveSubjects()
+    /// <summary>Sets every store-derived series from the store as it is now, and removes the ones it no longer has.</summary>
+    private void Refresh()
     {
         if (_store is not { } store)
         {
-            yield break;
+            return;
         }
 
-        yield return new(store.TopicSubjectCount, new KeyValuePair<string, object?>("kind", "topic"));
-        yield return new(store.NamespaceSubjectCount, new KeyValuePair<string, object?>("kind", "namespace"));
-        yield return new(store.TargetCount, new KeyValuePair<string, object?>("kind", "target"));
+        // Concurrent scrapes each run this callback; one pass at a time keeps the removal sweep consistent.
+        lock (_refreshGate)
+        {
+            _subjects.WithLabels(["topic"]).Set(store.TopicSubjectCount);
+            _subjects.WithLabels(["namespace"]).Set(store.NamespaceSubjectCount);
+            _subjects.WithLabels(["target"]).Set(store.TargetCount);
+            RefreshTargets(store);
+            RefreshMissing(store);
+        }
     }
 
-    private IEnumerable<Measurement<double>> ObserveSignals(Func<ScalingSignal, double> select)
+    private void RefreshTargets(SignalStore store)
     {
-        if (_store is not { } store)
-        {
-            yield break;
-        }
-
+        var current = new Dictionary<string, string[]>(StringComparer.Ordinal);
         foreach (var state in store.Targets)
         {
-            if (state.LastSignal is { } signal)
+            if (state.LastSignal is not { } signal)
             {
-                yield return new(
-                    select(signal),
-                    new("metric", state.Target.MetricName),
-                    new("target", state.Id),
-                    new("cluster", state.Cluster.Name),
-                    new("subscription", state.Target.Subscription),
-                    new("mode", state.Target.Mode == ScalingMode.Backlog ? "backlog" : "capacity"));
+                continue;
+            }
+
+            if (current.Count == MaxTargetSeries)
+            {
+                if (!_overflowReported)
+                {
+                    _overflowReported = true;
+                    LogTargetSeriesOverflow(_logger, MaxTargetSeries);
+                }
+
+                break;
+            }
+
+            var labels = _exportedTargets.TryGetValue(state.Id, out var known) ? known : TargetLabels(state);
+            current[state.Id] = labels;
+            _backlog.WithLabels(labels).Set(signal.Backlog);
+            _inflow.WithLabels(labels).Set(signal.InflowRate);
+            _desired.WithLabels(labels).Set(signal.DesiredReplicas);
+            _active.WithLabels(labels).Set(signal.IsActive ? 1 : 0);
+        }
+
+        foreach (var (id, labels) in _exportedTargets)
+        {
+            if (!current.ContainsKey(id))
+            {
+                _backlog.RemoveLabelled(labels);
+                _inflow.RemoveLabelled(labels);
+                _desired.RemoveLabelled(labels);
+                _active.RemoveLabelled(labels);
             }
         }
+
+        _exportedTargets = current;
     }
 
-    private IEnumerable<Measurement<long>> ObserveMissing()
+    private void RefreshMissing(SignalStore store)
     {
-        if (_store is not { } store)
+        var current = new Dictionary<(string, TopicName, string), string[]>();
+        foreach (var key in store.MissingSubscriptions)
         {
-            yield break;
+            var labels = _exportedMissing.TryGetValue(key, out var known) ? known : [key.Cluster, key.Subscription, key.Topic.FullName];
+            current[key] = labels;
+            _missing.WithLabels(labels).Set(1);
         }
 
-        foreach (var (cluster, topic, subscription) in store.MissingSubscriptions)
+        foreach (var (key, labels) in _exportedMissing)
         {
-            yield return new(1, new("cluster", cluster), new("topic", topic.FullName), new("subscription", subscription));
+            if (!current.ContainsKey(key))
+            {
+                _missing.RemoveLabelled(labels);
+            }
         }
+
+        _exportedMissing = current;
     }
 
-    public void Dispose() => _meter.Dispose();
+    private static string[] TargetLabels(TargetState state) =>
+    [
+        state.Cluster.Name,
+        state.Target.MetricName,
+        state.Target.Mode == ScalingMode.Backlog ? "backlog" : "capacity",
+        state.Target.Subscription,
+        state.Id,
+    ];
+
+    [LoggerMessage(EventId = 3060, Level = LogLevel.Warning,
+        Message = "More than {Max} targets are tracked: /metrics exports the signal series of the first {Max} only")]
+    private static partial void LogTargetSeriesOverflow(ILogger logger, int max);
 }

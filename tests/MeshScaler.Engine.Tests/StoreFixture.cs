@@ -1,23 +1,25 @@
-using System.Diagnostics.Metrics;
 using MeshScaler.Core;
 using MeshScaler.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Prometheus;
 
 namespace MeshScaler.Engine.Tests;
 
 /// <summary>A store over the fake admin and a manual clock.</summary>
 internal sealed class StoreFixture : IDisposable
 {
-    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-
-    public StoreFixture(SignalStoreOptions? options = null)
+    public StoreFixture(SignalStoreOptions? options = null, int maxTargetSeries = EngineMetrics.DefaultMaxTargetSeries)
     {
         Options = options ?? new SignalStoreOptions();
         Store = new SignalStore(Admin, new FakeClusterResolver(), Microsoft.Extensions.Options.Options.Create(Options), Time,
-            NullLogger<SignalStore>.Instance, new EngineMetrics(_services.GetRequiredService<IMeterFactory>()));
+            NullLogger<SignalStore>.Instance, new EngineMetrics(Registry, MetricsLogger, maxTargetSeries));
     }
+
+    /// <summary>The store's own registry, as a host's: what <c>/metrics</c> would serve.</summary>
+    public CollectorRegistry Registry { get; } = Metrics.NewCustomRegistry();
+
+    public TestLogger<EngineMetrics> MetricsLogger { get; } = new();
 
     public FakePulsarAdmin Admin { get; } = new();
 
@@ -60,6 +62,14 @@ internal sealed class StoreFixture : IDisposable
             .Select(i => Target(topic: topics[i % 100].FullName, extra: ("msgBacklogThreshold", $"{(i / 100) + 1}")))];
     }
 
+    /// <summary>The registry's exposition, as a scrape of <c>/metrics</c> would read it.</summary>
+    public async Task<string> ScrapeAsync()
+    {
+        using var stream = new MemoryStream();
+        await Registry.CollectAndExportAsTextAsync(stream);
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
     /// <summary>Moves the clock by one poll interval and runs the poll round it would trigger.</summary>
     public async Task PollAsync(TimeSpan? by = null)
     {
@@ -70,6 +80,5 @@ internal sealed class StoreFixture : IDisposable
     public void Dispose()
     {
         Store.Dispose();
-        _services.Dispose();
     }
 }

@@ -54,8 +54,7 @@ public static class WhatIfRunner
         }
 
         await using var backend = await (backendFactory ?? InProcessBackend.Factory)(workload, clock, cancellationToken);
-        await using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        using var metrics = new EngineMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        var metrics = new EngineMetrics(Prometheus.Metrics.NewCustomRegistry(), NullLogger<EngineMetrics>.Instance);
         using var store = new SignalStore(
             backend.Admin,
             backend.Clusters,

@@ -3,12 +3,12 @@ using Grpc.AspNetCore.Server;
 using MeshScaler.Engine;
 using MeshScaler.Keda;
 using MeshScaler.Ops;
-using MeshScaler.Prometheus;
 using MeshScaler.Pulsar;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Prometheus;
 
 namespace MeshScaler.Hosting;
 
@@ -73,12 +73,15 @@ internal static class MeshScalerApp
             }
         });
 
+        // One prometheus-net registry per host, never the process-wide default: two hosts in one process (the tests, the
+        // what-if) keep their own series, and the default registry's runtime adapters are never started.
+        services.AddSingleton(_ => Metrics.NewCustomRegistry());
+
+        // The per-target gauges have one series per tracked trigger, so they are bounded like the trigger cache.
+        services.AddSingleton(sp => new EngineMetrics(
+            sp.GetRequiredService<CollectorRegistry>(), sp.GetRequiredService<ILogger<EngineMetrics>>(), TriggerTargets.MaxEntries));
         services.AddPulsarAdmin();
         services.AddSignalEngine();
-
-        // The per-target gauges have one series per tracked trigger: the exposition's default cap (1,000) would drop
-        // them beyond 1,000 triggers. Sized like the trigger cache instead.
-        services.AddPrometheusExposition(o => o.MaxSeriesPerInstrument = TriggerTargets.MaxEntries);
         services.AddSingleton<TriggerTargets>();
         services.AddSingleton<HostMetrics>();
         services.AddSingleton<ExternalScalerService>();
@@ -111,7 +114,7 @@ internal static class MeshScalerApp
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapOpsEndpoints();
-        app.MapPrometheusMetrics("/metrics");
+        app.MapMetrics(o => o.Registry = app.Services.GetRequiredService<CollectorRegistry>(), "/metrics");
         return app;
     }
 

@@ -1,4 +1,4 @@
-namespace MeshScaler.Prometheus.Tests;
+namespace MeshScaler.FunctionalTests.Metrics;
 
 /// <summary>The checker must reject what it is meant to reject, or passing it proves nothing.</summary>
 public sealed class ExpositionCheckerTests

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace MeshScaler.Prometheus.Tests;
+namespace MeshScaler.FunctionalTests.Metrics;
 
 /// <summary>
 /// A strict checker of the text exposition format 0.0.4, stricter than Prometheus itself: every line must be a

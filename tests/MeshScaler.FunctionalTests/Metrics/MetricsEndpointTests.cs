@@ -1,0 +1,132 @@
+using System.Net.Http.Headers;
+using MeshScaler.Keda;
+using MeshScaler.FunctionalTests.Infrastructure;
+
+namespace MeshScaler.FunctionalTests.Metrics;
+
+/// <summary><c>/metrics</c> on prometheus-net: the README's series, types and labels, strict format, one host's own calls.</summary>
+public sealed class MetricsEndpointTests
+{
+    private const string IsActive = "/externalscaler.ExternalScaler/IsActive";
+    private const string GetMetrics = "/externalscaler.ExternalScaler/GetMetrics";
+    private const string StreamIsActive = "/externalscaler.ExternalScaler/StreamIsActive";
+    private const string Topic = "persistent://public/default/orders";
+    private const string Subscription = "public/default/enricher";
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Every family the README's Metrics table documents, with the type it promises.</summary>
+    public static TheoryData<string, string> DocumentedFamilies => new()
+    {
+        { "meshscaler_rpc_requests_total", "counter" },
+        { "meshscaler_rpc_duration_seconds", "histogram" },
+        { "meshscaler_rpc_open_streams", "gauge" },
+        { "meshscaler_upstream_requests_total", "counter" },
+        { "meshscaler_subjects", "gauge" },
+        { "meshscaler_signal_backlog", "gauge" },
+        { "meshscaler_signal_inflow_rate", "gauge" },
+        { "meshscaler_signal_desired_replicas", "gauge" },
+        { "meshscaler_signal_active", "gauge" },
+        { "meshscaler_subscription_missing", "gauge" },
+    };
+
+    [Theory]
+    [MemberData(nameof(DocumentedFamilies))]
+    public async Task Scrape_AfterTraffic_ServesEveryDocumentedFamilyWithItsType(string family, string type)
+    {
+        await using var host = await StartWithTrafficAsync();
+
+        var scrape = await host.Http.GetStringAsync("/metrics");
+
+        Assert.Contains($"# TYPE {family} {type}\n", scrape, StringComparison.Ordinal);
+        Assert.Contains($"\n{family}", scrape, StringComparison.Ordinal);
+        Assert.Contains($"| `{family}` |", Readme, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Scrape_AfterTraffic_PassesTheStrictExpositionCheck()
+    {
+        await using var host = await StartWithTrafficAsync();
+
+        using var response = await host.Http.GetAsync("/metrics");
+        var scrape = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+        Assert.Empty(ExpositionChecker.Check(scrape));
+        Assert.Contains(
+            $"meshscaler_signal_backlog{{cluster=\"emulator\",metric=\"pulsar-public-default-orders-public-default-enricher\",mode=\"backlog\",subscription=\"{Subscription}\",target=",
+            scrape,
+            StringComparison.Ordinal);
+        Assert.Contains("meshscaler_subscription_missing{cluster=\"emulator\",subscription=\"public/default/nobody\",topic=\"persistent://public/default/orders\"} 1\n", scrape, StringComparison.Ordinal);
+        Assert.Contains("meshscaler_rpc_open_streams 1\n", scrape, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Scrape_AskingForOpenMetrics_GetsOpenMetricsWithCountersUnderTheirFamilyName()
+    {
+        await using var host = await StartWithTrafficAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/openmetrics-text"));
+
+        using var response = await host.Http.SendAsync(request);
+        var scrape = await response.Content.ReadAsStringAsync();
+
+        Assert.StartsWith("application/openmetrics-text", response.Content.Headers.ContentType?.ToString(), StringComparison.Ordinal);
+        Assert.Contains("# TYPE meshscaler_rpc_requests counter\n", scrape, StringComparison.Ordinal);
+        Assert.Contains("meshscaler_rpc_requests_total{method=\"IsActive\",status=\"OK\"} 2", scrape, StringComparison.Ordinal);
+        Assert.EndsWith("# EOF\n", scrape, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Scrape_TwoHostsInOneProcess_EachCountsOnlyItsOwnCalls()
+    {
+        await using var first = await ScalerHost.StartAsync();
+        await using var second = await ScalerHost.StartAsync();
+        first.Emulator.State.CreateTopic(Topic);
+        first.Emulator.State.SetSubscription(Topic, Subscription, backlog: 3);
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(0, (await first.Grpc.UnaryAsync(IsActive, Ref(first), IsActiveResponse.Parser)).Status);
+        }
+
+        var firstScrape = await first.Http.GetStringAsync("/metrics");
+        var secondScrape = await second.Http.GetStringAsync("/metrics");
+
+        Assert.Contains("meshscaler_rpc_requests_total{method=\"IsActive\",status=\"OK\"} 3\n", firstScrape, StringComparison.Ordinal);
+        Assert.DoesNotContain("meshscaler_rpc_requests_total{", secondScrape, StringComparison.Ordinal);
+        Assert.DoesNotContain("meshscaler_upstream_requests_total{", secondScrape, StringComparison.Ordinal);
+        Assert.DoesNotContain("meshscaler_signal_backlog{", secondScrape, StringComparison.Ordinal);
+    }
+
+    private static readonly string Readme = File.ReadAllText(Repository.Path("README.md"));
+
+    private static ScaledObjectRef Ref(ScalerHost host, string subscription = Subscription) => new()
+    {
+        Name = "enricher",
+        Namespace = "fm",
+        ScalerMetadata =
+        {
+            ["adminURL"] = host.AdminUrl,
+            ["topic"] = Topic,
+            ["subscription"] = subscription,
+        },
+    };
+
+    /// <summary>A host that has answered each kind of call once, holds one open stream and tracks a missing subscription.</summary>
+    private static async Task<ScalerHost> StartWithTrafficAsync()
+    {
+        var host = await ScalerHost.StartAsync();
+        host.Emulator.State.CreateTopic(Topic);
+        host.Emulator.State.SetSubscription(Topic, Subscription, backlog: 5);
+        host.Emulator.State.SetRates(Topic, 2);
+        Assert.Equal(0, (await host.Grpc.UnaryAsync(IsActive, Ref(host), IsActiveResponse.Parser)).Status);
+        var metrics = new GetMetricsRequest { ScaledObjectRef = Ref(host), MetricName = "pulsar-public-default-orders-public-default-enricher" };
+        Assert.Equal(0, (await host.Grpc.UnaryAsync(GetMetrics, metrics, GetMetricsResponse.Parser)).Status);
+        Assert.Equal(0, (await host.Grpc.UnaryAsync(IsActive, Ref(host, "public/default/nobody"), IsActiveResponse.Parser)).Status);
+
+        // The stream lives as long as the host: the client and its streams go with the host's disposal.
+        var stream = host.Grpc.Stream(StreamIsActive, Ref(host), IsActiveResponse.Parser);
+        Assert.NotNull(await stream.ReadAsync(Timeout));
+        return host;
+    }
+}
