@@ -1,69 +1,55 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using MeshScaler.Simulation;
+
 namespace MeshScaler.Hosting;
 
 /// <summary>
-/// Command-line verbs. <c>serve</c> (the default) runs the scaler; <c>serve --emulator</c> also starts the embedded Pulsar
-/// admin emulator with a demo workload and points the scaler at it. Everything else on the command line is
-/// configuration (<c>--MeshScaler:Grpc:Port=9090</c>).
+/// The command line, on System.CommandLine: <c>serve</c> (the default verb), <c>whatif</c> and <c>simulate</c>, each with
+/// its own <c>--help</c>. <c>serve</c> and <c>simulate</c> also take configuration settings
+/// (<c>--MeshScaler:Grpc:Port=9090</c>, see <see cref="ConfigurationArguments"/>).
 /// </summary>
+/// <remarks>
+/// Every parse error is printed, one line each naming the token, with exit code 2; nothing runs. Ctrl+C and SIGTERM
+/// are left to the verbs (the host's own lifetime, the demo's loop): System.CommandLine's process-termination handling is
+/// off, so it never force-exits a host that is still shutting down.
+/// </remarks>
 internal static class Cli
 {
-    public static async Task<int> RunAsync(string[] args)
-    {
-        var verb = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "serve";
-        var rest = args.Length > 0 && !args[0].StartsWith('-') ? args[1..] : args;
-        switch (verb)
-        {
-            case "serve":
-                var emulator = rest.Contains("--emulator", StringComparer.Ordinal);
-                rest = [.. rest.Where(a => a != "--emulator")];
-                return await ReportingConfigurationErrorsAsync(() => emulator ? EmulatorMode.RunAsync(rest) : ServeAsync(rest));
-            case "whatif":
-                return await Simulation.WhatIfCommand.RunAsync(rest);
-            case "simulate":
-                return await Simulation.SimulateCommand.RunAsync(rest);
-            case "help" or "--help" or "-h":
-                PrintUsage(Console.Out);
-                return 0;
-            default:
-                await Console.Error.WriteLineAsync($"unknown command \"{verb}\"");
-                PrintUsage(Console.Error);
-                return 2;
-        }
-    }
+    public const int UsageError = 2;
 
-    private static async Task<int> ServeAsync(string[] args)
-    {
-        await using var app = MeshScalerApp.Build(args);
-        await app.RunAsync();
-        return 0;
-    }
+    private static readonly string[] HelpTokens = ["-h", "--help", "-?", "/?", "/h"];
 
-    /// <summary>Invalid configuration ends the process with every failure listed and exit code 2, never a stack trace.</summary>
-    private static async Task<int> ReportingConfigurationErrorsAsync(Func<Task<int>> run)
+    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
     {
-        try
+        output ??= Console.Out;
+        error ??= Console.Error;
+        var root = new RootCommand("MeshScaler: Pulsar Functions autoscaling signals for KEDA (external scaler) and the HPA.")
         {
-            return await run();
-        }
-        catch (Exception ex) when (ConfigurationErrors.From(ex) is { Count: > 0 } failures)
+            ServeCommand.Create(),
+            WhatIfCommand.Create(),
+            SimulateCommand.Create(),
+        };
+        var result = root.Parse(WithDefaultVerb(args));
+        var errors = result.Errors.Select(e => e.Message).Concat(ConfigurationArguments.Errors(result)).ToList();
+        if (errors.Count > 0 && result.Action is not HelpAction)
         {
-            await Console.Error.WriteLineAsync("invalid configuration:");
-            foreach (var failure in failures)
+            var verb = result.CommandResult.Command == root ? root.Name : $"{root.Name} {result.CommandResult.Command.Name}";
+            foreach (var message in errors)
             {
-                await Console.Error.WriteLineAsync($"  - {failure}");
+                await error.WriteLineAsync($"{verb}: {message}");
             }
 
-            return 2;
+            await error.WriteLineAsync($"Run '{verb} --help' for usage.");
+            return UsageError;
         }
+
+        return await result.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null });
     }
 
-    private static void PrintUsage(TextWriter writer) => writer.WriteLine("""
-        usage: meshscaler [serve] [--emulator] [--MeshScaler:Section:Key=value ...]
-               meshscaler whatif [options]
-               meshscaler simulate [options]
-
-          serve              run the KEDA external scaler (gRPC on MeshScaler:Grpc:Port, default 9090)
-                             and the ops endpoints /metrics /healthz /readyz (MeshScaler:Http:Port, default 8080)
-          serve --emulator   the same, plus an embedded Pulsar admin emulator with a demo workload
-        """ + "\n" + Simulation.WhatIfCommand.Usage + "\n" + Simulation.SimulateCommand.Usage);
+    /// <summary>No verb, or only options and settings, means <c>serve</c>, as before the verbs existed.</summary>
+    private static string[] WithDefaultVerb(string[] args) =>
+        args.Length == 0 || (args[0].StartsWith('-') && !HelpTokens.Contains(args[0], StringComparer.Ordinal) && args[0] != "--version")
+            ? ["serve", .. args]
+            : args;
 }

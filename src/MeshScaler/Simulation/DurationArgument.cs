@@ -2,7 +2,10 @@ using System.Globalization;
 
 namespace MeshScaler.Simulation;
 
-/// <summary>Durations on the command line: <c>90</c> (seconds), <c>30s</c>, <c>15m</c>, <c>6h</c>, or combinations like <c>1h30m</c>.</summary>
+/// <summary>
+/// Durations on the command line: <c>90</c> (seconds), <c>30s</c>, <c>15m</c>, <c>6h</c>, combinations like <c>1h30m</c>,
+/// or <c>hh:mm:ss</c> (<c>00:00:30</c>, as configuration and the help's defaults write them). Only positive ones.
+/// </summary>
 internal static class DurationArgument
 {
     public static bool TryParse(string text, out TimeSpan duration)
@@ -11,6 +14,11 @@ internal static class DurationArgument
         if (string.IsNullOrWhiteSpace(text))
         {
             return false;
+        }
+
+        if (text.Contains(':', StringComparison.Ordinal))
+        {
+            return TimeSpan.TryParseExact(text.Trim(), "c", CultureInfo.InvariantCulture, out duration) && duration > TimeSpan.Zero;
         }
 
         if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var plain))

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Grpc.Core;
 using System.Globalization;
 using System.Threading.Channels;
@@ -18,12 +19,6 @@ namespace MeshScaler.Simulation;
 /// </summary>
 internal static class SimulateCommand
 {
-    public const string Usage = """
-          simulate [--duration 5m] [--MeshScaler:Grpc:Port=9090 ...]
-                             live demo: emulator + the real server + a KEDA/HPA model driven by MeshScaler's gRPC
-                             answers; scale from zero, a burst and back to zero every 150 s; Ctrl+C to stop
-        """;
-
     private const string Topic = "persistent://public/default/demo-orders";
     private const string Subscription = "public/default/demo-enricher";
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
@@ -45,35 +40,24 @@ internal static class SimulateCommand
         Behavior = HpaBehavior.Default with { ScaleDown = HpaBehavior.Default.ScaleDown with { StabilizationWindow = TimeSpan.FromSeconds(15) } },
     };
 
-    public static async Task<int> RunAsync(string[] args)
+    private static readonly Option<TimeSpan?> DurationOption = CliOptions.OptionalDuration("--duration", "Stop by itself after this long (default: run until Ctrl+C).");
+
+    public static Command Create()
     {
-        TimeSpan? duration = null;
-        var rest = new List<string>();
-        for (var i = 0; i < args.Length; i++)
+        var command = new Command(
+            "simulate",
+            "The live demo: the Pulsar admin emulator, the real server and a KEDA/HPA model driven by MeshScaler's gRPC answers; "
+            + "a scale from zero, a burst and back to zero every 150 s. Ctrl+C stops it. Settings: --MeshScaler:Section:Key=value.")
         {
-            if (args[i] == "--duration")
-            {
-                if (i + 1 >= args.Length || !DurationArgument.TryParse(args[i + 1], out var d))
-                {
-                    await Console.Error.WriteLineAsync("simulate: --duration needs a positive duration (e.g. 90, 30s, 5m)");
-                    return 2;
-                }
+            DurationOption,
+        };
+        command.AcceptingSettings().SetAction((result, _) =>
+            RunAsync(result.GetValue(DurationOption), ConfigurationArguments.From(result), result.InvocationConfiguration.Error));
+        return command;
+    }
 
-                duration = d;
-                i++;
-            }
-            else if (args[i].StartsWith("--MeshScaler:", StringComparison.Ordinal) || args[i].StartsWith("--Logging:", StringComparison.Ordinal))
-            {
-                rest.Add(args[i]);
-            }
-            else
-            {
-                await Console.Error.WriteLineAsync($"simulate: unknown argument \"{args[i]}\"");
-                await Console.Error.WriteLineAsync(Usage);
-                return 2;
-            }
-        }
-
+    private static async Task<int> RunAsync(TimeSpan? duration, string[] settings, TextWriter error)
+    {
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
@@ -89,7 +73,7 @@ internal static class SimulateCommand
         var workload = new ModelWorkload();
         workload.Add(Topic, Subscription, model);
         await using var emulator = await PulsarAdminEmulator.StartAsync(new PulsarAdminEmulatorOptions { Workload = workload }, stop.Token);
-        await using var app = MeshScalerApp.Build([.. rest], builder =>
+        await using var app = MeshScalerApp.Build(settings, builder =>
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
@@ -103,8 +87,8 @@ internal static class SimulateCommand
         }
         catch (Exception ex) when (ConfigurationErrors.From(ex) is { Count: > 0 } failures)
         {
-            await Console.Error.WriteLineAsync($"simulate: invalid configuration: {string.Join("; ", failures)}");
-            return 2;
+            await error.WriteLineAsync($"meshscaler simulate: invalid configuration: {string.Join("; ", failures)}");
+            return Cli.UsageError;
         }
 
         // SIGTERM (docker stop, kubectl delete, timeout) stops the host; the demo loop must stop with it, or the process
@@ -144,12 +128,12 @@ internal static class SimulateCommand
         }
         catch (RpcException ex)
         {
-            await Console.Error.WriteLineAsync($"simulate: the scaler failed: {ex.Message}");
+            await error.WriteLineAsync($"meshscaler simulate: the scaler failed: {ex.Message}");
             return 1;
         }
         catch (HttpRequestException ex)
         {
-            await Console.Error.WriteLineAsync($"simulate: cannot reach the scaler's gRPC port {grpcPort}: {ex.Message}");
+            await error.WriteLineAsync($"meshscaler simulate: cannot reach the scaler's gRPC port {grpcPort}: {ex.Message}");
             return 1;
         }
         finally

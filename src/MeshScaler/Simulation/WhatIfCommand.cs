@@ -1,4 +1,6 @@
+using System.CommandLine;
 using System.Globalization;
+using MeshScaler.Hosting;
 using MeshScaler.Core;
 using MeshScaler.Emulation.Simulation;
 using Spectre.Console;
@@ -12,28 +14,147 @@ namespace MeshScaler.Simulation;
 /// </summary>
 internal static class WhatIfCommand
 {
-    public const string Usage = """
-          whatif [--workload NAME|all | --trace FILE] [--duration 6h] [--seed N] [--out DIR] [--lag-slo 30s]
-                 [--per-replica-rate 100] [--startup-delay 20s] [--drain-seconds 10s] [--max-replicas 50]
-                 [--polling-interval 30s] [--cooldown 300s] [--catch-up-ratio 0.5]
-                             compare KEDA's pulsar scaler, a CPU HPA and MeshScaler's backlog and capacity modes on the
-                             same traffic in virtual time; writes DIR/report.html, series.csv, results.json
-                             (default DIR whatif-report; presets: constant, step, daily, spiky, idle-burst; default spiky;
-                             a --trace without --duration plays the trace's own length; --drain-seconds sets both
-                             msgBacklogThreshold = per-replica rate x drain seconds and targetDrainSeconds;
-                             --catch-up-ratio is capacity mode's catchUpRatio)
-        """;
+    /// <summary>The run's own defaults, read from the option types that own them rather than written again here.</summary>
+    private static readonly WhatIfOptions Defaults = new() { Workload = new ConstantWorkload("defaults", 0) };
 
-    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
-    {
-        if (!TryParse(args, out var parsed, out var error))
+    private static readonly TimeSpan DefaultDuration = Defaults.Duration;
+    private static readonly TimeSpan MaxDuration = TimeSpan.FromDays(7);
+    private const int MaxReplicasLimit = 10_000;
+    private const string ZeroOrMoreDuration = "is not a duration of 0 or more (e.g. 0, 20s, 5m)";
+
+    private static readonly Option<string> WorkloadOption = CliOptions.Value(
+        "--workload",
+        "NAME|all",
+        $"A preset ({string.Join(", ", WorkloadPresets.All.Select(p => p.Name))}) or all of them.",
+        WorkloadPresets.Spiky,
+        static (string text, out string value) =>
         {
-            await Console.Error.WriteLineAsync($"whatif: {error}");
-            await Console.Error.WriteLineAsync("usage:");
-            await Console.Error.WriteLineAsync(Usage);
-            return 2;
-        }
+            value = text;
+            return text == "all" || WorkloadPresets.All.Any(p => p.Name == text);
+        },
+        $"is not a preset; known: {string.Join(", ", WorkloadPresets.All.Select(p => p.Name))}, all");
 
+    private static readonly Option<string?> TraceOption = new("--trace")
+    {
+        HelpName = "FILE",
+        Description = "A CSV of seconds,msgPerSecond rows to play instead of a preset; without --duration, its own length.",
+    };
+
+    private static readonly Option<TimeSpan?> DurationOption = CliOptions.OptionalDuration(
+        "--duration", $"Simulated time (default {DefaultDuration.TotalHours:0} h, at most 7 days).");
+
+    private static readonly Option<int> SeedOption = CliOptions.Value(
+        "--seed", "N", "Random seed of the workload and the model, the same for every policy.", Defaults.Seed, CliOptions.TryParseInt, "is not an integer");
+
+    private static readonly Option<string> OutOption = new("--out")
+    {
+        HelpName = "DIR",
+        Description = "Where report.html, series.csv and results.json are written.",
+        DefaultValueFactory = _ => "whatif-report",
+    };
+
+    private static readonly Option<TimeSpan> LagSloOption = Duration("--lag-slo", "The lag SLO counted in 's over SLO'.", Defaults.LagSlo);
+
+    private static readonly Option<double> PerReplicaRateOption = CliOptions.Value(
+        "--per-replica-rate",
+        "MSG/S",
+        "Messages per second one replica processes.",
+        Defaults.Model.PerReplicaRate,
+        static (string text, out double value) => CliOptions.TryParseDouble(text, out value) && value > 0,
+        "is not a positive number of messages per second");
+
+    private static readonly Option<TimeSpan> StartupDelayOption = ZeroOrDuration(
+        "--startup-delay", "From asking for a replica to it consuming.", Defaults.Model.StartupDelay);
+
+    private static readonly Option<TimeSpan> DrainSecondsOption = Duration(
+        "--drain-seconds",
+        "The drain target of every backlog policy: msgBacklogThreshold = per-replica rate x this, and capacity mode's targetDrainSeconds.",
+        Defaults.DrainSeconds);
+
+    private static readonly Option<int> MaxReplicasOption = CliOptions.Value(
+        "--max-replicas",
+        "N",
+        "The HPA's maxReplicas.",
+        Defaults.Hpa.MaxReplicas,
+        static (string text, out int value) => CliOptions.TryParseInt(text, out value) && value is >= 1 and <= MaxReplicasLimit,
+        $"is not an integer from 1 to {MaxReplicasLimit}");
+
+    private static readonly Option<TimeSpan> PollingIntervalOption = CliOptions.Value(
+        "--polling-interval",
+        "DURATION",
+        "KEDA's pollingInterval, whole seconds.",
+        Defaults.Keda.PollingInterval,
+        static (string text, out TimeSpan value) => DurationArgument.TryParse(text, out value) && value.Ticks % TimeSpan.TicksPerSecond == 0,
+        "is not a positive whole number of seconds (e.g. 30, 30s, 1m)");
+
+    private static readonly Option<TimeSpan> CooldownOption = ZeroOrDuration("--cooldown", "KEDA's cooldownPeriod.", Defaults.Keda.CooldownPeriod);
+
+    private static readonly Option<double> CatchUpRatioOption = CliOptions.Value(
+        "--catch-up-ratio",
+        "RATIO",
+        "Capacity mode's catchUpRatio.",
+        Defaults.CatchUpRatio,
+        static (string text, out double value) => CliOptions.TryParseDouble(text, out value) && value > 0 && value <= MetadataDefaults.MaxRatio,
+        $"is not a number above 0 and at most {MetadataDefaults.MaxRatio}");
+
+    public static Command Create()
+    {
+        var command = new Command(
+            "whatif",
+            "Compare KEDA's pulsar scaler, a CPU HPA and MeshScaler's backlog and capacity modes on the same traffic in virtual time; "
+            + "writes report.html, series.csv and results.json to --out and prints the results table.")
+        {
+            WorkloadOption, TraceOption, DurationOption, SeedOption, OutOption, LagSloOption, PerReplicaRateOption, StartupDelayOption,
+            DrainSecondsOption, MaxReplicasOption, PollingIntervalOption, CooldownOption, CatchUpRatioOption,
+        };
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(WorkloadOption) is { Implicit: false } && result.GetResult(TraceOption) is not null)
+            {
+                result.AddError("give either --workload or --trace, not both");
+            }
+
+            if (result.GetValue(DurationOption) is { } duration && duration > MaxDuration)
+            {
+                result.AddError($"--duration {duration.TotalHours:0.#}h is longer than the 7-day limit");
+            }
+        });
+        command.SetAction((result, cancellationToken) => RunAsync(Bind(result), result.InvocationConfiguration.Error, cancellationToken));
+        return command;
+    }
+
+    /// <summary>Parses the verb's arguments (without the verb) into the run's settings; <paramref name="error"/> lists every problem.</summary>
+    internal static bool TryParse(string[] args, out Arguments parsed, out string error)
+    {
+        var result = Create().Parse(args);
+        error = string.Join("; ", result.Errors.Select(e => e.Message));
+        parsed = result.Errors.Count == 0 ? Bind(result) : null!;
+        return result.Errors.Count == 0;
+    }
+
+    private static Arguments Bind(ParseResult result) => new(
+        result.GetValue(WorkloadOption)!,
+        result.GetValue(TraceOption),
+        result.GetValue(DurationOption),
+        result.GetValue(SeedOption),
+        result.GetValue(OutOption)!,
+        result.GetValue(LagSloOption),
+        result.GetValue(PerReplicaRateOption),
+        result.GetValue(StartupDelayOption),
+        result.GetValue(DrainSecondsOption),
+        result.GetValue(MaxReplicasOption),
+        result.GetValue(PollingIntervalOption),
+        result.GetValue(CooldownOption),
+        result.GetValue(CatchUpRatioOption));
+
+    private static Option<TimeSpan> Duration(string name, string description, TimeSpan defaultValue) =>
+        CliOptions.Value(name, "DURATION", description, defaultValue, DurationArgument.TryParse, CliOptions.PositiveDuration);
+
+    private static Option<TimeSpan> ZeroOrDuration(string name, string description, TimeSpan defaultValue) =>
+        CliOptions.Value(name, "DURATION", description, defaultValue, TryParseZeroOrDuration, ZeroOrMoreDuration);
+
+    internal static async Task<int> RunAsync(Arguments parsed, TextWriter error, CancellationToken cancellationToken = default)
+    {
         var workloads = new List<(IInflowWorkload Workload, string Directory)>();
         var duration = parsed.Duration ?? DefaultDuration;
         try
@@ -61,22 +182,22 @@ internal static class WhatIfCommand
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException or IOException or UnauthorizedAccessException)
         {
-            await Console.Error.WriteLineAsync($"whatif: {ex.Message}");
-            return 2;
+            await error.WriteLineAsync($"meshscaler whatif: {ex.Message}");
+            return Cli.UsageError;
         }
 
         if (duration > MaxDuration)
         {
-            await Console.Error.WriteLineAsync($"whatif: duration {duration.TotalHours:0.#}h is longer than the 7-day limit");
-            return 2;
+            await error.WriteLineAsync($"meshscaler whatif: duration {duration.TotalHours:0.#}h is longer than the 7-day limit");
+            return Cli.UsageError;
         }
 
         var runs = workloads.Select(w => (Options: OptionsFor(parsed, w.Workload, duration), w.Directory)).ToList();
         var invalid = runs[0].Options.Validate();
         if (invalid.Count > 0)
         {
-            await Console.Error.WriteLineAsync($"whatif: invalid settings: {string.Join("; ", invalid)}");
-            return 2;
+            await error.WriteLineAsync($"meshscaler whatif: invalid settings: {string.Join("; ", invalid)}");
+            return Cli.UsageError;
         }
 
         if (Console.IsOutputRedirected)
@@ -134,13 +255,6 @@ internal static class WhatIfCommand
         TimeSpan Cooldown,
         double CatchUpRatio = MetadataDefaults.CatchUpRatio);
 
-    /// <summary>The run's own defaults, read from the option types that own them rather than written again here.</summary>
-    private static readonly WhatIfOptions Defaults = new() { Workload = new ConstantWorkload("defaults", 0) };
-
-    private static readonly TimeSpan DefaultDuration = Defaults.Duration;
-    private static readonly TimeSpan MaxDuration = TimeSpan.FromDays(7);
-    private const int MaxReplicasLimit = 10_000;
-
     internal static WhatIfOptions OptionsFor(Arguments parsed, IInflowWorkload workload, TimeSpan duration) => new()
     {
         Workload = workload,
@@ -153,127 +267,6 @@ internal static class WhatIfCommand
         Hpa = new HpaSettings { MaxReplicas = parsed.MaxReplicas },
         Keda = new KedaSettings { PollingInterval = parsed.PollingInterval, CooldownPeriod = parsed.Cooldown },
     };
-
-    internal static bool TryParse(string[] args, out Arguments parsed, out string error)
-    {
-        string workload = WorkloadPresets.Spiky, outDirectory = "whatif-report";
-        string? trace = null;
-        bool workloadGiven = false;
-        TimeSpan? duration = null;
-        var lagSlo = Defaults.LagSlo;
-        var seed = Defaults.Seed;
-        var perReplicaRate = Defaults.Model.PerReplicaRate;
-        var startupDelay = Defaults.Model.StartupDelay;
-        var drainSeconds = Defaults.DrainSeconds;
-        var maxReplicas = Defaults.Hpa.MaxReplicas;
-        var pollingInterval = Defaults.Keda.PollingInterval;
-        var cooldown = Defaults.Keda.CooldownPeriod;
-        var catchUpRatio = Defaults.CatchUpRatio;
-        parsed = null!;
-        error = string.Empty;
-        for (var i = 0; i < args.Length; i++)
-        {
-            var name = args[i];
-            if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
-            {
-                error = name.StartsWith("--", StringComparison.Ordinal) ? $"{name} needs a value" : $"unexpected argument \"{name}\"";
-                return false;
-            }
-
-            var value = args[++i];
-            switch (name)
-            {
-                case "--workload":
-                    workload = value;
-                    workloadGiven = true;
-                    if (value != "all" && !WorkloadPresets.All.Any(p => p.Name == value))
-                    {
-                        error = $"--workload \"{value}\" is not a preset; known: {string.Join(", ", WorkloadPresets.All.Select(p => p.Name))}, all";
-                        return false;
-                    }
-
-                    break;
-                case "--trace":
-                    trace = value;
-                    break;
-                case "--duration" when DurationArgument.TryParse(value, out var d):
-                    duration = d;
-                    break;
-                case "--lag-slo" when DurationArgument.TryParse(value, out var s):
-                    lagSlo = s;
-                    break;
-                case "--drain-seconds" when DurationArgument.TryParse(value, out var s):
-                    drainSeconds = s;
-                    break;
-                case "--polling-interval" when DurationArgument.TryParse(value, out var s) && IsWholeSeconds(s):
-                    pollingInterval = s;
-                    break;
-                case "--startup-delay" when TryParseZeroOrDuration(value, out var s):
-                    startupDelay = s;
-                    break;
-                case "--cooldown" when TryParseZeroOrDuration(value, out var s):
-                    cooldown = s;
-                    break;
-                case "--duration" or "--lag-slo" or "--drain-seconds":
-                    error = $"{name} \"{value}\" is not a positive duration (e.g. 90, 30s, 15m, 6h, 1h30m)";
-                    return false;
-                case "--polling-interval":
-                    error = $"{name} \"{value}\" is not a positive whole number of seconds (e.g. 30, 30s, 1m)";
-                    return false;
-                case "--startup-delay" or "--cooldown":
-                    error = $"{name} \"{value}\" is not a duration of 0 or more (e.g. 0, 20s, 5m)";
-                    return false;
-                case "--per-replica-rate" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var r) && double.IsFinite(r) && r > 0:
-                    perReplicaRate = r;
-                    break;
-                case "--per-replica-rate":
-                    error = $"--per-replica-rate \"{value}\" is not a positive number of messages per second";
-                    return false;
-                case "--max-replicas" when int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MaxReplicasLimit:
-                    maxReplicas = n;
-                    break;
-                case "--catch-up-ratio" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var c) && c > 0 && c <= MetadataDefaults.MaxRatio:
-                    catchUpRatio = c;
-                    break;
-                case "--catch-up-ratio":
-                    error = $"--catch-up-ratio \"{value}\" is not a number above 0 and at most {MetadataDefaults.MaxRatio}";
-                    return false;
-                case "--max-replicas":
-                    error = $"--max-replicas \"{value}\" is not an integer from 1 to {MaxReplicasLimit}";
-                    return false;
-                case "--seed" when int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n):
-                    seed = n;
-                    break;
-                case "--seed":
-                    error = $"--seed \"{value}\" is not an integer";
-                    return false;
-                case "--out":
-                    outDirectory = value;
-                    break;
-                default:
-                    error = $"unknown option \"{name}\"";
-                    return false;
-            }
-        }
-
-        if (workloadGiven && trace is not null)
-        {
-            error = "give either --workload or --trace, not both";
-            return false;
-        }
-
-        if (duration > MaxDuration)
-        {
-            error = $"--duration {duration.Value.TotalHours:0.#}h is longer than the 7-day limit";
-            return false;
-        }
-
-        parsed = new Arguments(
-            workload, trace, duration, seed, outDirectory, lagSlo, perReplicaRate, startupDelay, drainSeconds, maxReplicas, pollingInterval, cooldown, catchUpRatio);
-        return true;
-    }
-
-    private static bool IsWholeSeconds(TimeSpan value) => value.Ticks % TimeSpan.TicksPerSecond == 0;
 
     private static bool TryParseZeroOrDuration(string text, out TimeSpan value)
     {

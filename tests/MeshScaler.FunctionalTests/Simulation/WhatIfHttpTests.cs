@@ -1,3 +1,4 @@
+using MeshScaler.Hosting;
 using MeshScaler.Emulation.Simulation;
 using MeshScaler.Simulation;
 
@@ -87,7 +88,7 @@ public sealed class WhatIfHttpTests
             var trace = Path.Combine(directory.FullName, "trace.csv");
             await File.WriteAllTextAsync(trace, "seconds,msgPerSecond\n0,50\n60,200\n120,50\n");
 
-            var code = await WhatIfCommand.RunAsync(["--trace", trace, "--out", directory.FullName]).WaitAsync(Timeout);
+            var code = await Cli.RunAsync(["whatif", "--trace", trace, "--out", directory.FullName]).WaitAsync(Timeout);
 
             Assert.Equal(0, code);
             var series = await File.ReadAllLinesAsync(Path.Combine(directory.FullName, ReportWriter.SeriesFile));
