@@ -2,6 +2,7 @@
 # GetMetrics against the no-op grpc.health.v1.Health/Check on the same server, driven by h2load (Debian nghttp2-client)
 # from a second process: one HTTP/2 connection, 32 concurrent streams, as KEDA multiplexes its calls. Prints calls/s per
 # round and the median ratio GetMetrics / Check. Usage: benchmarks/h2load.sh [rounds] [calls per run]
+# MESHSCALER_DLL=path/MeshScaler.dll runs that build instead (say, an older commit's, for a before/after in one session).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds="${1:-5}"
@@ -9,8 +10,9 @@ calls="${2:-200000}"
 command -v h2load >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nghttp2-client >/dev/null; }
 
 work="$(mktemp -d)"
-dotnet build -c Release src/MeshScaler -nologo -v q >/dev/null
-dotnet src/MeshScaler/bin/Release/net10.0/MeshScaler.dll serve --emulator --Logging:LogLevel:Default=Warning >"$work/serve.log" 2>&1 &
+dll="${MESHSCALER_DLL:-src/MeshScaler/bin/Release/net10.0/MeshScaler.dll}"
+[ -n "${MESHSCALER_DLL:-}" ] || dotnet build -c Release src/MeshScaler -nologo -v q >/dev/null
+dotnet "$dll" serve --emulator --Logging:LogLevel:Default=Warning >"$work/serve.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 50); do curl -sf localhost:8080/readyz >/dev/null && break; sleep 0.2; done

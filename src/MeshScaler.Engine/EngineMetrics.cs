@@ -49,12 +49,12 @@ public sealed partial class EngineMetrics
         ArgumentOutOfRangeException.ThrowIfLessThan(maxTargetSeries, 1);
         MaxTargetSeries = maxTargetSeries;
         _logger = logger;
-        var factory = Metrics.WithCustomRegistry(registry);
+        var factory = MetricFactories.For(registry);
         _upstreamRequests = factory.CreateCounter(
             "meshscaler_upstream_requests_total",
             "Upstream fetches (polls, cold requests and metric-read refreshes), by cluster, kind and outcome.",
-            "cluster", "kind", "outcome");
-        _subjects = factory.CreateGauge("meshscaler_subjects", "Subjects being polled or served, by kind.", "kind");
+            ["cluster", "kind", "outcome"]);
+        _subjects = factory.CreateGauge("meshscaler_subjects", "Subjects being polled or served, by kind.", ["kind"]);
         _backlog = factory.CreateGauge("meshscaler_signal_backlog", "Subscription backlog (entries) per tracked target.", SignalLabels);
         _inflow = factory.CreateGauge("meshscaler_signal_inflow_rate", "Inflow (msg/s) per tracked target.", SignalLabels);
         _desired = factory.CreateGauge("meshscaler_signal_desired_replicas", "Replicas the signal calls for, per tracked target.", SignalLabels);

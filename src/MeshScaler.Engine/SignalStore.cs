@@ -281,7 +281,7 @@ public sealed partial class SignalStore : IDisposable
     }
 
     /// <summary>The target's subjects for a request: a pattern's listing is fetched when cold and must match something.</summary>
-    private async Task<IReadOnlyList<TopicSubject>> ResolveTopicsAsync(TargetState state, CancellationToken cancellationToken)
+    private async ValueTask<IReadOnlyList<TopicSubject>> ResolveTopicsAsync(TargetState state, CancellationToken cancellationToken)
     {
         if (state.Target.Topics is not TopicPattern pattern)
         {
@@ -410,7 +410,7 @@ public sealed partial class SignalStore : IDisposable
     /// <see cref="SignalStoreOptions.MaxConcurrentFetches"/> at once across every read, waiting at most one wake tick:
     /// past that, or on a failure, the read answers from what the store holds, as any other read.
     /// </summary>
-    private async Task RefreshForReadAsync(ScaleTarget target, IReadOnlyList<TopicSubject> subjects, DateTimeOffset now, CancellationToken cancellationToken)
+    private async ValueTask RefreshForReadAsync(ScaleTarget target, IReadOnlyList<TopicSubject> subjects, DateTimeOffset now, CancellationToken cancellationToken)
     {
         List<Task>? refreshes = null;
         var lastRound = new DateTimeOffset(Interlocked.Read(ref _lastRoundTicks), TimeSpan.Zero);
@@ -464,34 +464,47 @@ public sealed partial class SignalStore : IDisposable
             lastError);
     }
 
+    /// <remarks>
+    /// A target asked about again before anything new was observed and before its source learned a new rate gets the
+    /// signal it got last time: the same observations and rate give the same signal, and the hot read path then takes no
+    /// lock and computes nothing.
+    /// </remarks>
     private ScalingSignal Evaluate(TargetState state, IReadOnlyList<TopicObservation> observations)
     {
         var target = state.Target;
-        var learning = _learning.GetOrAdd(target.SourceKey, _ => new Learning());
+        var learning = _learning.GetOrAdd(target.SourceKey, static _ => new Learning());
+        var now = _time.GetUtcNow();
+        learning.Touch(now);
+        if (state.LastEvaluation is { } last && last.Rate == learning.Rate && last.Matches(observations))
+        {
+            return last.Signal;
+        }
+
         ScalingSignal signal;
+        double? rate;
         bool observedFirst;
         lock (learning)
         {
-            signal = SignalCalculator.Compute(target, observations, learning.Rate);
+            rate = learning.Rate;
+            signal = SignalCalculator.Compute(target, observations, rate);
 
             // Learn once per new observation, whoever asks first; the signal is recomputed only if the rate it used moved.
             var newest = observations.Count == 0 ? DateTimeOffset.MinValue : observations.Max(o => o.FetchedAt);
             observedFirst = newest > learning.LastObserved;
             if (observedFirst)
             {
-                var learned = RateLearner.Observe(learning.Rate, signal);
+                var learned = RateLearner.Observe(rate, signal);
                 learning.LastObserved = newest;
-                if (learned != learning.Rate)
+                if (learned != rate)
                 {
                     learning.Rate = learned;
+                    rate = learned;
                     signal = SignalCalculator.Compute(target, observations, learned);
                 }
             }
-
-            learning.LastUsed = _time.GetUtcNow();
         }
 
-        state.LastSignal = signal;
+        state.LastEvaluation = new Evaluation([.. observations], rate, signal);
 
         // Which subscriptions are missing depends only on the source's observations: tracked once per new observation,
         // not on every request.
@@ -569,7 +582,13 @@ public sealed partial class SignalStore : IDisposable
         switch (state.Target.Topics)
         {
             case TopicList list:
-                return [.. list.Topics.Select(topic => GetTopicSubject(state.Cluster, topic))];
+                var subjects = new List<TopicSubject>(list.Topics.Count);
+                foreach (var topic in list.Topics)
+                {
+                    subjects.Add(GetTopicSubject(state.Cluster, topic));
+                }
+
+                return subjects;
 
             case TopicPattern pattern:
                 var matched = ServeList(GetNamespaceSubject(state.Cluster, pattern)) is { } listing
@@ -666,12 +685,25 @@ public sealed partial class SignalStore : IDisposable
             _ => false,
         };
 
+    /// <summary>
+    /// What a source has learned. The rate is written under the instance's lock and read without it (stored as a double,
+    /// NaN for none, so a read is never torn); the last use is an interlocked timestamp, stamped on every read.
+    /// </summary>
     private sealed class Learning
     {
-        public double? Rate { get; set; }
+        private double _rate = double.NaN;
+        private long _lastUsedTicks;
+
+        public double? Rate
+        {
+            get => Volatile.Read(ref _rate) is var rate && double.IsNaN(rate) ? null : rate;
+            set => Volatile.Write(ref _rate, value ?? double.NaN);
+        }
 
         public DateTimeOffset LastObserved { get; set; } = DateTimeOffset.MinValue;
 
-        public DateTimeOffset LastUsed { get; set; }
+        public DateTimeOffset LastUsed => new(Interlocked.Read(ref _lastUsedTicks), TimeSpan.Zero);
+
+        public void Touch(DateTimeOffset now) => Interlocked.Exchange(ref _lastUsedTicks, now.UtcTicks);
     }
 }

@@ -30,7 +30,10 @@ internal sealed class TargetState
     public DateTimeOffset LastRequested => new(Interlocked.Read(ref _lastRequestedTicks), TimeSpan.Zero);
 
     /// <summary>The last signal computed (by a request or a poll); null until one could be computed.</summary>
-    public ScalingSignal? LastSignal { get; set; }
+    public ScalingSignal? LastSignal => LastEvaluation?.Signal;
+
+    /// <summary>The last evaluation: what it read and what it gave; replaced whole, so readers need no lock.</summary>
+    public Evaluation? LastEvaluation { get; set; }
 
     /// <summary>The activity last pushed to watchers; null before the first evaluation.</summary>
     public bool? LastPushed

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using MeshScaler.Engine;
 using Prometheus;
 
 namespace MeshScaler.Keda;
@@ -21,8 +22,8 @@ internal sealed class HostMetrics
 
     public HostMetrics(CollectorRegistry registry)
     {
-        var factory = Metrics.WithCustomRegistry(registry);
-        _calls = factory.CreateCounter("meshscaler_rpc_requests_total", "gRPC calls handled, by method and status.", "method", "status");
+        var factory = MetricFactories.For(registry);
+        _calls = factory.CreateCounter("meshscaler_rpc_requests_total", "gRPC calls handled, by method and status.", ["method", "status"]);
         _duration = factory.CreateHistogram(
             "meshscaler_rpc_duration_seconds",
             "gRPC call latency in seconds (for streams: until the first message), by method and status.",

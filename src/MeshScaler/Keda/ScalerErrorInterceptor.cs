@@ -15,12 +15,29 @@ namespace MeshScaler.Keda;
 /// </remarks>
 internal sealed class ScalerErrorInterceptor : Interceptor
 {
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        // Most answers come from the cache and complete at once: they pass through without an async frame of their own.
+        // A handler that is not async (GetMetricSpec) throws here rather than in its task.
+        Task<TResponse> call;
+        try
+        {
+            call = continuation(request, context);
+        }
+        catch (ScalingException ex)
+        {
+            throw ToRpcException(ex);
+        }
+
+        return call.IsCompletedSuccessfully ? call : AwaitMapped(call);
+    }
+
+    private static async Task<TResponse> AwaitMapped<TResponse>(Task<TResponse> call)
     {
         try
         {
-            return await continuation(request, context);
+            return await call;
         }
         catch (ScalingException ex)
         {
