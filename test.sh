@@ -1,15 +1,24 @@
 #!/usr/bin/env bash
-# Runs every test: one build, one `dotnet test` over the solution. Installs what the tests need first:
-# the interop tests drive the server with an independent gRPC implementation, Debian's python3-grpcio.
+# Runs every test: one build, one `dotnet test` over the solution. Installs what the tests need first.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-if ! /usr/bin/python3 -c "import grpc, google.protobuf" >/dev/null 2>&1; then
-  echo "test.sh: installing python3-grpcio (interop tests)"
+# The interop tests drive the server with two independent gRPC implementations from Debian: python3-grpcio, and
+# grpc-go (KEDA's own), built offline by tests/MeshScaler.FunctionalTests/Interop/go/build.sh.
+packages=()
+/usr/bin/python3 -c "import grpc, google.protobuf" >/dev/null 2>&1 || packages+=(python3-grpcio python3-protobuf)
+for tool in go:golang-go protoc:protobuf-compiler protoc-gen-go:protoc-gen-go protoc-gen-go-grpc:protoc-gen-go-grpc; do
+  command -v "${tool%%:*}" >/dev/null 2>&1 || packages+=("${tool#*:}")
+done
+[ -d /usr/share/gocode/src/google.golang.org/grpc ] || packages+=(golang-google-grpc-dev)
+[ -d /usr/share/gocode/src/google.golang.org/protobuf ] || packages+=(golang-google-protobuf-dev)
+[ -f /usr/share/gocode/src/github.com/golang/protobuf/proto/registry.go ] || packages+=(golang-github-golang-protobuf-1-5-dev)
+if [ ${#packages[@]} -gt 0 ]; then
+  echo "test.sh: installing ${packages[*]} (interop tests)"
   sudo_cmd=""
   if [ "$(id -u)" != 0 ]; then sudo_cmd="sudo"; fi
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq python3-grpcio python3-protobuf >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${packages[@]}" >/dev/null
 fi
 
 log="$(mktemp)"

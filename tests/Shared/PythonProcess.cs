@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace MeshScaler.Testing;
 
 /// <summary>
@@ -19,39 +17,19 @@ internal static class PythonProcess
             throw new InvalidOperationException($"{Python} is missing. {InstallHint}");
         }
 
-        var (exit, _, error) = await RunAsync("-c \"import grpc\"");
+        var (exit, _, error) = await RunAsync(["-c", "import grpc"]);
         if (exit != 0)
         {
             throw new InvalidOperationException($"Python module grpc is missing ({error.Trim()}). {InstallHint}");
         }
     }
 
-    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string arguments, TimeSpan? timeout = null)
-    {
-        var start = new ProcessStartInfo(Python, arguments)
+    public static Task<(int ExitCode, string Output, string Error)> RunAsync(IEnumerable<string> arguments, TimeSpan? timeout = null) =>
+        ExternalProcess.RunAsync(Python, arguments, timeout, start =>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-
-        // Keep grpcio quiet and independent of the caller's Python setup.
-        start.Environment.Remove("PYTHONPATH");
-        start.Environment.Remove("PYTHONHOME");
-        start.Environment["GRPC_VERBOSITY"] = "ERROR";
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {Python}.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        try
-        {
-            await process.WaitForExitAsync().WaitAsync(timeout ?? TimeSpan.FromSeconds(60));
-        }
-        catch (TimeoutException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
-    }
+            // Keep grpcio quiet and independent of the caller's Python setup.
+            start.Environment.Remove("PYTHONPATH");
+            start.Environment.Remove("PYTHONHOME");
+            start.Environment["GRPC_VERBOSITY"] = "ERROR";
+        });
 }
