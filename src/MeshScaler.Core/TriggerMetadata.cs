@@ -8,7 +8,10 @@ namespace MeshScaler.Core;
 /// Parsing follows KEDA's typed config: every key is parsed on its own and every error is collected; then the cross-field
 /// rules run (exactly one topic selector; adminURL or pulsarCluster). A key <c>xFromEnv</c> is an alias of <c>x</c>
 /// (KEDA has already resolved it from the target's environment); when both are present the plain key wins, as in KEDA's
-/// lookup order. Numbers use the invariant culture.
+/// lookup order. Numbers use the invariant culture. An unknown key within <see cref="MaxTypoDistance"/> edits of a
+/// known one (or of its <c>FromEnv</c> alias) is a typo and an error naming the key it resembles, reported before the
+/// errors it may cause (a missing topic, a default threshold); an unknown key close to nothing is only reported back,
+/// as KEDA ignores keys it does not know.
 /// </remarks>
 public static class TriggerMetadata
 {
@@ -30,6 +33,9 @@ public static class TriggerMetadata
     public const string CatchUpRatio = "catchUpRatio";
 
     private const string FromEnvSuffix = "FromEnv";
+
+    /// <summary>Unknown keys this close to a known key are taken for typos of it.</summary>
+    public const int MaxTypoDistance = 2;
 
     /// <summary>The table: every key MeshScaler reads, its default and its parser.</summary>
     public static IReadOnlyList<MetadataParameter> Parameters { get; } =
@@ -95,6 +101,10 @@ public static class TriggerMetadata
             {
                 ignored.Add(key);
             }
+            else if (ClosestKnownKey(key) is { } meant)
+            {
+                errors.Add($"unknown parameter \"{key}\": did you mean \"{meant}\"?");
+            }
             else
             {
                 unknown.Add(key);
@@ -130,6 +140,25 @@ public static class TriggerMetadata
 
         var target = Build(values);
         return new MetadataParseResult(target, errors, unknown, ignored);
+    }
+
+    private static string? ClosestKnownKey(string key)
+    {
+        string? closest = null;
+        var best = MaxTypoDistance + 1;
+        foreach (var parameter in Parameters)
+        {
+            foreach (var name in (ReadOnlySpan<string>)[parameter.Name, parameter.Name + FromEnvSuffix])
+            {
+                var distance = EditDistance.Between(key, name);
+                if (distance < best)
+                {
+                    (closest, best) = (name, distance);
+                }
+            }
+        }
+
+        return closest;
     }
 
     private static void ApplyCrossFieldRules(Dictionary<string, string> raw, List<string> errors)

@@ -64,6 +64,14 @@ public sealed class TriggerMetadataTests
         { "startup negative", Valid(("replicaStartupSeconds", "-5")), ["replicaStartupSeconds must be a number >= 0 and <= 86400, got \"-5\""] },
         { "catch-up ratio zero", Valid(("catchUpRatio", "0")), ["catchUpRatio must be a number > 0 and <= 100, got \"0\""] },
         { "catch-up ratio huge", Valid(("catchUpRatio", "1000")), ["catchUpRatio must be a number > 0 and <= 100, got \"1000\""] },
+        { "typo of a key", Valid(("msgBacklogTreshold", "5")), ["unknown parameter \"msgBacklogTreshold\": did you mean \"msgBacklogThreshold\"?"] },
+        { "case slip in a key", Valid(("MsgBacklogThreshold", "5")), ["unknown parameter \"MsgBacklogThreshold\": did you mean \"msgBacklogThreshold\"?"] },
+        { "typo of a FromEnv alias", Valid(("subscriptionFromEnvv", "s")), ["unknown parameter \"subscriptionFromEnvv\": did you mean \"subscriptionFromEnv\"?"] },
+        {
+            "typo of topic comes before what it causes",
+            Valid(("topic", null), ("topc", "public/default/orders")),
+            ["unknown parameter \"topc\": did you mean \"topic\"?", "exactly one of topic, topics or topicPattern must be set, got none"]
+        },
         {
             "several errors at once",
             Valid(("adminURL", null), ("subscription", null), ("msgBacklogThreshold", "abc"), ("scalingMode", "x"), ("topics", "a/b/c")),

@@ -40,6 +40,8 @@ internal sealed class ExternalScalerService(SignalStore store, TriggerTargets ta
         // KEDA strips its s{index}- prefix and may lowercase; anything else is a request for a metric we never offered.
         if (!string.IsNullOrEmpty(request.MetricName) && !string.Equals(request.MetricName, target.MetricName, StringComparison.OrdinalIgnoreCase))
         {
+            // The more basic mistake first: a trigger naming a cluster it may not use is told that, whatever it asks for.
+            store.ResolveCluster(target);
             throw new ScalingException(
                 ScalingErrorKind.InvalidArgument,
                 $"metric \"{request.MetricName}\" is not served by this trigger; GetMetricSpec returns \"{target.MetricName}\"");
