@@ -9,24 +9,31 @@ namespace MeshScaler.Engine;
 /// </summary>
 internal sealed partial class SignalPoller(SignalStore store, TimeProvider time, ILogger<SignalPoller> logger) : BackgroundService
 {
+    /// <remarks>
+    /// Stopping ends the loop normally, never with <see cref="OperationCanceledException"/>: a host that failed to start
+    /// (a port in use) stops its services without a stop call, and would report a cancelled loop as a failed service.
+    /// </remarks>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(store.Options.WakePollInterval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        try
         {
-            try
+            while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                await store.PollOnceAsync(stoppingToken);
+                try
+                {
+                    await store.PollOnceAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    // One bad round must not stop polling: the next tick tries again.
+                    LogPollFailed(logger, ex);
+                }
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                // One bad round must not stop polling: the next tick tries again.
-                LogPollFailed(logger, ex);
-            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
         }
     }
 

@@ -1,4 +1,5 @@
 using MeshScaler.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MeshScaler.FunctionalTests;
 
@@ -22,6 +23,54 @@ public sealed class ConfigurationTests
         Assert.Contains("MeshScaler:Http:Address must be an IP address such as 0.0.0.0 or 127.0.0.1, got \"localhost\"", failures);
         Assert.Contains("MeshScaler:Pulsar:PollInterval must be greater than 0, got 00:00:00", failures);
         Assert.Contains(failures, f => f.StartsWith("MeshScaler:Pulsar:Clusters:prod:AdminUrl", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Build_ValuesThatDoNotConvert_AreNamedWithTheOtherInvalidSettings()
+    {
+        string[] args =
+        [
+            "--MeshScaler:Grpc:Port=abc",
+            "--MeshScaler:Pulsar:PollInterval=abc",
+            "--MeshScaler:Pulsar:MaxRetries=2.5",
+            "--MeshScaler:Pulsar:Clusters:prod:AdminUrl=http://pulsar:8080",
+            "--MeshScaler:Pulsar:Clusters:prod:Tls:InsecureSkipVerify=maybe",
+            "--MeshScaler:Http:Address=localhost",
+        ];
+
+        var error = Assert.ThrowsAny<Exception>(() => MeshScalerApp.Build(args));
+        var failures = ConfigurationErrors.From(error);
+
+        Assert.Contains("MeshScaler:Grpc:Port must be a whole number, got \"abc\"", failures);
+        Assert.Contains("MeshScaler:Pulsar:PollInterval must be a duration: 90 (seconds), 5s, 1m, 1h30m or 00:00:05, got \"abc\"", failures);
+        Assert.Contains("MeshScaler:Pulsar:MaxRetries must be a whole number, got \"2.5\"", failures);
+        Assert.Contains("MeshScaler:Pulsar:Clusters:prod:Tls:InsecureSkipVerify must be true or false, got \"maybe\"", failures);
+        Assert.Contains("MeshScaler:Http:Address must be an IP address such as 0.0.0.0 or 127.0.0.1, got \"localhost\"", failures);
+    }
+
+    [Theory]
+    [InlineData("5", 5)]
+    [InlineData("2.5", 2.5)]
+    [InlineData("5s", 5)]
+    [InlineData("1m", 60)]
+    [InlineData("00:00:05", 5)]
+    public void Build_Durations_ReadAsOnTheCommandLine(string value, double seconds)
+    {
+        var app = MeshScalerApp.Build([$"--MeshScaler:Pulsar:PollInterval={value}", "--MeshScaler:Pulsar:WakePollInterval=00:00:00.5", "--MeshScaler:Grpc:Port=0", "--MeshScaler:Http:Port=0"]);
+
+        Assert.Equal(TimeSpan.FromSeconds(seconds), app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<MeshScaler.Engine.SignalStoreOptions>>().Value.PollInterval);
+    }
+
+    [Fact]
+    public async Task Cli_ServeWithAValueThatDoesNotConvert_ExitsWith2NamingIt()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = await Cli.RunAsync(["serve", "--MeshScaler:Grpc:Port=abc"], output, error).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, code);
+        Assert.Contains("MeshScaler:Grpc:Port must be a whole number, got \"abc\"", error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -152,6 +152,19 @@ public sealed class ExternalScalerTests
     }
 
     [Fact]
+    public async Task GetMetrics_UnlistedAdminUrlAndWrongMetricName_ReportsTheAdminUrlFirst()
+    {
+        await using var host = await ScalerHost.StartAsync();
+
+        var result = await host.Grpc.UnaryAsync(
+            GetMetrics, Metrics(Ref(host, ("adminURL", "http://169.254.169.254")), name: "s0-something-else"), GetMetricsResponse.Parser);
+
+        Assert.Equal(3, result.Status);
+        Assert.Contains("not a configured cluster", result.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("something-else", result.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task MissingTopic_IsNotFound()
     {
         await using var host = await ScalerHost.StartAsync();
@@ -376,6 +389,19 @@ public sealed class ExternalScalerTests
 
         var warning = Assert.Single(host.Logs.Entries, e => e.EventId.Id == 5001);
         Assert.Equal("ScaledObject fm/enricher: unknown trigger metadata key \"msgBacklog\" is ignored", warning.Message);
+    }
+
+    [Fact]
+    public async Task InvalidMetadata_EachCallIsLoggedOnce_AndATypoIsNamed()
+    {
+        await using var host = await ScalerHost.StartAsync();
+
+        var result = await host.Grpc.UnaryAsync(IsActive, Ref(host, ("msgBacklogTreshold", "5")), IsActiveResponse.Parser);
+
+        Assert.Equal(3, result.Status);
+        Assert.Equal("invalid trigger metadata: unknown parameter \"msgBacklogTreshold\": did you mean \"msgBacklogThreshold\"?", result.Message);
+        var logged = Assert.Single(host.Logs.Entries, e => e.Message.Contains("msgBacklogTreshold", StringComparison.Ordinal));
+        Assert.Equal(5000, logged.EventId.Id);
     }
 
     [Fact]

@@ -12,7 +12,7 @@ internal static class CliOptions
 {
     public delegate bool TryParser<T>(string text, out T value);
 
-    public const string PositiveDuration = "is not a positive duration (e.g. 90, 30s, 15m, 6h, 1h30m)";
+    public const string PositiveDuration = "is not a positive duration (e.g. " + Core.Durations.Examples + ")";
 
     /// <param name="expectation">What a valid value is, completing "--name "value" ...".</param>
     public static Option<T> Value<T>(string name, string helpName, string description, T defaultValue, TryParser<T> parse, string expectation) => new(name)

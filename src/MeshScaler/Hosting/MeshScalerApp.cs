@@ -28,7 +28,25 @@ internal static class MeshScalerApp
         // The health check service logs every Unhealthy result at Error; the only check is readiness, unhealthy by design
         // while starting and stopping, which is no error for an operator to chase.
         builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService", LogLevel.Critical);
+
+        // The host logs a failed start with its stack trace before throwing; the command line reports that failure itself,
+        // by name when it is the operator's to fix (a port in use), in full otherwise. A background service that fails
+        // is still reported, at Critical.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+
+        // Grpc.AspNetCore logs every call that ends with an error status at Information; TriggerTargets already logs an
+        // invalid trigger, naming its ScaledObject, so each bad call is logged once.
+        builder.Logging.AddFilter("Grpc.AspNetCore.Server.ServerCallHandler", LogLevel.Warning);
         configure?.Invoke(builder);
+
+        // Durations read the same everywhere ("5" is five seconds, never days). A value that does not convert at all is
+        // set aside (read as unset), so the binder never throws on it, and reported with the other invalid settings.
+        DurationConverter.Register();
+        var unconvertible = ConfigurationCheck.Find(builder.Configuration);
+        if (unconvertible.Count > 0)
+        {
+            builder.Configuration.AddInMemoryCollection(unconvertible.Select(f => KeyValuePair.Create(f.Key, (string?)null)));
+        }
 
         var services = builder.Services;
         services.AddOptions<GrpcListenerOptions>().BindConfiguration(GrpcListenerOptions.SectionName).ValidateOnStart();
@@ -107,7 +125,7 @@ internal static class MeshScalerApp
 
         // Validate every options type now, together, before building the pipeline resolves services one by one
         // (each would throw on its own first failure and hide the rest).
-        app.Services.GetService<IStartupValidator>()?.Validate();
+        ValidateAll(app.Services, [.. unconvertible.Select(f => f.Message)]);
         app.UseRouting();
         app.UseMiddleware<RpcMetricsMiddleware>();
         app.MapGrpcService<ExternalScalerService>();
@@ -116,6 +134,24 @@ internal static class MeshScalerApp
         app.MapOpsEndpoints();
         app.MapMetrics(o => o.Registry = app.Services.GetRequiredService<CollectorRegistry>(), "/metrics");
         return app;
+    }
+
+    /// <summary>Every invalid setting together: those that did not convert, then what the options validators found.</summary>
+    private static void ValidateAll(IServiceProvider services, string[] unconvertible)
+    {
+        try
+        {
+            services.GetService<IStartupValidator>()?.Validate();
+        }
+        catch (Exception ex) when (unconvertible.Length > 0 && ConfigurationErrors.From(ex) is { Count: > 0 } invalid)
+        {
+            throw new OptionsValidationException("MeshScaler", typeof(MeshScalerApp), [.. unconvertible, .. invalid]);
+        }
+
+        if (unconvertible.Length > 0)
+        {
+            throw new OptionsValidationException("MeshScaler", typeof(MeshScalerApp), unconvertible);
+        }
     }
 
     /// <summary>TLS files are loaded while the listener is configured; a bad one is a named configuration error.</summary>

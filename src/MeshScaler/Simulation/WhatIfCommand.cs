@@ -151,7 +151,7 @@ internal static class WhatIfCommand
         CliOptions.Value(name, "DURATION", description, defaultValue, DurationArgument.TryParse, CliOptions.PositiveDuration);
 
     private static Option<TimeSpan> ZeroOrDuration(string name, string description, TimeSpan defaultValue) =>
-        CliOptions.Value(name, "DURATION", description, defaultValue, TryParseZeroOrDuration, ZeroOrMoreDuration);
+        CliOptions.Value(name, "DURATION", description, defaultValue, Durations.TryParse, ZeroOrMoreDuration);
 
     internal static async Task<int> RunAsync(Arguments parsed, TextWriter error, CancellationToken cancellationToken = default)
     {
@@ -267,17 +267,6 @@ internal static class WhatIfCommand
         Hpa = new HpaSettings { MaxReplicas = parsed.MaxReplicas },
         Keda = new KedaSettings { PollingInterval = parsed.PollingInterval, CooldownPeriod = parsed.Cooldown },
     };
-
-    private static bool TryParseZeroOrDuration(string text, out TimeSpan value)
-    {
-        if (text.Trim() is "0" or "0s")
-        {
-            value = TimeSpan.Zero;
-            return true;
-        }
-
-        return DurationArgument.TryParse(text, out value);
-    }
 
     private static string Num(double? value, string format = "0.#") => value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
 }
