@@ -16,8 +16,9 @@ RUN dotnet publish src/MeshScaler/MeshScaler.csproj -c Release --no-restore -o /
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 COPY --from=build /app ./
-# The aspnet image ships a non-root user "app" (uid 1654).
-USER app
+# The aspnet image's non-root user "app", by number: kubelet can only prove runAsNonRoot for a numeric user
+# (deploy/base/deployment.yaml runs as the same uid).
+USER 1654:1654
 ENV ASPNETCORE_URLS= \
     DOTNET_gcServer=0
 # 9090: gRPC (KEDA external scaler, gRPC health); 8080: /metrics, /healthz, /readyz

@@ -59,7 +59,7 @@ public sealed class DeployExamplesTests
     public void ConfigMapExample_PassesStartupValidation_AndServesTheExamplesAdminUrl()
     {
         var configMap = Documents(Path.Combine(Root, "deploy", "base", "configmap.yaml")).Single();
-        var json = Scalar(configMap, "data", "appsettings.Production.json");
+        var json = Scalar(configMap, "data", "appsettings.json");
         var token = Path.GetTempFileName();
         var path = Path.Combine(Path.GetTempPath(), $"meshscaler-{Guid.NewGuid():N}.json");
         try
@@ -82,5 +82,32 @@ public sealed class DeployExamplesTests
             File.Delete(token);
             File.Delete(path);
         }
+    }
+
+    [Fact]
+    public void DockerfileAndDeployment_RunAsTheSameNumericNonRootUser()
+    {
+        var user = File.ReadAllLines(Path.Combine(Root, "Dockerfile")).Single(l => l.StartsWith("USER ", StringComparison.Ordinal))[5..].Trim();
+        var pod = Documents(Path.Combine(Root, "deploy", "base", "deployment.yaml")).Single();
+
+        Assert.Matches("^[1-9][0-9]*:[1-9][0-9]*$", user);
+        Assert.Equal("true", Scalar(pod, "spec", "template", "spec", "securityContext", "runAsNonRoot"));
+        Assert.Equal(user.Split(':')[0], Scalar(pod, "spec", "template", "spec", "securityContext", "runAsUser"));
+        Assert.Equal(user.Split(':')[1], Scalar(pod, "spec", "template", "spec", "securityContext", "runAsGroup"));
+    }
+
+    [Fact]
+    public void Deployment_MountsTheConfigMapAsADirectory_AndPointsTheSettingsFileIntoIt()
+    {
+        var pod = (YamlMappingNode)Documents(Path.Combine(Root, "deploy", "base", "deployment.yaml")).Single()
+            .Children[new YamlScalarNode("spec")]["template"]["spec"];
+        var container = (YamlMappingNode)((YamlSequenceNode)pod["containers"]).Single();
+        var mount = ((YamlSequenceNode)container["volumeMounts"]).Cast<YamlMappingNode>().Single(m => Scalar(m, "name") == "config");
+        var env = ((YamlSequenceNode)container["env"]).Cast<YamlMappingNode>().ToDictionary(e => Scalar(e, "name"), e => Scalar(e, "value"));
+        var configMap = Documents(Path.Combine(Root, "deploy", "base", "configmap.yaml")).Single();
+        var key = ((YamlMappingNode)configMap["data"]).Children.Keys.Cast<YamlScalarNode>().Single().Value!;
+
+        Assert.False(mount.Children.ContainsKey(new YamlScalarNode("subPath")), "a subPath mount never sees ConfigMap updates");
+        Assert.Equal($"{Scalar(mount, "mountPath")}/{key}", env["MeshScaler__ConfigFile"]);
     }
 }

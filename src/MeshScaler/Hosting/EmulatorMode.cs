@@ -39,7 +39,7 @@ internal static class EmulatorMode
     {
         const string Key = "MeshScaler:Emulator:Port";
         var configuration = new ConfigurationBuilder()
-            .AddJsonFile("appsettings.json", optional: true)
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
             .AddEnvironmentVariables()
             .AddCommandLine(args)
             .Build();

@@ -18,7 +18,8 @@ internal static class MeshScalerApp
     /// <summary>Builds the host. <paramref name="configure"/> lets callers add configuration or replace services.</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
+        // appsettings.json ships beside the binary: found there whatever directory the command was run in.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
@@ -38,6 +39,7 @@ internal static class MeshScalerApp
         // invalid trigger, naming its ScaledObject, so each bad call is logged once.
         builder.Logging.AddFilter("Grpc.AspNetCore.Server.ServerCallHandler", LogLevel.Warning);
         configure?.Invoke(builder);
+        var settingsFile = SettingsFile.Add(builder.Configuration);
 
         // Durations read the same everywhere ("5" is five seconds, never days). A value that does not convert at all is
         // set aside (read as unset), so the binder never throws on it, and reported with the other invalid settings.
@@ -53,6 +55,8 @@ internal static class MeshScalerApp
         services.AddOptions<HttpListenerOptions>().BindConfiguration(HttpListenerOptions.SectionName);
         services.AddSingleton<IValidateOptions<GrpcListenerOptions>, ListenerOptionsValidator>();
         services.AddSingleton<ListenerEndpoints>();
+        services.AddSingleton(settingsFile);
+        services.AddHostedService<SettingsFile>();
         services.AddOptions<KestrelServerOptions>().Configure<IConfiguration, ListenerEndpoints, ILoggerFactory>((kestrel, configuration, endpoints, loggers) =>
         {
             // Read without validation: resolving the validated options here would throw on the first bad setting before

@@ -79,6 +79,7 @@ internal static class SimulateCommand
             {
                 [$"MeshScaler:Pulsar:Clusters:{EmulatorMode.ClusterName}:AdminUrl"] = emulator.BaseAddress.ToString().TrimEnd('/'),
                 ["Logging:LogLevel:Default"] = "Warning",
+                ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
             });
         });
         try
@@ -119,8 +120,9 @@ internal static class SimulateCommand
         try
         {
             var spec = (await client.GetMetricSpecAsync(scaledObject, stop.Token)).MetricSpecs.Single();
-            PrintBanner(emulator.BaseAddress, grpcPort, httpPort, spec.MetricName);
-            await RunLoopAsync(client, scaledObject, spec, model, workload.Gate, stop.Token);
+            var console = Terminal.Create();
+            PrintBanner(console, emulator.BaseAddress, grpcPort, httpPort, spec.MetricName);
+            await RunLoopAsync(console, client, scaledObject, spec, model, workload.Gate, stop.Token);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -154,16 +156,26 @@ internal static class SimulateCommand
         _ => 0,
     };
 
-    private static void PrintBanner(Uri emulator, string grpcPort, string httpPort, string metricName)
+    /// <summary>What the demo's traffic is doing at a point of its 150 s cycle, so the table tells its story by itself.</summary>
+    internal static string PhaseAt(double seconds) => (seconds % 150) switch
     {
-        AnsiConsole.MarkupLineInterpolated($"[bold]MeshScaler live demo[/] (Ctrl+C to stop)");
-        AnsiConsole.MarkupLineInterpolated($"  Pulsar admin emulator  {emulator}admin/v2/{Topic.Replace("persistent://", "persistent/", StringComparison.Ordinal)}/stats");
-        AnsiConsole.MarkupLineInterpolated($"  MeshScaler gRPC        127.0.0.1:{grpcPort} (externalscaler.ExternalScaler, metric {metricName})");
-        AnsiConsole.MarkupLineInterpolated($"  Prometheus metrics     http://127.0.0.1:{httpPort}/metrics");
+        < 10 => "idle",
+        < 40 => "scale from zero",
+        < 70 => "burst",
+        < 85 => "after the burst",
+        _ => "scale to zero",
+    };
+
+    private static void PrintBanner(IAnsiConsole console, Uri emulator, string grpcPort, string httpPort, string metricName)
+    {
+        console.MarkupLineInterpolated($"[bold]MeshScaler live demo[/] (Ctrl+C to stop)");
+        console.MarkupLineInterpolated($"  Pulsar admin emulator  {emulator}admin/v2/{Topic.Replace("persistent://", "persistent/", StringComparison.Ordinal)}/stats");
+        console.MarkupLineInterpolated($"  MeshScaler gRPC        127.0.0.1:{grpcPort} (externalscaler.ExternalScaler, metric {metricName})");
+        console.MarkupLineInterpolated($"  Prometheus metrics     http://127.0.0.1:{httpPort}/metrics");
         var defaults = (Keda: new KedaSettings(), Hpa: new HpaSettings());
-        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"  [yellow]Demo timings, shortened so a cycle fits in 150 s:[/] replica startup {DemoModel.StartupDelay.TotalSeconds:0.#} s, {DemoModel.PerReplicaRate:0.#} msg/s per replica,"));
-        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"  broker stats window {DemoModel.StatsUpdateFrequency.TotalSeconds:0.#} s, KEDA pollingInterval {DemoKeda.PollingInterval.TotalSeconds:0.#} s and cooldownPeriod {DemoKeda.CooldownPeriod.TotalSeconds:0.#} s, HPA sync {DemoHpa.SyncPeriod.TotalSeconds:0.#} s and"));
-        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"  scale-down stabilization {DemoHpa.Behavior.ScaleDown.StabilizationWindow.TotalSeconds:0.#} s (defaults: {defaults.Keda.PollingInterval.TotalSeconds:0.#} s, {defaults.Keda.CooldownPeriod.TotalSeconds:0.#} s, {defaults.Hpa.SyncPeriod.TotalSeconds:0.#} s, {defaults.Hpa.Behavior.ScaleDown.StabilizationWindow.TotalSeconds:0.#} s). Scaling mode: capacity, push on."));
+        console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"  [yellow]Demo timings, shortened so a cycle fits in 150 s:[/] replica startup {DemoModel.StartupDelay.TotalSeconds:0.#} s, {DemoModel.PerReplicaRate:0.#} msg/s per replica,"));
+        console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"  broker stats window {DemoModel.StatsUpdateFrequency.TotalSeconds:0.#} s, KEDA pollingInterval {DemoKeda.PollingInterval.TotalSeconds:0.#} s and cooldownPeriod {DemoKeda.CooldownPeriod.TotalSeconds:0.#} s, HPA sync {DemoHpa.SyncPeriod.TotalSeconds:0.#} s and"));
+        console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"  scale-down stabilization {DemoHpa.Behavior.ScaleDown.StabilizationWindow.TotalSeconds:0.#} s (defaults: {defaults.Keda.PollingInterval.TotalSeconds:0.#} s, {defaults.Keda.CooldownPeriod.TotalSeconds:0.#} s, {defaults.Hpa.SyncPeriod.TotalSeconds:0.#} s, {defaults.Hpa.Behavior.ScaleDown.StabilizationWindow.TotalSeconds:0.#} s). Scaling mode: capacity, push on."));
     }
 
     /// <remarks>
@@ -172,6 +184,7 @@ internal static class SimulateCommand
     /// awaited outside it.
     /// </remarks>
     private static async Task RunLoopAsync(
+        IAnsiConsole console,
         KedaGrpcClient client, ScaledObjectRef scaledObject, MetricSpec spec, FunctionModel model, Lock gate, CancellationToken cancellationToken)
     {
         var time = TimeProvider.System;
@@ -185,7 +198,7 @@ internal static class SimulateCommand
 
         var rows = new Queue<string[]>();
         var table = NewTable();
-        var interactive = !Console.IsOutputRedirected;
+        var interactive = Terminal.IsInteractive;
         var lastActive = false;
         using var timer = new PeriodicTimer(Tick, time);
         var started = time.GetUtcNow();
@@ -248,9 +261,10 @@ internal static class SimulateCommand
                 {
                     row =
                     [
-                        $"{(now - started).TotalSeconds,5:0}s",
+                        $"{(now - started).TotalSeconds:0}s",
+                        PhaseAt(tick),
                         Fmt(rate), Fmt(model.Backlog), Fmt(model.LastProcessed / Tick.TotalSeconds),
-                        $"{model.Ready}/{model.Requested}", lastActive ? "[green]yes[/]" : "no",
+                        $"{model.Ready}/{model.Requested}", lastActive ? "yes" : "no",
                         $"{model.OldestAge(now).TotalSeconds:0}s",
                     ];
                 }
@@ -265,14 +279,14 @@ internal static class SimulateCommand
                     table = NewTable();
                     foreach (var r in rows)
                     {
-                        table.AddRow(r);
+                        table.AddRow([.. r.Select((cell, i) => i == ActiveColumn && cell == "yes" && Terminal.UsesColour ? "[green]yes[/]" : Markup.Escape(cell))]);
                     }
 
                     refresh();
                 }
                 else if (tick % 5 == 0)
                 {
-                    Console.WriteLine(string.Join("  ", row).Replace("[green]", string.Empty, StringComparison.Ordinal).Replace("[/]", string.Empty, StringComparison.Ordinal));
+                    console.WriteLine(PlainRow(row));
                 }
 
                 await timer.WaitForNextTickAsync(cancellationToken);
@@ -283,11 +297,11 @@ internal static class SimulateCommand
         {
             if (interactive)
             {
-                await AnsiConsole.Live(table).StartAsync(async ctx => await LoopAsync(() => ctx.UpdateTarget(table)));
+                await console.Live(table).StartAsync(async ctx => await LoopAsync(() => ctx.UpdateTarget(table)));
             }
             else
             {
-                Console.WriteLine("time  inflow  backlog  processing  ready/replicas  active  lag");
+                console.WriteLine(PlainRow(Columns));
                 await LoopAsync(() => { });
             }
         }
@@ -327,8 +341,27 @@ internal static class SimulateCommand
         }
     }
 
-    private static Table NewTable() =>
-        new Table().Title("demo-enricher (capacity mode)").AddColumns("time", "inflow msg/s", "backlog", "processing msg/s", "ready/replicas", "active", "lag");
+    private static readonly string[] Columns = ["time", "phase", "inflow msg/s", "backlog", "processing msg/s", "ready/replicas", "active", "lag"];
+    private const int ActiveColumn = 6;
+
+    private static Table NewTable() => new Table().Title("demo-enricher (capacity mode)").AddColumns(Columns);
+
+    /// <summary>A row as fixed-width columns, for a file or a pipe: every value under its heading.</summary>
+    internal static string PlainRow(IReadOnlyList<string> cells)
+    {
+        var line = new System.Text.StringBuilder();
+        for (var i = 0; i < cells.Count; i++)
+        {
+            var width = Math.Max(Columns[i].Length, i == 1 ? 15 : 6);
+            line.Append(i == 1 ? cells[i].PadRight(width) : cells[i].PadLeft(width));
+            if (i < cells.Count - 1)
+            {
+                line.Append("  ");
+            }
+        }
+
+        return line.ToString().TrimEnd();
+    }
 
     private static string Fmt(double value) => value.ToString("0", CultureInfo.InvariantCulture);
 }

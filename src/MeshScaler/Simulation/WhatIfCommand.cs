@@ -200,12 +200,7 @@ internal static class WhatIfCommand
             return Cli.UsageError;
         }
 
-        if (Console.IsOutputRedirected)
-        {
-            // Spectre assumes 80 columns without a terminal; the table needs more to stay readable in logs and CI.
-            AnsiConsole.Profile.Width = 160;
-        }
-
+        var console = Terminal.Create();
         var table = new Table().Title("what-if results").AddColumns(
             "workload", "policy", "replica-s", "lag p50", "p95", "p99", "max", "wake s", "activation s", "scale events", "s over SLO");
         foreach (var column in table.Columns.Skip(2))
@@ -227,16 +222,16 @@ internal static class WhatIfCommand
                     Num(r.WakeSeconds), Num(r.ActivationSeconds), r.ScaleEvents.ToString(CultureInfo.InvariantCulture), Num(r.SecondsOverSlo, "0"));
             }
 
-            AnsiConsole.MarkupLineInterpolated(
-                $"[grey]{workload.Name}: {duration.TotalHours:0.##} h simulated in {TimeProvider.System.GetElapsedTime(runStarted).TotalSeconds:0.0} s; wrote {string.Join(", ", files)}[/]");
+            console.MarkupLineInterpolated(
+                $"[grey]{workload.Name}: {duration.TotalHours:0.##} h simulated in {TimeProvider.System.GetElapsedTime(runStarted).TotalSeconds:0.0} s; wrote {string.Join(", ", files.Select(Path.GetFullPath))}[/]");
             foreach (var note in report.Notes.Where(n => n.StartsWith("Bar", StringComparison.Ordinal) || n.StartsWith("Activation", StringComparison.Ordinal)))
             {
-                AnsiConsole.MarkupLineInterpolated($"[grey]{workload.Name}: {note}[/]");
+                console.MarkupLineInterpolated($"[grey]{workload.Name}: {note}[/]");
             }
         }
 
-        AnsiConsole.Write(table);
-        AnsiConsole.MarkupLineInterpolated($"[grey]total {TimeProvider.System.GetElapsedTime(started).TotalSeconds:0.0} s[/]");
+        console.Write(table);
+        console.MarkupLineInterpolated($"[grey]total {TimeProvider.System.GetElapsedTime(started).TotalSeconds:0.0} s[/]");
         return 0;
     }
 
