@@ -13,9 +13,10 @@ namespace MeshScaler.Engine;
 /// The per-target and missing-subscription series are set from the store just before each scrape (a before-collect
 /// callback), and a series whose target or subscription is no longer tracked is removed in the same pass: an evicted
 /// target's series disappear at the next scrape and are never re-exported with a stale value, and nothing is cached
-/// between scrapes. At most <see cref="MaxTargetSeries"/> targets are exported per gauge (the host sizes it to its
-/// trigger cache); the rest are left out with one Warning, so a flood of distinct triggers cannot grow the scrape
-/// without bound.
+/// between scrapes. A target whose data is older than MaxStaleness (an outage) is not shown: missing data is never
+/// shown as current. At most <see cref="MaxTargetSeries"/> targets, and as many missing subscriptions, are exported
+/// per gauge (the host's trigger cache holds as many triggers); the rest are left out with a Warning, so a flood of
+/// distinct triggers cannot grow the scrape without bound.
 /// </remarks>
 public sealed partial class EngineMetrics
 {
@@ -36,7 +37,8 @@ public sealed partial class EngineMetrics
     private readonly Lock _refreshGate = new();
     private Dictionary<string, string[]> _exportedTargets = new(StringComparer.Ordinal);
     private Dictionary<(string, TopicName, string), string[]> _exportedMissing = [];
-    private bool _overflowReported;
+    private bool _targetsOverflowing;
+    private bool _missingOverflowing;
     private SignalStore? _store;
 
     /// <param name="registry">The host's registry, scraped at <c>/metrics</c>; one per host, so two hosts in one process never share series.</param>
@@ -102,25 +104,21 @@ public sealed partial class EngineMetrics
 
     private void RefreshTargets(SignalStore store)
     {
-        var current = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var servable = new List<(TargetState State, ScalingSignal Signal)>();
         foreach (var state in store.Targets)
         {
-            if (state.LastSignal is not { } signal)
+            if (store.ServableSignal(state) is { } signal)
             {
-                continue;
+                servable.Add((state, signal));
             }
+        }
 
-            if (current.Count == MaxTargetSeries)
-            {
-                if (!_overflowReported)
-                {
-                    _overflowReported = true;
-                    LogTargetSeriesOverflow(_logger, MaxTargetSeries);
-                }
-
-                break;
-            }
-
+        // Over the bound, the series already exported keep their place (then by id), so a scrape never flickers
+        // between subsets of the targets.
+        var exported = Bounded(servable, t => t.State.Id, t => _exportedTargets.ContainsKey(t.State.Id), "targets", ref _targetsOverflowing);
+        var current = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        foreach (var (state, signal) in exported)
+        {
             var labels = _exportedTargets.TryGetValue(state.Id, out var known) ? known : TargetLabels(state);
             current[state.Id] = labels;
             _backlog.WithLabels(labels).Set(signal.Backlog);
@@ -145,8 +143,10 @@ public sealed partial class EngineMetrics
 
     private void RefreshMissing(SignalStore store)
     {
+        var missing = Bounded(
+            [.. store.MissingSubscriptions], k => $"{k.Cluster}|{k.Topic.FullName}|{k.Subscription}", _exportedMissing.ContainsKey, "missing subscriptions", ref _missingOverflowing);
         var current = new Dictionary<(string, TopicName, string), string[]>();
-        foreach (var key in store.MissingSubscriptions)
+        foreach (var key in missing)
         {
             var labels = _exportedMissing.TryGetValue(key, out var known) ? known : [key.Cluster, key.Subscription, key.Topic.FullName];
             current[key] = labels;
@@ -164,6 +164,27 @@ public sealed partial class EngineMetrics
         _exportedMissing = current;
     }
 
+    /// <summary>
+    /// At most <see cref="MaxTargetSeries"/> items: those already exported first, then by id. One Warning each time the
+    /// items go over the bound.
+    /// </summary>
+    private List<T> Bounded<T>(List<T> items, Func<T, string> id, Func<T, bool> exported, string what, ref bool overflowing)
+    {
+        if (items.Count <= MaxTargetSeries)
+        {
+            overflowing = false;
+            return items;
+        }
+
+        if (!overflowing)
+        {
+            overflowing = true;
+            LogSeriesOverflow(_logger, MaxTargetSeries, what);
+        }
+
+        return [.. items.OrderBy(i => exported(i) ? 0 : 1).ThenBy(id, StringComparer.Ordinal).Take(MaxTargetSeries)];
+    }
+
     private static string[] TargetLabels(TargetState state) =>
     [
         state.Cluster.Name,
@@ -174,6 +195,6 @@ public sealed partial class EngineMetrics
     ];
 
     [LoggerMessage(EventId = 3060, Level = LogLevel.Warning,
-        Message = "More than {Max} targets are tracked: /metrics exports the signal series of the first {Max} only")]
-    private static partial void LogTargetSeriesOverflow(ILogger logger, int max);
+        Message = "More than {Max} {What} are tracked: /metrics exports the series of {Max} of them only")]
+    private static partial void LogSeriesOverflow(ILogger logger, int max, string what);
 }

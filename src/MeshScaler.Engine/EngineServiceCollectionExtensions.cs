@@ -12,7 +12,8 @@ public static class EngineServiceCollectionExtensions
     /// Adds the signal store and its poll loop. Needs an <c>IPulsarAdmin</c> and an <c>IPulsarClusterResolver</c>
     /// (see <c>AddPulsarAdmin</c>). Options bind from <c>MeshScaler:Pulsar</c> and are validated at start. The Engine's
     /// series go to the container's prometheus-net <see cref="CollectorRegistry"/>, one per container (added when
-    /// missing), never the process-wide default registry.
+    /// missing), never the process-wide default registry: two hosts in one process keep their own series, and the
+    /// default registry's runtime collectors are never started.
     /// </summary>
     public static IServiceCollection AddSignalEngine(this IServiceCollection services)
     {

@@ -75,6 +75,29 @@ public sealed partial class SignalStore : IDisposable
 
     internal IEnumerable<TargetState> Targets => _targets.Values;
 
+    /// <summary>
+    /// The target's last signal while every observation behind it is within <see cref="SignalStoreOptions.MaxStaleness"/>,
+    /// as a request would be answered; null once it is older (an outage), so it is never shown as current.
+    /// </summary>
+    internal ScalingSignal? ServableSignal(TargetState state)
+    {
+        if (state.LastEvaluation is not { } evaluation)
+        {
+            return null;
+        }
+
+        var now = _time.GetUtcNow();
+        foreach (var observation in evaluation.Observations)
+        {
+            if (now - observation.FetchedAt > _options.MaxStaleness)
+            {
+                return null;
+            }
+        }
+
+        return evaluation.Signal;
+    }
+
     internal IEnumerable<(string Cluster, TopicName Topic, string Subscription)> MissingSubscriptions => _missingSubscriptions.Keys;
 
     /// <summary>

@@ -29,10 +29,10 @@ internal sealed class TargetState
 
     public DateTimeOffset LastRequested => new(Interlocked.Read(ref _lastRequestedTicks), TimeSpan.Zero);
 
-    /// <summary>The last signal computed (by a request or a poll); null until one could be computed.</summary>
-    public ScalingSignal? LastSignal => LastEvaluation?.Signal;
-
-    /// <summary>The last evaluation: what it read and what it gave; replaced whole, so readers need no lock.</summary>
+    /// <summary>
+    /// The last evaluation (by a request or a poll): what it read and what it gave; null until one could be made.
+    /// Replaced whole, so readers need no lock.
+    /// </summary>
     public Evaluation? LastEvaluation { get; set; }
 
     /// <summary>The activity last pushed to watchers; null before the first evaluation.</summary>

@@ -87,13 +87,41 @@ public sealed class EngineMetricsTests
             await f.Store.GetAsync(StoreFixture.Target(extra: ("msgBacklogThreshold", $"{i}")), default).WaitAsync(Timeout);
         }
 
-        await f.ScrapeAsync();
+        static List<string> Series(string scrape) => [.. scrape.Split('\n').Where(l => l.StartsWith("meshscaler_signal_backlog{", StringComparison.Ordinal))];
+        var first = Series(await f.ScrapeAsync());
         var text = await f.ScrapeAsync();
 
-        Assert.Equal(3, text.Split('\n').Count(l => l.StartsWith("meshscaler_signal_backlog{", StringComparison.Ordinal)));
+        Assert.Equal(3, Series(text).Count);
+        Assert.Equal(first, Series(text));
         Assert.Contains("meshscaler_subjects{kind=\"target\"} 5\n", text, StringComparison.Ordinal);
         var warning = Assert.Single(f.MetricsLogger.Entries);
         Assert.Equal(LogLevel.Warning, warning.Level);
-        Assert.Equal("More than 3 targets are tracked: /metrics exports the signal series of the first 3 only", warning.Message);
+        Assert.Equal("More than 3 targets are tracked: /metrics exports the series of 3 of them only", warning.Message);
+    }
+
+    [Fact]
+    public async Task Scrape_DuringAnOutageBeyondMaxStaleness_TheTargetsSignalIsNoLongerShown()
+    {
+        using var f = new StoreFixture(new SignalStoreOptions { MaxStaleness = TimeSpan.FromSeconds(30) });
+        f.Admin.Set(Orders, rateIn: 0, backlog: 42);
+        await f.Store.GetAsync(StoreFixture.Target(), default).WaitAsync(Timeout);
+        Assert.Contains("meshscaler_signal_backlog{", await f.ScrapeAsync(), StringComparison.Ordinal);
+
+        f.Admin.Failure = new ScalingException(ScalingErrorKind.Unavailable, "down");
+        for (var i = 0; i < 4; i++)
+        {
+            await f.PollAsync();
+        }
+
+        Assert.Contains("meshscaler_signal_backlog{", await f.ScrapeAsync(), StringComparison.Ordinal);
+        for (var i = 0; i < 4; i++)
+        {
+            await f.PollAsync();
+        }
+
+        var text = await f.ScrapeAsync();
+        Assert.Equal(1, f.Store.TargetCount);
+        Assert.DoesNotContain("meshscaler_signal_backlog{", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("meshscaler_signal_active{", text, StringComparison.Ordinal);
     }
 }

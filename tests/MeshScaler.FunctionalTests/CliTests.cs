@@ -40,6 +40,30 @@ public sealed class CliTests
         Assert.Empty(output.ToString());
     }
 
+    public static TheoryData<string, string[]> SettingForms => new()
+    {
+        { "--key=value", ["serve", "--MeshScaler:Grpc:Port=abc"] },
+        { "--key value", ["serve", "--MeshScaler:Grpc:Port", "abc"] },
+        { "/key=value", ["serve", "/MeshScaler:Grpc:Port=abc"] },
+        { "key=value", ["serve", "MeshScaler:Grpc:Port=abc"] },
+        { "without the verb", ["--MeshScaler:Grpc:Port=abc"] },
+        { "key=value without the verb", ["MeshScaler:Grpc:Port=abc"] },
+    };
+
+    /// <summary>Every form reaches the host's configuration: the bad port proves it, named by the configuration check.</summary>
+    [Theory]
+    [MemberData(nameof(SettingForms))]
+    public async Task RunAsync_SettingInAnyCommandLineForm_ReachesConfiguration(string form, string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = await Cli.RunAsync(args, output, error).WaitAsync(Timeout);
+
+        Assert.True(code == 2, $"{form}: exit code {code}");
+        Assert.Contains("MeshScaler:Grpc:Port must be a whole number, got \"abc\"", error.ToString(), StringComparison.Ordinal);
+    }
+
     public static TheoryData<string[], string> Helps => new()
     {
         { ["--help"], "whatif" },

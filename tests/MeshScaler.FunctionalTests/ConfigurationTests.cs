@@ -42,7 +42,7 @@ public sealed class ConfigurationTests
         var failures = ConfigurationErrors.From(error);
 
         Assert.Contains("MeshScaler:Grpc:Port must be a whole number, got \"abc\"", failures);
-        Assert.Contains("MeshScaler:Pulsar:PollInterval must be a duration: 90 (seconds), 5s, 1m, 1h30m or 00:00:05, got \"abc\"", failures);
+        Assert.Contains("MeshScaler:Pulsar:PollInterval must be a duration: 90 (seconds), 500ms, 5s, 1m, 1h30m or 00:00:05, got \"abc\"", failures);
         Assert.Contains("MeshScaler:Pulsar:MaxRetries must be a whole number, got \"2.5\"", failures);
         Assert.Contains("MeshScaler:Pulsar:Clusters:prod:Tls:InsecureSkipVerify must be true or false, got \"maybe\"", failures);
         Assert.Contains("MeshScaler:Http:Address must be an IP address such as 0.0.0.0 or 127.0.0.1, got \"localhost\"", failures);
@@ -114,6 +114,18 @@ public sealed class ConfigurationTests
     [Fact]
     public async Task Cli_EmulatorWithBadPort_ExitsWithConfigurationError()
     {
-        Assert.Equal(2, await Cli.RunAsync(["serve", "--emulator", "--MeshScaler:Emulator:Port", "eighty"]));
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        Assert.Equal(2, await Cli.RunAsync(["serve", "--emulator", "--MeshScaler:Emulator:Port", "eighty"], output, error));
+        Assert.Contains("MeshScaler:Emulator:Port must be a port number between 0 and 65535, got \"eighty\"", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_PerTargetSeriesBound_IsTheTriggerCachesSize()
+    {
+        using var app = MeshScalerApp.Build(["--MeshScaler:Grpc:Port=0", "--MeshScaler:Http:Port=0"]);
+
+        Assert.Equal(MeshScaler.Keda.TriggerTargets.MaxEntries, app.Services.GetRequiredService<MeshScaler.Engine.EngineMetrics>().MaxTargetSeries);
     }
 }

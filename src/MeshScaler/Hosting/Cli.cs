@@ -20,16 +20,19 @@ internal static class Cli
 
     private static readonly string[] HelpTokens = ["-h", "--help", "-?", "/?", "/h"];
 
+    /// <summary>Built once, after the verbs (static fields initialize in order).</summary>
+    private static readonly RootCommand Root = new("MeshScaler: Pulsar Functions autoscaling signals for KEDA (external scaler) and the HPA.")
+    {
+        ServeCommand.Command,
+        WhatIfCommand.Command,
+        SimulateCommand.Command,
+    };
+
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
     {
         output ??= Console.Out;
         error ??= Console.Error;
-        var root = new RootCommand("MeshScaler: Pulsar Functions autoscaling signals for KEDA (external scaler) and the HPA.")
-        {
-            ServeCommand.Create(),
-            WhatIfCommand.Create(),
-            SimulateCommand.Create(),
-        };
+        var root = Root;
         var result = root.Parse(WithDefaultVerb(args));
         var errors = result.Errors.Select(e => e.Message).Concat(ConfigurationArguments.Errors(result)).ToList();
         if (errors.Count > 0 && result.Action is not HelpAction)
@@ -49,7 +52,9 @@ internal static class Cli
 
     /// <summary>No verb, or only options and settings, means <c>serve</c>, as before the verbs existed.</summary>
     private static string[] WithDefaultVerb(string[] args) =>
-        args.Length == 0 || (args[0].StartsWith('-') && !HelpTokens.Contains(args[0], StringComparer.Ordinal) && args[0] != "--version")
+        args.Length == 0 || (IsOptionOrSetting(args[0]) && !HelpTokens.Contains(args[0], StringComparer.Ordinal) && args[0] != "--version")
             ? ["serve", .. args]
             : args;
+
+    private static bool IsOptionOrSetting(string arg) => arg.StartsWith('-') || arg.StartsWith('/') || arg.Contains('=', StringComparison.Ordinal);
 }

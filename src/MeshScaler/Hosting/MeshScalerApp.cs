@@ -95,14 +95,9 @@ internal static class MeshScalerApp
             }
         });
 
-        // One prometheus-net registry per host, never the process-wide default: two hosts in one process (the tests, the
-        // what-if) keep their own series, and the default registry's runtime adapters are never started.
-        services.AddSingleton(_ => Metrics.NewCustomRegistry());
-
-        // The per-target gauges have one series per tracked trigger, so they are bounded like the trigger cache.
-        services.AddSingleton(sp => new EngineMetrics(
-            sp.GetRequiredService<CollectorRegistry>(), sp.GetRequiredService<ILogger<EngineMetrics>>(), TriggerTargets.MaxEntries));
         services.AddPulsarAdmin();
+
+        // Also the host's prometheus-net registry, one per host (see AddSignalEngine): /metrics serves it.
         services.AddSignalEngine();
         services.AddSingleton<TriggerTargets>();
         services.AddSingleton<HostMetrics>();
@@ -136,7 +131,14 @@ internal static class MeshScalerApp
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapOpsEndpoints();
-        app.MapMetrics(o => o.Registry = app.Services.GetRequiredService<CollectorRegistry>(), "/metrics");
+        // The text format 0.0.4 only, which every Prometheus reads: it is the one format the tests check line by line.
+        app.MapMetrics(
+            o =>
+            {
+                o.Registry = app.Services.GetRequiredService<CollectorRegistry>();
+                o.EnableOpenMetrics = false;
+            },
+            "/metrics");
         return app;
     }
 

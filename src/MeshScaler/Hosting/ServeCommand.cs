@@ -13,7 +13,10 @@ internal static class ServeCommand
         Description = "Also start the embedded Pulsar admin emulator (MeshScaler:Emulator:Port, default 8081) with a demo workload, as the only cluster.",
     };
 
-    public static Command Create()
+    /// <summary>The verb, built once: System.CommandLine gives each option one parent, and parsing only reads the tree.</summary>
+    public static Command Command { get; } = Create();
+
+    private static Command Create()
     {
         var command = new Command(
             "serve",

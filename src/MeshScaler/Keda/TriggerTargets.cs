@@ -12,8 +12,11 @@ namespace MeshScaler.Keda;
 /// </summary>
 internal sealed partial class TriggerTargets(ILogger<TriggerTargets> logger)
 {
-    /// <summary>Bounds memory if metadata keeps changing (each edit of a ScaledObject is a new entry).</summary>
-    internal const int MaxEntries = 10_000;
+    /// <summary>
+    /// Bounds memory if metadata keeps changing (each edit of a ScaledObject is a new entry). The same bound as the
+    /// per-target series on /metrics, one per trigger.
+    /// </summary>
+    internal const int MaxEntries = Engine.EngineMetrics.DefaultMaxTargetSeries;
 
     private readonly ConcurrentDictionary<ScaledObjectRef, MetadataParseResult> _parsed = new(ScaledObjectComparer.Instance);
 

@@ -42,7 +42,10 @@ internal static class SimulateCommand
 
     private static readonly Option<TimeSpan?> DurationOption = CliOptions.OptionalDuration("--duration", "Stop by itself after this long (default: run until Ctrl+C).");
 
-    public static Command Create()
+    /// <summary>The verb, built once: System.CommandLine gives each option one parent, and parsing only reads the tree.</summary>
+    public static Command Command { get; } = Create();
+
+    private static Command Create()
     {
         var command = new Command(
             "simulate",

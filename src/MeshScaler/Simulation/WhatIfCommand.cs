@@ -97,7 +97,10 @@ internal static class WhatIfCommand
         static (string text, out double value) => CliOptions.TryParseDouble(text, out value) && value > 0 && value <= MetadataDefaults.MaxRatio,
         $"is not a number above 0 and at most {MetadataDefaults.MaxRatio}");
 
-    public static Command Create()
+    /// <summary>The verb, built once: System.CommandLine gives each option one parent, and parsing only reads the tree.</summary>
+    public static Command Command { get; } = Create();
+
+    private static Command Create()
     {
         var command = new Command(
             "whatif",
@@ -126,7 +129,7 @@ internal static class WhatIfCommand
     /// <summary>Parses the verb's arguments (without the verb) into the run's settings; <paramref name="error"/> lists every problem.</summary>
     internal static bool TryParse(string[] args, out Arguments parsed, out string error)
     {
-        var result = Create().Parse(args);
+        var result = Command.Parse(args);
         error = string.Join("; ", result.Errors.Select(e => e.Message));
         parsed = result.Errors.Count == 0 ? Bind(result) : null!;
         return result.Errors.Count == 0;

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using MeshScaler.Keda;
 using MeshScaler.FunctionalTests.Infrastructure;
 
@@ -61,19 +60,26 @@ public sealed class MetricsEndpointTests
     }
 
     [Fact]
-    public async Task Scrape_AskingForOpenMetrics_GetsOpenMetricsWithCountersUnderTheirFamilyName()
+    public async Task Scrape_AskingForOpenMetricsFirst_GetsTheCheckedTextFormat()
     {
         await using var host = await StartWithTrafficAsync();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/openmetrics-text"));
+        request.Headers.Accept.ParseAdd("application/openmetrics-text;version=1.0.0;q=0.9,text/plain;version=0.0.4;q=0.5,*/*;q=0.1");
 
         using var response = await host.Http.SendAsync(request);
         var scrape = await response.Content.ReadAsStringAsync();
 
-        Assert.StartsWith("application/openmetrics-text", response.Content.Headers.ContentType?.ToString(), StringComparison.Ordinal);
-        Assert.Contains("# TYPE meshscaler_rpc_requests counter\n", scrape, StringComparison.Ordinal);
-        Assert.Contains("meshscaler_rpc_requests_total{method=\"IsActive\",status=\"OK\"} 2", scrape, StringComparison.Ordinal);
-        Assert.EndsWith("# EOF\n", scrape, StringComparison.Ordinal);
+        Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+        Assert.Empty(ExpositionChecker.Check(scrape));
+        Assert.Contains("# TYPE meshscaler_rpc_requests_total counter\n", scrape, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Readme_EveryDocumentedFamily_IsServed()
+    {
+        var rows = Readme.Split('\n').Where(l => l.StartsWith("| `meshscaler_", StringComparison.Ordinal)).Select(l => l.Split('`')[1]).ToList();
+
+        Assert.Equal(DocumentedFamilies.Select(f => (string)f[0]).Order(), rows.Order());
     }
 
     [Fact]
