@@ -26,6 +26,7 @@ internal static class Cli
         ServeCommand.Command,
         WhatIfCommand.Command,
         SimulateCommand.Command,
+        QueryCommand.Command,
     };
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
