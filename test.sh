@@ -13,12 +13,21 @@ done
 [ -d /usr/share/gocode/src/google.golang.org/grpc ] || packages+=(golang-google-grpc-dev)
 [ -d /usr/share/gocode/src/google.golang.org/protobuf ] || packages+=(golang-google-protobuf-dev)
 [ -f /usr/share/gocode/src/github.com/golang/protobuf/proto/registry.go ] || packages+=(golang-github-golang-protobuf-1-5-dev)
+# The what-if report is checked in a real browser: Debian's Chromium, driven by playwright-core (npm, pinned).
+[ -x /usr/bin/chromium ] || packages+=(chromium)
+command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 if [ ${#packages[@]} -gt 0 ]; then
   echo "test.sh: installing ${packages[*]} (interop tests)"
   sudo_cmd=""
   if [ "$(id -u)" != 0 ]; then sudo_cmd="sudo"; fi
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${packages[@]}" >/dev/null
+fi
+
+browser=tests/MeshScaler.FunctionalTests/Browser
+if [ ! -d "$browser/node_modules/playwright-core" ]; then
+  echo "test.sh: installing playwright-core (report check)"
+  (cd "$browser" && npm ci --no-audit --no-fund --silent)
 fi
 
 log="$(mktemp)"
