@@ -44,6 +44,52 @@ public sealed class VerbOutputTests
         Assert.Contains(rows, r => r.Contains("idle", StringComparison.Ordinal) || r.Contains("scale from zero", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void DotnetRun_RunsWhereTheUserRanIt_NotInTheProjectFolder()
+    {
+        var project = File.ReadAllText(Infrastructure.Repository.Path("src", "MeshScaler", "MeshScaler.csproj"));
+
+        Assert.Contains("<RunWorkingDirectory>$(MSBuildStartupDirectory)</RunWorkingDirectory>", project, StringComparison.Ordinal);
+    }
+
+    /// <summary>On a terminal (a pseudo-terminal from util-linux's <c>script</c>), colour; with NO_COLOR set, none.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Whatif_OnATerminal_IsColouredUnlessNoColorIsSet(bool noColor)
+    {
+        var directory = Directory.CreateTempSubdirectory("whatif-tty-");
+        try
+        {
+            var command = $"dotnet '{typeof(Hosting.Cli).Assembly.Location}' whatif --workload constant --duration 10m --out out";
+            var (exit, output, error) = await ExternalProcess.RunAsync("script", ["-qec", command, "/dev/null"], Timeout, start =>
+            {
+                start.WorkingDirectory = directory.FullName;
+                start.Environment["TERM"] = "xterm-256color";
+                start.Environment.Remove("NO_COLOR");
+                if (noColor)
+                {
+                    start.Environment["NO_COLOR"] = "1";
+                }
+            });
+
+            Assert.True(exit == 0, $"whatif under script exited {exit}: {output} {error}");
+            if (noColor)
+            {
+                // No colour or style sequence; .NET's console may still set the terminal's keypad mode.
+                Assert.DoesNotMatch("\u001b\\[[0-9;]*m", output);
+            }
+            else
+            {
+                Assert.Contains("\u001b[38;5;", output, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
     public static TheoryData<double, string> Phases => new()
     {
         { 0, "idle" },
