@@ -54,7 +54,12 @@ public sealed class GrpcTlsTests : IDisposable
         await using var host = await StartAsync(clientCa: true);
         using var client = new GrpcTestClient(host.GrpcPort, _certificates.ServerCertificate);
 
-        Assert.Equal(14, await StatusAsync(client, host));
+        // With TLS 1.3 the client's handshake completes before the server checks for a certificate; the refusal then
+        // reaches the client while it sends (UNAVAILABLE) or, on a busy machine, while it reads (INTERNAL). Either way
+        // the call never reaches the service.
+        var result = await client.UnaryAsync(GetMetricSpec, Spec(host), GetMetricSpecResponse.Parser);
+        Assert.True(result.Status is 14 or 13, $"status {result.Status}: {result.Message}");
+        Assert.Empty(result.Messages);
     }
 
     [Fact]

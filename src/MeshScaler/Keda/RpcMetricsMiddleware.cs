@@ -9,8 +9,8 @@ namespace MeshScaler.Keda;
 /// before a handler runs (an unknown method, a wrong content type, a message too large) as much as handled ones.
 /// </summary>
 /// <remarks>
-/// The final status is what the client reads: for a call the client reset, DEADLINE_EXCEEDED when its deadline had
-/// passed, else CANCELLED; otherwise <c>grpc-status</c> from the trailers, or from the headers of a Trailers-Only
+/// The final status is what the client reads: for a call the client reset, DEADLINE_EXCEEDED when it came in the second
+/// half of the call's deadline, else CANCELLED; otherwise <c>grpc-status</c> from the trailers, or from the headers of a Trailers-Only
 /// response, or the status Grpc.AspNetCore's call context decided, or else the HTTP status mapped as gRPC clients map
 /// it. A stream's latency runs to its response's start (its first message), not its whole life; a unary call's to its
 /// end. Unknown methods share one label, <c>unknown</c>, so a scanner cannot grow the series.
@@ -18,6 +18,7 @@ namespace MeshScaler.Keda;
 internal sealed class RpcMetricsMiddleware(RequestDelegate next, HostMetrics metrics, Hosting.ListenerEndpoints endpoints, TimeProvider time)
 {
     public const string UnknownMethod = "unknown";
+
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -54,21 +55,27 @@ internal sealed class RpcMetricsMiddleware(RequestDelegate next, HostMetrics met
             }
 
             var end = stream is { At: > 0 } ? stream.At : time.GetTimestamp();
-            metrics.Record(method?.Name ?? UnknownMethod, FinalStatus(context, time), time.GetElapsedTime(begun, end));
+            metrics.Record(method?.Name ?? UnknownMethod, FinalStatus(context, time, time.GetElapsedTime(begun)), time.GetElapsedTime(begun, end));
         }
     }
 
-    private static string FinalStatus(HttpContext context, TimeProvider time)
+    private static string FinalStatus(HttpContext context, TimeProvider time, TimeSpan elapsed)
     {
         var call = context.Features.Get<IServerCallContextFeature>()?.ServerCallContext;
         if (context.RequestAborted.IsCancellationRequested)
         {
             // The client reset the stream: whatever the server wrote after that never reached it. A client resets at
-            // its own deadline, often before the server's DEADLINE_EXCEEDED could be sent.
+            // its own deadline, often before the server's DEADLINE_EXCEEDED could be sent. The server's deadline is the
+            // client's plus the request's transit (grpc-timeout is relative), which on a busy host is a good part of a
+            // short timeout: a reset in the second half of the call's time budget is taken for its deadline.
             var deadline = call?.Deadline;
-            return (deadline is { } d && d != DateTime.MaxValue && d <= time.GetUtcNow().UtcDateTime
-                ? StatusCode.DeadlineExceeded
-                : StatusCode.Cancelled).ToCanonicalName();
+            if (deadline is not { } d || d == DateTime.MaxValue)
+            {
+                return StatusCode.Cancelled.ToCanonicalName();
+            }
+
+            var remaining = d - time.GetUtcNow().UtcDateTime;
+            return (remaining <= elapsed ? StatusCode.DeadlineExceeded : StatusCode.Cancelled).ToCanonicalName();
         }
 
         var trailers = context.Features.Get<IHttpResponseTrailersFeature>()?.Trailers;
