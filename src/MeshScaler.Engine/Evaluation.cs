@@ -5,6 +5,9 @@ namespace MeshScaler.Engine;
 /// <summary>One evaluation of a target: the observations and learned rate it read, and the signal they gave.</summary>
 internal sealed record Evaluation(TopicObservation[] Observations, double? Rate, ScalingSignal Signal)
 {
+    /// <summary>When the newest data it read was fetched.</summary>
+    public DateTimeOffset Newest { get; } = Observations.Length == 0 ? DateTimeOffset.MinValue : Observations.Max(o => o.FetchedAt);
+
     /// <summary>Whether <paramref name="observations"/> are the very observations this evaluation read (a subject hands out one per fetch).</summary>
     public bool Matches(IReadOnlyList<TopicObservation> observations)
     {

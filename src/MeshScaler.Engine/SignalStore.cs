@@ -527,7 +527,7 @@ public sealed partial class SignalStore : IDisposable
             }
         }
 
-        state.LastEvaluation = new Evaluation([.. observations], rate, signal);
+        state.Offer(new Evaluation([.. observations], rate, signal));
 
         // Which subscriptions are missing depends only on the source's observations: tracked once per new observation,
         // not on every request.

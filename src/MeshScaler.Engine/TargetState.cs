@@ -11,6 +11,7 @@ internal sealed class TargetState
     private long _lastRequestedTicks;
     private bool? _lastPushed;
     private bool _retired;
+    private Evaluation? _lastEvaluation;
 
     public TargetState(ScaleTarget target, PulsarClusterRef cluster, DateTimeOffset now)
     {
@@ -30,10 +31,31 @@ internal sealed class TargetState
     public DateTimeOffset LastRequested => new(Interlocked.Read(ref _lastRequestedTicks), TimeSpan.Zero);
 
     /// <summary>
-    /// The last evaluation (by a request or a poll): what it read and what it gave; null until one could be made.
+    /// The newest evaluation (by a request or a poll): what it read and what it gave; null until one could be made.
     /// Replaced whole, so readers need no lock.
     /// </summary>
-    public Evaluation? LastEvaluation { get; set; }
+    public Evaluation? LastEvaluation => Volatile.Read(ref _lastEvaluation);
+
+    /// <summary>
+    /// Keeps <paramref name="evaluation"/> unless one read from newer data is already kept: a slow caller finishing
+    /// late never puts an older signal back.
+    /// </summary>
+    public void Offer(Evaluation evaluation)
+    {
+        while (true)
+        {
+            var current = Volatile.Read(ref _lastEvaluation);
+            if (current is not null && current.Newest > evaluation.Newest)
+            {
+                return;
+            }
+
+            if (ReferenceEquals(Interlocked.CompareExchange(ref _lastEvaluation, evaluation, current), current))
+            {
+                return;
+            }
+        }
+    }
 
     /// <summary>The activity last pushed to watchers; null before the first evaluation.</summary>
     public bool? LastPushed
