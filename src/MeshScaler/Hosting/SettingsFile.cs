@@ -39,26 +39,20 @@ internal sealed partial class SettingsFile(IConfiguration configuration, Setting
 
         var sources = configuration.Sources;
         var after = sources.Select((s, i) => (s, i)).LastOrDefault(x => x.s is JsonConfigurationSource, (null!, -1)).i;
-        var json = new ConfigurationBuilder()
-            .AddJsonFile(source =>
-            {
-                // Polled: Kubernetes updates a ConfigMap volume by swapping a symlink, which change events on the file miss.
-                source.FileProvider = new PhysicalFileProvider(Path.GetDirectoryName(path)!)
-                {
-                    UsePollingFileWatcher = true,
-                    UseActivePolling = true,
-                };
-                source.Path = Path.GetFileName(path);
-                source.ReloadOnChange = true;
+        var json = new JsonConfigurationSource
+        {
+            // Polled: Kubernetes updates a ConfigMap volume by swapping a symlink, which change events on the file miss.
+            FileProvider = new PhysicalFileProvider(Path.GetDirectoryName(path)!) { UsePollingFileWatcher = true, UseActivePolling = true },
+            Path = Path.GetFileName(path),
+            ReloadOnChange = true,
 
-                // Only a reload can fail here (the file was read above): keep running, and say so once the reload is seen.
-                source.OnLoadException = context =>
-                {
-                    failure.Set(context.Exception.InnerException?.Message ?? context.Exception.Message);
-                    context.Ignore = true;
-                };
-            })
-            .Sources[0];
+            // Only a reload can fail here (the file was read above): keep running, and say so once the reload is seen.
+            OnLoadException = context =>
+            {
+                failure.Set(context.Exception.InnerException?.Message ?? context.Exception.Message);
+                context.Ignore = true;
+            },
+        };
         sources.Insert(after + 1, json);
         return failure;
     }
