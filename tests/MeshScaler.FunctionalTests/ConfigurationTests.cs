@@ -100,6 +100,18 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public async Task Cli_SimulateWithAValueThatDoesNotConvert_ExitsWith2NamingIt()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = await Cli.RunAsync(["simulate", "--MeshScaler:Grpc:Port=abc"], output, error).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, code);
+        Assert.Contains("MeshScaler:Grpc:Port must be a whole number, got \"abc\"", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void From_AddressInUse_NamesThePortSettings()
     {
         var bind = new IOException("Failed to bind to address http://0.0.0.0:9090: address already in use.", new Microsoft.AspNetCore.Connections.AddressInUseException("Address already in use"));

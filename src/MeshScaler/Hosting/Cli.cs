@@ -18,6 +18,9 @@ internal static class Cli
 {
     public const int UsageError = 2;
 
+    /// <summary>How messages name the program, whatever the executable is called.</summary>
+    public const string Name = "meshscaler";
+
     private static readonly string[] HelpTokens = ["-h", "--help", "-?", "/?", "/h"];
 
     /// <summary>Built once, after the verbs (static fields initialize in order).</summary>
@@ -38,7 +41,7 @@ internal static class Cli
         var errors = result.Errors.Select(e => e.Message).Concat(ConfigurationArguments.Errors(result)).ToList();
         if (errors.Count > 0 && result.Action is not HelpAction)
         {
-            var verb = result.CommandResult.Command == root ? root.Name : $"{root.Name} {result.CommandResult.Command.Name}";
+            var verb = result.CommandResult.Command == root ? Name : $"{Name} {result.CommandResult.Command.Name}";
             foreach (var message in errors)
             {
                 await error.WriteLineAsync($"{verb}: {message}");

@@ -9,6 +9,28 @@ namespace MeshScaler.Hosting;
 /// </summary>
 internal static class ConfigurationErrors
 {
+    /// <summary>
+    /// Runs a verb that builds a host; invalid configuration ends it with every failure listed on
+    /// <paramref name="error"/> and exit code 2, never a stack trace. Other failures propagate.
+    /// </summary>
+    public static async Task<int> ReportingAsync(Func<Task<int>> run, TextWriter error)
+    {
+        try
+        {
+            return await run();
+        }
+        catch (Exception ex) when (From(ex) is { Count: > 0 } failures)
+        {
+            await error.WriteLineAsync("invalid configuration:");
+            foreach (var failure in failures)
+            {
+                await error.WriteLineAsync($"  - {failure}");
+            }
+
+            return Cli.UsageError;
+        }
+    }
+
     public static IReadOnlyList<string> From(Exception exception) => exception switch
     {
         OptionsValidationException validation => [.. validation.Failures],

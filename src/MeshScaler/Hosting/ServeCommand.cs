@@ -30,8 +30,8 @@ internal static class ServeCommand
             var settings = ConfigurationArguments.From(result);
             var error = result.InvocationConfiguration.Error;
             return result.GetValue(Emulator)
-                ? ReportingConfigurationErrorsAsync(() => EmulatorMode.RunAsync(settings), error)
-                : ReportingConfigurationErrorsAsync(() => ServeAsync(settings), error);
+                ? ConfigurationErrors.ReportingAsync(() => EmulatorMode.RunAsync(settings), error)
+                : ConfigurationErrors.ReportingAsync(() => ServeAsync(settings), error);
         });
         return command;
     }
@@ -41,24 +41,5 @@ internal static class ServeCommand
         await using var app = MeshScalerApp.Build(settings);
         await app.RunAsync();
         return 0;
-    }
-
-    /// <summary>Invalid configuration ends the process with every failure listed and exit code 2, never a stack trace.</summary>
-    private static async Task<int> ReportingConfigurationErrorsAsync(Func<Task<int>> run, TextWriter error)
-    {
-        try
-        {
-            return await run();
-        }
-        catch (Exception ex) when (ConfigurationErrors.From(ex) is { Count: > 0 } failures)
-        {
-            await error.WriteLineAsync("invalid configuration:");
-            foreach (var failure in failures)
-            {
-                await error.WriteLineAsync($"  - {failure}");
-            }
-
-            return Cli.UsageError;
-        }
     }
 }

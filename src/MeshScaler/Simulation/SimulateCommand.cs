@@ -55,7 +55,9 @@ internal static class SimulateCommand
             DurationOption,
         };
         command.AcceptingSettings().SetAction((result, _) =>
-            RunAsync(result.GetValue(DurationOption), ConfigurationArguments.From(result), result.InvocationConfiguration.Error));
+            ConfigurationErrors.ReportingAsync(
+                () => RunAsync(result.GetValue(DurationOption), ConfigurationArguments.From(result), result.InvocationConfiguration.Error),
+                result.InvocationConfiguration.Error));
         return command;
     }
 
@@ -85,15 +87,7 @@ internal static class SimulateCommand
                 ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
             });
         });
-        try
-        {
-            await app.StartAsync(stop.Token);
-        }
-        catch (Exception ex) when (ConfigurationErrors.From(ex) is { Count: > 0 } failures)
-        {
-            await error.WriteLineAsync($"meshscaler simulate: invalid configuration: {string.Join("; ", failures)}");
-            return Cli.UsageError;
-        }
+        await app.StartAsync(stop.Token);
 
         // SIGTERM (docker stop, kubectl delete, timeout) stops the host; the demo loop must stop with it, or the process
         // would linger with its ports bound.
@@ -133,12 +127,12 @@ internal static class SimulateCommand
         }
         catch (RpcException ex)
         {
-            await error.WriteLineAsync($"meshscaler simulate: the scaler failed: {ex.Message}");
+            await error.WriteLineAsync($"{Cli.Name} simulate: the scaler failed: {ex.Message}");
             return 1;
         }
         catch (HttpRequestException ex)
         {
-            await error.WriteLineAsync($"meshscaler simulate: cannot reach the scaler's gRPC port {grpcPort}: {ex.Message}");
+            await error.WriteLineAsync($"{Cli.Name} simulate: cannot reach the scaler's gRPC port {grpcPort}: {ex.Message}");
             return 1;
         }
         finally

@@ -185,13 +185,13 @@ internal static class WhatIfCommand
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException or IOException or UnauthorizedAccessException)
         {
-            await error.WriteLineAsync($"meshscaler whatif: {ex.Message}");
+            await error.WriteLineAsync($"{Cli.Name} whatif: {ex.Message}");
             return Cli.UsageError;
         }
 
         if (duration > MaxDuration)
         {
-            await error.WriteLineAsync($"meshscaler whatif: duration {duration.TotalHours:0.#}h is longer than the 7-day limit");
+            await error.WriteLineAsync($"{Cli.Name} whatif: duration {duration.TotalHours:0.#}h is longer than the 7-day limit");
             return Cli.UsageError;
         }
 
@@ -199,7 +199,7 @@ internal static class WhatIfCommand
         var invalid = runs[0].Options.Validate();
         if (invalid.Count > 0)
         {
-            await error.WriteLineAsync($"meshscaler whatif: invalid settings: {string.Join("; ", invalid)}");
+            await error.WriteLineAsync($"{Cli.Name} whatif: invalid settings: {string.Join("; ", invalid)}");
             return Cli.UsageError;
         }
 
