@@ -168,5 +168,34 @@ internal static class MetadataParsers
         }
     }
 
+    /// <summary>A Kubernetes object name (RFC 1123 subdomain): lowercase alphanumerics, '-' and '.', at most 253.</summary>
+    public static MetadataValue ResourceName(string key, string raw)
+    {
+        var text = raw.Trim();
+        var valid = text.Length is > 0 and <= 253
+            && char.IsAsciiLetterLower(text[0]) | char.IsAsciiDigit(text[0])
+            && char.IsAsciiLetterLower(text[^1]) | char.IsAsciiDigit(text[^1])
+            && text.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '.');
+        return valid
+            ? MetadataValue.Ok(text)
+            : MetadataValue.Fail($"{key} must be a Kubernetes resource name (lowercase letters, digits, '-' and '.'), got {Quote(raw)}");
+    }
+
+    public static MetadataValue Kind(string key, string raw) => raw.Trim().ToLowerInvariant() switch
+    {
+        "function" => MetadataValue.Ok(ComponentKind.Function),
+        "sink" => MetadataValue.Ok(ComponentKind.Sink),
+        "source" => MetadataValue.Ok(ComponentKind.Source),
+        _ => MetadataValue.Fail($"{key} must be Function, Sink or Source, got {Quote(raw)}"),
+    };
+
+    public static MetadataValue RunnerMode(string key, string raw) => raw.Trim().ToLowerInvariant() switch
+    {
+        "auto" => MetadataValue.Ok(RunnerMetricsMode.Auto),
+        "1" or "t" or "true" => MetadataValue.Ok(RunnerMetricsMode.Required),
+        "0" or "f" or "false" => MetadataValue.Ok(RunnerMetricsMode.Off),
+        _ => MetadataValue.Fail($"{key} must be auto, true or false, got {Quote(raw)}"),
+    };
+
     public static string Quote(string raw) => "\"" + raw.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 }

@@ -29,6 +29,17 @@ public static class MetricNames
         return Normalize($"pulsar-{topicPart}-{subscription}", forceHash: topics is TopicPattern);
     }
 
+    /// <summary>
+    /// A trigger naming a Function serves a name from the resource, not from its topics: the topics may change with the
+    /// resource, and the HPA KEDA built keeps asking for the name it was given.
+    /// </summary>
+    public static string For(FunctionRef function, string? subscription)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        var kind = function.Kind.ToString().ToLowerInvariant();
+        return Normalize($"pulsar-{kind}-{function.Namespace}-{function.Name}{(subscription is null ? string.Empty : "-" + subscription)}");
+    }
+
     internal static string Normalize(string full, bool forceHash = false)
     {
         var builder = new StringBuilder(full.Length);

@@ -34,6 +34,8 @@ public sealed record ScaleTarget
         CatchUpRatio = original.CatchUpRatio;
         MsgRatePerReplica = original.MsgRatePerReplica;
         MetricName = original.MetricName;
+        Function = original.Function;
+        RunnerMetrics = original.RunnerMetrics;
     }
 
     /// <summary><c>adminURL</c>, normalized (no trailing slash); null when only <c>pulsarCluster</c> is given.</summary>
@@ -91,6 +93,15 @@ public sealed record ScaleTarget
     /// <summary><c>msgRatePerReplica</c>: messages per second one replica processes; learned when absent.</summary>
     public double? MsgRatePerReplica { get; init; }
 
+    /// <summary><c>function</c> with <c>functionKind</c> and the request's namespace: the resource the target was resolved from.</summary>
+    public FunctionRef? Function { get; init; }
+
+    /// <summary><c>runnerMetrics</c>, default auto: read the runner pods' processing rate when <see cref="Function"/> is known.</summary>
+    public RunnerMetricsMode RunnerMetrics { get; init; }
+
+    /// <summary>Whether capacity mode reads the runner pods' own metrics.</summary>
+    public bool UsesRunnerMetrics => Function is not null && RunnerMetrics != RunnerMetricsMode.Off;
+
     /// <summary>The metric name served in GetMetricSpec: lowercase, stable, at most 63 characters.</summary>
     public required string MetricName { get; init; }
 
@@ -109,5 +120,5 @@ public sealed record ScaleTarget
     /// <summary>Identifies the whole question, thresholds included.</summary>
     public string Key => _key ??= string.Create(
         System.Globalization.CultureInfo.InvariantCulture,
-        $"{SourceKey}|{IsPartitionedTopic}|{Mode}|{MsgBacklogThreshold}|{ActivationMsgBacklogThreshold}|{ActivationMsgRateThreshold}|{TargetDrainSeconds}|{MaxDrainSeconds}|{ReplicaStartupSeconds}|{CatchUpRatio}|{MsgRatePerReplica}");
+        $"{SourceKey}|{Function}|{RunnerMetrics}|{IsPartitionedTopic}|{Mode}|{MsgBacklogThreshold}|{ActivationMsgBacklogThreshold}|{ActivationMsgRateThreshold}|{TargetDrainSeconds}|{MaxDrainSeconds}|{ReplicaStartupSeconds}|{CatchUpRatio}|{MsgRatePerReplica}");
 }

@@ -31,6 +31,9 @@ public static class TriggerMetadata
     public const string MaxDrainSeconds = "maxDrainSeconds";
     public const string ReplicaStartupSeconds = "replicaStartupSeconds";
     public const string CatchUpRatio = "catchUpRatio";
+    public const string Function = "function";
+    public const string FunctionKind = "functionKind";
+    public const string RunnerMetrics = "runnerMetrics";
 
     private const string FromEnvSuffix = "FromEnv";
 
@@ -40,12 +43,12 @@ public static class TriggerMetadata
     /// <summary>The table: every key MeshScaler reads, its default and its parser.</summary>
     public static IReadOnlyList<MetadataParameter> Parameters { get; } =
     [
-        new(AdminUrl, false, null, "Required unless pulsarCluster is set. Pulsar admin URL, e.g. http://pulsar-broker:8080; must match a configured cluster when clusters are configured.", MetadataParsers.HttpUrl),
+        new(AdminUrl, false, null, "Required unless pulsarCluster or function is set. Pulsar admin URL, e.g. http://pulsar-broker:8080; must match a configured cluster when clusters are configured.", MetadataParsers.HttpUrl),
         new(PulsarCluster, false, null, "Name of a server-side configured cluster (MeshScaler:Pulsar:Clusters:<name>).", MetadataParsers.Text),
         new(Topic, false, null, "persistent://tenant/ns/topic or tenant/ns/topic. Exactly one of topic, topics, topicPattern.", MetadataParsers.Topic),
         new(Topics, false, null, "Comma-separated topics; the backlog is summed over them.", MetadataParsers.Topics),
         new(TopicPattern, false, null, "[persistent://]tenant/ns/<regex>: every topic of the namespace whose local name matches entirely; the list is re-read every MeshScaler:Pulsar:TopicListRefresh (1 min).", MetadataParsers.Pattern),
-        new(Subscription, true, null, "Subscription name (a Function's default is tenant/ns/name).", MetadataParsers.Text),
+        new(Subscription, true, null, "Subscription name (a Function's default is tenant/ns/name). Not needed with function.", MetadataParsers.Text),
         new(MsgBacklogThreshold, false, "10", "Backlog (entries) per replica; the AverageValue target in backlog mode. > 0.", MetadataParsers.PositiveNumber),
         new(ActivationMsgBacklogThreshold, false, "0", "Active while backlog > this. >= 0.", MetadataParsers.NonNegativeNumber),
         new(ActivationMsgRateThreshold, false, null, "Also active while the topics' inflow (msg/s) > this. >= 0. Capacity mode: 0 when not set.", MetadataParsers.NonNegativeNumber),
@@ -56,6 +59,9 @@ public static class TriggerMetadata
         new(CatchUpRatio, false, "0.5", "Capacity mode: a large backlog is drained with at most this fraction of the inflow rate on top of the inflow (unless the consumers already drain faster, or maxDrainSeconds needs more); while the inflow stays where the backlog built up, its lag falls this many seconds per second. > 0, <= 100.", MetadataParsers.PositiveRatio),
         new(MaxDrainSeconds, false, "300", "Capacity mode (300, or targetDrainSeconds when longer): never drain a backlog slower than within replicaStartupSeconds + this, however little flows in. >= targetDrainSeconds, <= 86400.", MetadataParsers.PositiveSeconds),
         new(MsgRatePerReplica, false, "learned", "Capacity mode: messages per second one replica processes; learned from the subscription when absent. > 0.", MetadataParsers.PositiveNumber),
+        new(Function, false, null, "A Function Mesh resource in the ScaledObject's namespace (metadata.name). Its input topics, subscription and Pulsar admin URL (its pulsarConfig ConfigMap's webServiceURL) are read from the cluster and followed as they change; explicit keys win over them.", MetadataParsers.ResourceName),
+        new(FunctionKind, false, "Function", "With function: Function, Sink or Source.", MetadataParsers.Kind),
+        new(RunnerMetrics, false, "auto", "Capacity mode: read the per-replica rate from the runner pods' own metrics while they are saturated. auto (when function is set), true (required: fail rather than infer) or false.", MetadataParsers.RunnerMode),
     ];
 
     /// <summary>Keys KEDA itself uses, or that KEDA's pulsar scaler reads for authentication; accepted and ignored.</summary>
@@ -138,7 +144,13 @@ public static class TriggerMetadata
             return new MetadataParseResult(null, errors, unknown, ignored);
         }
 
-        var target = Build(values);
+        if (values.TryGetValue(Function, out var function) && function is string name)
+        {
+            var kind = values.TryGetValue(FunctionKind, out var k) && k is ComponentKind parsedKind ? parsedKind : ComponentKind.Function;
+            return new MetadataParseResult(null, errors, unknown, ignored) { Function = new FunctionTrigger(kind, name, values) };
+        }
+
+        var target = Build(values, null);
         return new MetadataParseResult(target, errors, unknown, ignored);
     }
 
@@ -163,21 +175,36 @@ public static class TriggerMetadata
 
     private static void ApplyCrossFieldRules(Dictionary<string, string> raw, List<string> errors)
     {
+        // A Function's resource supplies the subscription, the topics and the admin URL; explicit keys still win.
+        var function = raw.ContainsKey(Function);
         foreach (var parameter in Parameters)
         {
-            if (parameter.Required && !raw.ContainsKey(parameter.Name))
+            if (parameter.Required && !raw.ContainsKey(parameter.Name) && !function)
             {
                 errors.Add($"missing required parameter \"{parameter.Name}\"");
             }
         }
 
-        if (!raw.ContainsKey(AdminUrl) && !raw.ContainsKey(PulsarCluster))
+        if (!function)
         {
-            errors.Add($"missing required parameter \"{AdminUrl}\" (or \"{PulsarCluster}\")");
+            if (raw.ContainsKey(FunctionKind))
+            {
+                errors.Add($"{FunctionKind} needs \"{Function}\"");
+            }
+
+            if (raw.TryGetValue(RunnerMetrics, out var runner) && MetadataParsers.RunnerMode(RunnerMetrics, runner).Value is RunnerMetricsMode.Required)
+            {
+                errors.Add($"{RunnerMetrics}: true needs \"{Function}\" (the runner pods are found through the Function)");
+            }
+        }
+
+        if (!raw.ContainsKey(AdminUrl) && !raw.ContainsKey(PulsarCluster) && !function)
+        {
+            errors.Add($"missing required parameter \"{AdminUrl}\" (or \"{PulsarCluster}\" or \"{Function}\")");
         }
 
         var selectors = new[] { Topic, Topics, TopicPattern }.Where(raw.ContainsKey).ToList();
-        if (selectors.Count != 1)
+        if (selectors.Count > 1 || (selectors.Count == 0 && !function))
         {
             errors.Add(selectors.Count == 0
                 ? $"exactly one of {Topic}, {Topics} or {TopicPattern} must be set, got none"
@@ -203,19 +230,37 @@ public static class TriggerMetadata
         }
     }
 
-    private static ScaleTarget Build(Dictionary<string, object?> values)
+    /// <summary>
+    /// The target from the parsed values, completed by what a Function's resource says (<paramref name="facts"/>) for every
+    /// key the metadata does not set. Throws <see cref="ScalingException"/> (InvalidArgument) when neither supplies topics.
+    /// </summary>
+    internal static ScaleTarget Build(IReadOnlyDictionary<string, object?> values, FunctionFacts? facts)
     {
         T? Get<T>(string key) => values.TryGetValue(key, out var v) && v is T t ? t : default;
         double? Number(string key) => values.TryGetValue(key, out var v) && v is double d ? d : null;
 
-        var topics = Get<TopicSelector>(Topic) ?? Get<TopicSelector>(Topics) ?? Get<TopicSelector>(TopicPattern)!;
+        var topics = Get<TopicSelector>(Topic) ?? Get<TopicSelector>(Topics) ?? Get<TopicSelector>(TopicPattern) ?? facts?.Topics
+            ?? throw new ScalingException(
+                ScalingErrorKind.InvalidArgument,
+                $"{facts?.Function.ToString() ?? "the trigger"} has no input topics (a Source reads none); name them with {Topic}, {Topics} or {TopicPattern}");
         var drain = Number(TargetDrainSeconds) ?? MetadataDefaults.TargetDrainSeconds;
-        var subscription = Get<string>(Subscription)!;
+        var subscription = Get<string>(Subscription) ?? facts!.Subscription;
         var mode = values.TryGetValue(ScalingModeKey, out var m) && m is ScalingMode parsed ? parsed : ScalingMode.Backlog;
+        var adminUrl = Get<Uri>(AdminUrl);
+        var clusterName = Get<string>(PulsarCluster);
+        if (facts is not null && adminUrl is null && clusterName is null)
+        {
+            adminUrl = facts.AdminUrl ?? throw new ScalingException(
+                ScalingErrorKind.InvalidArgument,
+                $"{facts.Function}: its ConfigMap {facts.ConfigMap ?? "(spec.pulsar.pulsarConfig is not set)"} has no webServiceURL; set {AdminUrl} or {PulsarCluster}");
+        }
+
         return new ScaleTarget
         {
-            AdminUrl = Get<Uri>(AdminUrl),
-            ClusterName = Get<string>(PulsarCluster),
+            AdminUrl = adminUrl,
+            ClusterName = clusterName,
+            Function = facts?.Function,
+            RunnerMetrics = values.TryGetValue(RunnerMetrics, out var r) && r is RunnerMetricsMode runner ? runner : RunnerMetricsMode.Auto,
             Topics = topics,
             Subscription = subscription,
             IsPartitionedTopic = values.TryGetValue(IsPartitionedTopic, out var p) ? (bool?)p : null,
@@ -229,7 +274,7 @@ public static class TriggerMetadata
             ReplicaStartupSeconds = Number(ReplicaStartupSeconds) ?? MetadataDefaults.ReplicaStartupSeconds,
             CatchUpRatio = Number(CatchUpRatio) ?? MetadataDefaults.CatchUpRatio,
             MsgRatePerReplica = Number(MsgRatePerReplica),
-            MetricName = MetricNames.For(topics, subscription),
+            MetricName = facts is null ? MetricNames.For(topics, subscription) : MetricNames.For(facts.Function, Get<string>(Subscription)),
         };
     }
 }

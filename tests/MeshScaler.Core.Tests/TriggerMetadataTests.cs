@@ -29,7 +29,7 @@ public sealed class TriggerMetadataTests
 
     public static TheoryData<string, Dictionary<string, string>, string[]> InvalidCases => new()
     {
-        { "adminURL missing", Valid(("adminURL", null)), ["missing required parameter \"adminURL\" (or \"pulsarCluster\")"] },
+        { "adminURL missing", Valid(("adminURL", null)), ["missing required parameter \"adminURL\" (or \"pulsarCluster\" or \"function\")"] },
         { "adminURL not a URL", Valid(("adminURL", "pulsar-broker:8080")), ["adminURL must be an absolute http or https URL, got \"pulsar-broker:8080\""] },
         { "adminURL ftp", Valid(("adminURL", "ftp://broker")), ["adminURL must be an absolute http or https URL, got \"ftp://broker\""] },
         { "subscription missing", Valid(("subscription", null)), ["missing required parameter \"subscription\""] },
@@ -79,7 +79,7 @@ public sealed class TriggerMetadataTests
                 "msgBacklogThreshold must be a number > 0, got \"abc\"",
                 "scalingMode must be backlog or capacity, got \"x\"",
                 "missing required parameter \"subscription\"",
-                "missing required parameter \"adminURL\" (or \"pulsarCluster\")",
+                "missing required parameter \"adminURL\" (or \"pulsarCluster\" or \"function\")",
                 "exactly one of topic, topics or topicPattern must be set, got topic and topics",
             ]
         },
@@ -255,7 +255,7 @@ public sealed class TriggerMetadataTests
         Assert.Equal(
             ["adminURL", "pulsarCluster", "topic", "topics", "topicPattern", "subscription", "msgBacklogThreshold", "activationMsgBacklogThreshold",
              "activationMsgRateThreshold", "isPartitionedTopic", "scalingMode", "targetDrainSeconds", "replicaStartupSeconds",
-             "catchUpRatio", "maxDrainSeconds", "msgRatePerReplica"],
+             "catchUpRatio", "maxDrainSeconds", "msgRatePerReplica", "function", "functionKind", "runnerMetrics"],
             names);
     }
 
@@ -308,7 +308,8 @@ public sealed class TriggerMetadataTests
             ["msgBacklogThreshold"] = "3", ["activationMsgBacklogThreshold"] = "4", ["activationMsgRateThreshold"] = "5",
             ["isPartitionedTopic"] = "true", ["scalingMode"] = "capacity", ["targetDrainSeconds"] = "6", ["msgRatePerReplica"] = "7",
             ["replicaStartupSeconds"] = "8", ["catchUpRatio"] = "0.9", ["maxDrainSeconds"] = "400",
-        }).Target!;
+            ["function"] = "f", ["functionKind"] = "Sink", ["runnerMetrics"] = "true",
+        }).Function!.Resolve(new FunctionFacts(new FunctionRef(ComponentKind.Sink, "ns", "f"), "t/n/f", null, "x", null, null));
         var defaults = new ScaleTarget { Topics = target.Topics, Subscription = target.Subscription, MetricName = target.MetricName };
 
         var copy = target with { };

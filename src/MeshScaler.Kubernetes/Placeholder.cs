@@ -1,0 +1,1 @@
+namespace MeshScaler.Kubernetes; internal static class Placeholder { }
