@@ -25,11 +25,16 @@ public enum RunnerMetricsMode
 /// </summary>
 /// <param name="Function">The resource.</param>
 /// <param name="Fqfn"><c>tenant/namespace/name</c> in Pulsar (the runner metrics' <c>fqfn</c> label).</param>
-/// <param name="Topics">The input topics; null for a Source, which has none.</param>
+/// <param name="Topics">The input topics; null when they cannot be used (<paramref name="TopicsProblem"/> says why).</param>
 /// <param name="Subscription">The subscription the runners consume with.</param>
-/// <param name="AdminUrl">The ConfigMap's <c>webServiceURL</c>, normalized; null when it has none.</param>
-/// <param name="ConfigMap">The ConfigMap named by <c>spec.pulsar.pulsarConfig</c>, for error messages.</param>
-public sealed record FunctionFacts(FunctionRef Function, string Fqfn, TopicSelector? Topics, string Subscription, Uri? AdminUrl, string? ConfigMap);
+/// <param name="AdminUrl">The ConfigMap's <c>webServiceURL</c>, normalized; null when unknown (<paramref name="AdminUrlProblem"/> says why).</param>
+/// <param name="AdminUrlProblem">Why there is no admin URL: no pulsarConfig, a missing ConfigMap, no or a bad webServiceURL.</param>
+/// <param name="TopicsProblem">Why there are no topics: a Source, or topics the metric cannot sum (several patterns).</param>
+/// <remarks>A problem is an error only when the metadata does not set the value itself: explicit keys win.</remarks>
+public sealed record FunctionFacts(FunctionRef Function, string Fqfn, TopicSelector? Topics, string Subscription, Uri? AdminUrl, string? AdminUrlProblem = null, string? TopicsProblem = null);
+
+/// <summary>A runner pod of a Function: where its metrics are served. No IP yet: pending, and named when scraped.</summary>
+public sealed record RunnerPod(string Name, string? Ip, int Port);
 
 /// <summary>
 /// Function Mesh resources as the cluster has them now (a watched cache, never a request per call). Throws
@@ -39,4 +44,7 @@ public sealed record FunctionFacts(FunctionRef Function, string Fqfn, TopicSelec
 public interface IFunctionDirectory
 {
     FunctionFacts Resolve(FunctionRef function);
+
+    /// <summary>The resource's runner pods now, in name order, terminating ones left out.</summary>
+    IReadOnlyList<RunnerPod> Pods(FunctionRef function);
 }

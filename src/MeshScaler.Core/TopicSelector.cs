@@ -30,3 +30,15 @@ public sealed record TopicPattern(string Tenant, string Namespace, Regex Regex) 
     public bool Matches(TopicName topic) =>
         topic.Tenant == Tenant && topic.Namespace == Namespace && Regex.IsMatch(topic.LocalName);
 }
+
+/// <summary>Topic selectors from text written elsewhere than trigger metadata (a Function's <c>input.topicPattern</c>).</summary>
+public static class TopicSelectors
+{
+    /// <summary>A <c>[persistent://]tenant/namespace/regex</c> pattern, with the same rules as <c>topicPattern</c> metadata.</summary>
+    public static TopicPattern? TryPattern(string raw, out string? error)
+    {
+        var parsed = MetadataParsers.Pattern("pattern", raw);
+        error = parsed.Error;
+        return parsed.Value as TopicPattern;
+    }
+}

@@ -242,7 +242,7 @@ public static class TriggerMetadata
         var topics = Get<TopicSelector>(Topic) ?? Get<TopicSelector>(Topics) ?? Get<TopicSelector>(TopicPattern) ?? facts?.Topics
             ?? throw new ScalingException(
                 ScalingErrorKind.InvalidArgument,
-                $"{facts?.Function.ToString() ?? "the trigger"} has no input topics (a Source reads none); name them with {Topic}, {Topics} or {TopicPattern}");
+                $"{facts?.Function.ToString() ?? "the trigger"} {facts?.TopicsProblem ?? "has no input topics (a Source reads none)"}; name them with {Topic}, {Topics} or {TopicPattern}");
         var drain = Number(TargetDrainSeconds) ?? MetadataDefaults.TargetDrainSeconds;
         var subscription = Get<string>(Subscription) ?? facts!.Subscription;
         var mode = values.TryGetValue(ScalingModeKey, out var m) && m is ScalingMode parsed ? parsed : ScalingMode.Backlog;
@@ -252,7 +252,7 @@ public static class TriggerMetadata
         {
             adminUrl = facts.AdminUrl ?? throw new ScalingException(
                 ScalingErrorKind.InvalidArgument,
-                $"{facts.Function}: its ConfigMap {facts.ConfigMap ?? "(spec.pulsar.pulsarConfig is not set)"} has no webServiceURL; set {AdminUrl} or {PulsarCluster}");
+                $"{facts.Function}: {facts.AdminUrlProblem ?? "no Pulsar admin URL is known"}; set {AdminUrl} or {PulsarCluster}");
         }
 
         return new ScaleTarget

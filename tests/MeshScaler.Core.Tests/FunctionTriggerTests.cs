@@ -11,8 +11,7 @@ public sealed class FunctionTriggerTests
         "public/default/order-enricher",
         new TopicList([In]),
         "public/default/order-enricher",
-        new Uri("http://pulsar-broker.pulsar.svc:8080"),
-        "pulsar-config");
+        new Uri("http://pulsar-broker.pulsar.svc:8080"));
 
     private static MetadataParseResult Parse(params (string Key, string Value)[] pairs) =>
         TriggerMetadata.Parse(pairs.ToDictionary(p => p.Key, p => p.Value));
@@ -91,15 +90,15 @@ public sealed class FunctionTriggerTests
         var error = Assert.Throws<ScalingException>(() => Parse(("function", "gen"), ("functionKind", "Source")).Function!.Resolve(facts));
 
         Assert.Equal(ScalingErrorKind.InvalidArgument, error.Kind);
-        Assert.Contains("Source fm/gen has no input topics", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Source fm/gen has no input topics (a Source reads none); name them with topic", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Resolve_ConfigMapWithoutWebServiceUrl_IsInvalidArgumentNamingTheConfigMap()
     {
-        var error = Assert.Throws<ScalingException>(() => Parse(("function", "order-enricher")).Function!.Resolve(Facts with { AdminUrl = null }));
+        var error = Assert.Throws<ScalingException>(() => Parse(("function", "order-enricher")).Function!.Resolve(Facts with { AdminUrl = null, AdminUrlProblem = "ConfigMap fm/pulsar-config has no webServiceURL" }));
 
         Assert.Equal(ScalingErrorKind.InvalidArgument, error.Kind);
-        Assert.Contains("ConfigMap pulsar-config has no webServiceURL", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Function fm/order-enricher: ConfigMap fm/pulsar-config has no webServiceURL; set adminURL or pulsarCluster", error.Message, StringComparison.Ordinal);
     }
 }

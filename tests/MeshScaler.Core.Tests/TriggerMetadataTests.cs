@@ -309,7 +309,7 @@ public sealed class TriggerMetadataTests
             ["isPartitionedTopic"] = "true", ["scalingMode"] = "capacity", ["targetDrainSeconds"] = "6", ["msgRatePerReplica"] = "7",
             ["replicaStartupSeconds"] = "8", ["catchUpRatio"] = "0.9", ["maxDrainSeconds"] = "400",
             ["function"] = "f", ["functionKind"] = "Sink", ["runnerMetrics"] = "true",
-        }).Function!.Resolve(new FunctionFacts(new FunctionRef(ComponentKind.Sink, "ns", "f"), "t/n/f", null, "x", null, null));
+        }).Function!.Resolve(new FunctionFacts(new FunctionRef(ComponentKind.Sink, "ns", "f"), "t/n/f", null, "x", null));
         var defaults = new ScaleTarget { Topics = target.Topics, Subscription = target.Subscription, MetricName = target.MetricName };
 
         var copy = target with { };

@@ -1,0 +1,153 @@
+using MeshScaler.Core;
+
+namespace MeshScaler.Kubernetes;
+
+/// <summary>
+/// Answers "what does this Function say" from the watched caches: its inputs, subscription, admin URL and runner pods.
+/// Never calls the API server; a cache that has not listed yet (or was refused) is named in the error.
+/// </summary>
+internal sealed class FunctionMeshDirectory : IFunctionDirectory
+{
+    private readonly FunctionMeshCaches _caches;
+    private readonly IReadOnlyList<string> _namespaces;
+
+    public FunctionMeshDirectory(FunctionMeshCaches caches, KubernetesOptions options)
+    {
+        _caches = caches;
+        _namespaces = [.. options.Namespaces];
+    }
+
+    public FunctionFacts Resolve(FunctionRef function)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        var resource = Find(function);
+        if (resource.Error is { } error)
+        {
+            throw new ScalingException(ScalingErrorKind.InvalidArgument, error);
+        }
+
+        var (adminUrl, adminProblem) = AdminUrlOf(resource);
+        var (topics, topicsProblem) = TopicsOf(resource);
+        return new FunctionFacts(function, resource.Fqfn, topics, resource.Subscription, adminUrl, adminProblem, topicsProblem);
+    }
+
+    public IReadOnlyList<RunnerPod> Pods(FunctionRef function)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        CheckWatched(function.Namespace);
+        EnsureSynced(_caches.Pods, function.Namespace);
+        var pods = _caches.Pods.Single(function.Namespace).Cache.ByIndex(FunctionMeshCaches.PodIndex(function.Namespace, function.Kind, function.Name));
+        return [.. pods.Where(p => !p.Terminating).OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => new RunnerPod(p.Name, p.Ip, p.MetricsPort))];
+    }
+
+    private FunctionMeshResource Find(FunctionRef function)
+    {
+        CheckWatched(function.Namespace);
+        var informers = _caches.Components(function.Kind);
+        EnsureSynced(informers, function.Namespace);
+        var resource = informers.Single(function.Namespace).Cache.Get(function.Namespace, function.Name);
+        if (resource is not null)
+        {
+            return resource;
+        }
+
+        throw new ScalingException(ScalingErrorKind.NotFound, $"{function} not found{Hint(function)}");
+    }
+
+    /// <summary>The likely mistakes: another kind of that name, or a FunctionMesh child named without its mesh prefix.</summary>
+    private string Hint(FunctionRef function)
+    {
+        foreach (var kind in Enum.GetValues<ComponentKind>())
+        {
+            if (kind != function.Kind && _caches.Components(kind).Single(function.Namespace).Cache.Get(function.Namespace, function.Name) is not null)
+            {
+                return $" (a {kind} of that name exists: set functionKind: {kind})";
+            }
+        }
+
+        foreach (var mesh in _caches.Meshes.Single(function.Namespace).Cache.All.Where(m => m.Namespace == function.Namespace))
+        {
+            var child = mesh.Children.FirstOrDefault(c => c.Kind == function.Kind && c.Name == $"{mesh.Name}-{function.Name}");
+            if (child is not null)
+            {
+                return $" (FunctionMesh {mesh.Name} names its {function.Kind} {child.Name}: set function: {child.Name})";
+            }
+        }
+
+        return string.Empty;
+    }
+
+    private (Uri? Url, string? Problem) AdminUrlOf(FunctionMeshResource resource)
+    {
+        if (resource.PulsarConfigMap is not { } name)
+        {
+            return (null, "spec.pulsar.pulsarConfig is not set, so no webServiceURL is known");
+        }
+
+        var ns = resource.Ref.Namespace;
+        if (!_caches.ConfigMaps.Single(ns).Synced)
+        {
+            return (null, $"ConfigMap {ns}/{name} cannot be read yet ({_caches.ConfigMaps.Single(ns).Error ?? "the ConfigMap cache is not synced"})");
+        }
+
+        var map = _caches.ConfigMaps.Single(ns).Cache.Get(ns, name);
+        if (map is null)
+        {
+            return (null, $"ConfigMap {ns}/{name} named by spec.pulsar.pulsarConfig does not exist");
+        }
+
+        if (string.IsNullOrWhiteSpace(map.WebServiceUrl))
+        {
+            return (null, $"ConfigMap {ns}/{name} has no webServiceURL");
+        }
+
+        if (!Uri.TryCreate(map.WebServiceUrl.Trim(), UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        {
+            return (null, $"ConfigMap {ns}/{name} has webServiceURL \"{map.WebServiceUrl}\", not an http or https URL");
+        }
+
+        return (url, null);
+    }
+
+    private static (TopicSelector? Topics, string? Problem) TopicsOf(FunctionMeshResource resource)
+    {
+        if (resource.Ref.Kind == ComponentKind.Source)
+        {
+            return (null, "has no input topics (a Source reads none)");
+        }
+
+        return (resource.InputTopics.Count, resource.InputPatterns.Count) switch
+        {
+            (0, 0) => (null, "has no input topics in spec.input"),
+            (> 0, 0) => (new TopicList(resource.InputTopics), null),
+            (0, 1) => TopicSelectors.TryPattern(resource.InputPatterns[0], out var error) is { } pattern
+                ? (pattern, null)
+                : (null, $"has input pattern \"{resource.InputPatterns[0]}\" that cannot be read ({error})"),
+            _ => (null, $"reads {resource.InputTopics.Count} topics and {resource.InputPatterns.Count} patterns together, which one trigger cannot sum"),
+        };
+    }
+
+    private void CheckWatched(string @namespace)
+    {
+        if (_namespaces.Count > 0 && !_namespaces.Contains(@namespace, StringComparer.Ordinal))
+        {
+            throw new ScalingException(
+                ScalingErrorKind.InvalidArgument,
+                $"namespace {@namespace} is not watched: MeshScaler:Kubernetes:Namespaces lists {string.Join(", ", _namespaces)}");
+        }
+    }
+
+    private static void EnsureSynced<T>(InformerSet<T> informers, string @namespace)
+        where T : class
+    {
+        var informer = informers.Single(@namespace);
+        if (informer.Synced)
+        {
+            return;
+        }
+
+        var error = informer.Error;
+        var kind = error?.StartsWith("forbidden", StringComparison.Ordinal) == true ? ScalingErrorKind.PermissionDenied : ScalingErrorKind.Unavailable;
+        throw new ScalingException(kind, error ?? $"the {informer.Resource} cache {informer.Scope} has not been listed yet");
+    }
+}

@@ -1,1 +1,0 @@
-namespace MeshScaler.Kubernetes; internal static class Placeholder { }
