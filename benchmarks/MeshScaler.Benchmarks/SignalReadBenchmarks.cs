@@ -33,7 +33,7 @@ public class SignalReadBenchmarks
             Options.Create(new SignalStoreOptions()),
             new StoppedClock(),
             NullLogger<SignalStore>.Instance,
-            new EngineMetrics(Prometheus.Metrics.NewCustomRegistry(), NullLogger<EngineMetrics>.Instance));
+            new EngineMetrics(global::Prometheus.Metrics.NewCustomRegistry(), NullLogger<EngineMetrics>.Instance));
         _backlog = Target("backlog");
         _capacity = Target("capacity");
         await _store.GetMetricAsync(_backlog, default);

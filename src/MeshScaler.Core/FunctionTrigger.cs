@@ -8,6 +8,10 @@ public sealed class FunctionTrigger
 {
     private readonly IReadOnlyDictionary<string, object?> _values;
 
+    // The last resolution: a directory hands out the same facts object until the resource changes, so a repeated
+    // request builds nothing and the target keeps its cached keys.
+    private Resolution? _last;
+
     internal FunctionTrigger(ComponentKind kind, string name, IReadOnlyDictionary<string, object?> values)
     {
         Kind = kind;
@@ -26,6 +30,15 @@ public sealed class FunctionTrigger
     public ScaleTarget Resolve(FunctionFacts facts)
     {
         ArgumentNullException.ThrowIfNull(facts);
-        return TriggerMetadata.Build(_values, facts);
+        if (Volatile.Read(ref _last) is { } last && ReferenceEquals(last.Facts, facts))
+        {
+            return last.Target;
+        }
+
+        var target = TriggerMetadata.Build(_values, facts);
+        Volatile.Write(ref _last, new Resolution(facts, target));
+        return target;
     }
+
+    private sealed record Resolution(FunctionFacts Facts, ScaleTarget Target);
 }

@@ -40,6 +40,12 @@ public sealed partial class SignalStore : IDisposable
     private readonly ConcurrentDictionary<string, TargetState> _targets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Learning> _learning = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Cluster, TopicName Topic, string Subscription), byte> _missingSubscriptions = new();
+    private readonly ConcurrentDictionary<FunctionRef, RunnerSubject> _runners = new();
+    private readonly IFunctionDirectory? _functions;
+
+    /// <summary>What runner scrapes are counted and logged under (their "cluster"): one label value, however many Functions.</summary>
+    private static readonly PulsarClusterRef RunnerPods = new("runner-pods", new Uri("http://runner-pods"));
+    private readonly IRunnerScraper? _scraper;
 
     // Read fetches share one bound across every read, as a poll round bounds its own: a pattern over many topics must not
     // open as many connections at once.
@@ -52,8 +58,12 @@ public sealed partial class SignalStore : IDisposable
         IOptions<SignalStoreOptions> options,
         TimeProvider time,
         ILogger<SignalStore> logger,
-        EngineMetrics metrics)
+        EngineMetrics metrics,
+        IFunctionDirectory? functions = null,
+        IRunnerScraper? scraper = null)
     {
+        _functions = functions;
+        _scraper = scraper;
         _admin = admin;
         _clusters = clusters;
         _options = options.Value;
@@ -70,6 +80,24 @@ public sealed partial class SignalStore : IDisposable
     internal int TopicSubjectCount => _topics.Count;
 
     internal int NamespaceSubjectCount => _namespaces.Count;
+
+    internal int RunnerSubjectCount => _runners.Count;
+
+    /// <summary>Every Function whose runner pods are scraped, with its latest round while within MaxStaleness.</summary>
+    internal IEnumerable<(FunctionRef Function, RunnerObservation Observation)> RunnerObservations
+    {
+        get
+        {
+            var now = _time.GetUtcNow();
+            foreach (var runner in _runners.Values)
+            {
+                if (runner.Metrics.Latest is { } latest && now - latest.FetchedAt <= _options.MaxStaleness)
+                {
+                    yield return (runner.Function, latest.Value);
+                }
+            }
+        }
+    }
 
     internal int TargetCount => _targets.Count;
 
@@ -160,7 +188,62 @@ public sealed partial class SignalStore : IDisposable
         }
 
         CheckPartitionHint(state, observations);
-        return Evaluate(state, observations);
+        var runner = await RunnerObservationAsync(state.Target, cancellationToken);
+        return Evaluate(state, observations, runner);
+    }
+
+    /// <summary>
+    /// The target's runner-pod round when capacity mode reads runner metrics: the latest while fresh, else one fetch
+    /// shared by every caller. With <c>runnerMetrics: auto</c> a failure is null (the rate is inferred instead); with
+    /// <c>true</c> it fails the request.
+    /// </summary>
+    private async ValueTask<RunnerObservation?> RunnerObservationAsync(ScaleTarget target, CancellationToken cancellationToken)
+    {
+        if (RunnerSubjectOf(target) is not { } runner)
+        {
+            return null;
+        }
+
+        runner.Metrics.Touch();
+        var now = _time.GetUtcNow();
+        if (runner.Metrics.Latest is { } latest && now - latest.FetchedAt <= _options.MaxStaleness)
+        {
+            return latest.Value;
+        }
+
+        try
+        {
+            if (runner.Metrics.LastError is { } failure && !runner.Metrics.IsFetching && now - runner.Metrics.LastFetchStarted < _options.PollInterval)
+            {
+                throw failure.Error;
+            }
+
+            return await runner.Metrics.RefreshAsync(_stoppingToken).WaitAsync(cancellationToken);
+        }
+        catch (ScalingException) when (target.RunnerMetrics == RunnerMetricsMode.Auto)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The held runner round, without fetching (the poll loop); null when none is fresh or it is not used.</summary>
+    private RunnerObservation? HeldRunnerObservation(ScaleTarget target) =>
+        RunnerSubjectOf(target) is { Metrics.Latest: { } latest } && _time.GetUtcNow() - latest.FetchedAt <= _options.MaxStaleness
+            ? latest.Value
+            : null;
+
+    /// <summary>The Function's runner subject when capacity mode reads its runner metrics and a directory and scraper exist.</summary>
+    private RunnerSubject? RunnerSubjectOf(ScaleTarget target)
+    {
+        if (target.Mode != ScalingMode.Capacity || !target.UsesRunnerMetrics || target.MsgRatePerReplica is not null || _functions is null || _scraper is null)
+        {
+            return null;
+        }
+
+        var function = target.Function!;
+        return _runners.GetOrAdd(function, f => new RunnerSubject(
+            f, _functions, _scraper, _time,
+            (failure, recovered) => Observe(RunnerPods, "runner", f.ToString(), failure?.Error, failure?.Unexpected ?? false, recovered)));
     }
 
     /// <summary>Subscribes to the target's activity transitions; the poll loop publishes them.</summary>
@@ -230,6 +313,14 @@ public sealed partial class SignalStore : IDisposable
             if (IsDue(ScheduleFrom(subject), subject.Stats.IsFetching, interval, now))
             {
                 fetches.Add(RefreshAsync(subject.Stats, gate, cancellationToken));
+            }
+        }
+
+        foreach (var runner in _runners.Values)
+        {
+            if (IsDue(runner.Metrics.LastFetchStarted, runner.Metrics.IsFetching, _options.PollInterval, now))
+            {
+                fetches.Add(RefreshAsync(runner.Metrics, gate, cancellationToken));
             }
         }
 
@@ -492,13 +583,17 @@ public sealed partial class SignalStore : IDisposable
     /// signal it got last time: the same observations and rate give the same signal, and the hot read path then takes no
     /// lock and computes nothing.
     /// </remarks>
-    private ScalingSignal Evaluate(TargetState state, IReadOnlyList<TopicObservation> observations)
+    private ScalingSignal Evaluate(TargetState state, IReadOnlyList<TopicObservation> observations, RunnerObservation? runner)
     {
         var target = state.Target;
-        var learning = _learning.GetOrAdd(target.SourceKey, static _ => new Learning());
+
+        // Rates measured on the runner pods and rates inferred from the subscription are learned apart: a trigger that
+        // reads runner metrics must not be moved by one that infers, on the same source.
+        var measured = RunnerSubjectOf(target) is not null;
+        var learning = _learning.GetOrAdd(measured ? target.SourceKey + "|runner:" + target.Function : target.SourceKey, static _ => new Learning());
         var now = _time.GetUtcNow();
         learning.Touch(now);
-        if (state.LastEvaluation is { } last && last.Rate == learning.Rate && last.Matches(observations))
+        if (state.LastEvaluation is { } last && last.Rate == learning.Rate && last.Matches(observations, runner))
         {
             return last.Signal;
         }
@@ -514,7 +609,23 @@ public sealed partial class SignalStore : IDisposable
             // Learn once per new observation, whoever asks first; the signal is recomputed only if the rate it used moved.
             var newest = observations.Count == 0 ? DateTimeOffset.MinValue : observations.Max(o => o.FetchedAt);
             observedFirst = newest > learning.LastObserved;
-            if (observedFirst)
+            if (measured && runner is not null && runner.FetchedAt > learning.LastRunnerObserved)
+            {
+                // The pods' own processing rate, over an interval they were saturated at both ends of, replaces the
+                // inference from the subscription's out-rate.
+                var saturated = RunnerCapacity.Saturated(signal);
+                var learned = saturated && learning.WasSaturated && runner.PerReplicaRate is { } perReplica ? RateLearner.ObserveExact(rate, perReplica) : rate;
+                learning.LastRunnerObserved = runner.FetchedAt;
+                learning.WasSaturated = saturated;
+                learning.LastObserved = newest;
+                if (learned != rate)
+                {
+                    learning.Rate = learned;
+                    rate = learned;
+                    signal = SignalCalculator.Compute(target, observations, learned);
+                }
+            }
+            else if (observedFirst && (!measured || runner is null))
             {
                 var learned = RateLearner.Observe(rate, signal);
                 learning.LastObserved = newest;
@@ -527,7 +638,7 @@ public sealed partial class SignalStore : IDisposable
             }
         }
 
-        state.Offer(new Evaluation([.. observations], rate, signal));
+        state.Offer(new Evaluation([.. observations], rate, signal, runner));
 
         // Which subscriptions are missing depends only on the source's observations: tracked once per new observation,
         // not on every request.
@@ -586,7 +697,7 @@ public sealed partial class SignalStore : IDisposable
             }
 
             CheckPartitionHint(state, observations);
-            var signal = Evaluate(state, observations);
+            var signal = Evaluate(state, observations, HeldRunnerObservation(state.Target));
             state.Publish(signal.IsActive);
         }
         catch (ScalingException)
@@ -683,6 +794,14 @@ public sealed partial class SignalStore : IDisposable
             }
         }
 
+        foreach (var (function, runner) in _runners)
+        {
+            if (now - runner.Metrics.LastRequested > idle && !watched.Any(t => t.Target.Function == function))
+            {
+                _runners.TryRemove(function, out _);
+            }
+        }
+
         foreach (var key in _missingSubscriptions.Keys)
         {
             if (!_topics.ContainsKey((key.Cluster, key.Topic)))
@@ -724,6 +843,12 @@ public sealed partial class SignalStore : IDisposable
         }
 
         public DateTimeOffset LastObserved { get; set; } = DateTimeOffset.MinValue;
+
+        /// <summary>When the runner round last learned from was fetched.</summary>
+        public DateTimeOffset LastRunnerObserved { get; set; } = DateTimeOffset.MinValue;
+
+        /// <summary>Whether the pods were saturated at that round: a measured rate needs saturation at both ends.</summary>
+        public bool WasSaturated { get; set; }
 
         public DateTimeOffset LastUsed => new(Interlocked.Read(ref _lastUsedTicks), TimeSpan.Zero);
 

@@ -11,11 +11,18 @@ internal sealed class FunctionMeshDirectory : IFunctionDirectory
     private readonly FunctionMeshCaches _caches;
     private readonly IReadOnlyList<string> _namespaces;
 
+    // Facts are handed out as the same object while the resource and its ConfigMap are the same objects in the caches,
+    // so callers can cache what they derive from them by reference.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<FunctionRef, (FunctionMeshResource Resource, ConfigMapInfo? ConfigMap, FunctionFacts Facts)> _facts = new();
+
     public FunctionMeshDirectory(FunctionMeshCaches caches, KubernetesOptions options)
     {
         _caches = caches;
         _namespaces = [.. options.Namespaces];
     }
+
+    /// <summary>Bounds the remembered facts (one per resource asked about).</summary>
+    private const int MaxRemembered = 20_000;
 
     public FunctionFacts Resolve(FunctionRef function)
     {
@@ -26,9 +33,24 @@ internal sealed class FunctionMeshDirectory : IFunctionDirectory
             throw new ScalingException(ScalingErrorKind.InvalidArgument, error);
         }
 
+        var configMap = resource.PulsarConfigMap is { } name && _caches.ConfigMaps.Single(function.Namespace).Synced
+            ? _caches.ConfigMaps.Single(function.Namespace).Cache.Get(function.Namespace, name)
+            : null;
+        if (_facts.TryGetValue(function, out var known) && ReferenceEquals(known.Resource, resource) && ReferenceEquals(known.ConfigMap, configMap) && (configMap is not null || resource.PulsarConfigMap is null))
+        {
+            return known.Facts;
+        }
+
         var (adminUrl, adminProblem) = AdminUrlOf(resource);
         var (topics, topicsProblem) = TopicsOf(resource);
-        return new FunctionFacts(function, resource.Fqfn, topics, resource.Subscription, adminUrl, adminProblem, topicsProblem);
+        var facts = new FunctionFacts(function, resource.Fqfn, topics, resource.Subscription, adminUrl, adminProblem, topicsProblem);
+        if (_facts.Count >= MaxRemembered)
+        {
+            _facts.Clear();
+        }
+
+        _facts[function] = (resource, configMap, facts);
+        return facts;
     }
 
     public IReadOnlyList<RunnerPod> Pods(FunctionRef function)

@@ -9,13 +9,18 @@ internal static class KubernetesConnection
 {
     /// <summary>Whether the cluster is read: <see cref="KubernetesOptions.Enabled"/>, or auto (a kubeconfig or a service account).</summary>
     public static bool IsEnabled(KubernetesOptions options) =>
-        options.Enabled ?? (!string.IsNullOrWhiteSpace(options.Kubeconfig)
+        options.Enabled ?? (options.Server is not null || !string.IsNullOrWhiteSpace(options.Kubeconfig)
             || !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("KUBECONFIG"))
             || KubernetesClientConfiguration.IsInCluster());
 
     /// <summary>The client configuration; a broken kubeconfig or a missing service account is an error naming the file or the setting.</summary>
     public static KubernetesClientConfiguration Configure(KubernetesOptions options)
     {
+        if (options.Server is { } server)
+        {
+            return new KubernetesClientConfiguration { Host = server.ToString() };
+        }
+
         var path = !string.IsNullOrWhiteSpace(options.Kubeconfig) ? options.Kubeconfig : Environment.GetEnvironmentVariable("KUBECONFIG");
         try
         {

@@ -14,6 +14,12 @@ public sealed class KubernetesOptions
     /// <summary>A kubeconfig file; when empty, <c>KUBECONFIG</c>, then the in-cluster service account.</summary>
     public string? Kubeconfig { get; set; }
 
+    /// <summary>
+    /// An API server URL used as is, without credentials: for the embedded fake cluster (<c>serve --emulator</c>) and tests,
+    /// or a local <c>kubectl proxy</c>. Takes precedence over a kubeconfig.
+    /// </summary>
+    public Uri? Server { get; set; }
+
     /// <summary>The kubeconfig context; its current context when empty.</summary>
     public string? Context { get; set; }
 
@@ -28,4 +34,7 @@ public sealed class KubernetesOptions
     public int MinWatchSeconds { get; set; } = 300;
 
     public int MaxWatchSeconds { get; set; } = 600;
+
+    /// <summary>Whether the cluster is read: <see cref="Enabled"/>, or auto (a server, a kubeconfig or a service account).</summary>
+    internal bool IsEnabled => KubernetesConnection.IsEnabled(this);
 }

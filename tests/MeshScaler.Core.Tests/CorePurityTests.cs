@@ -12,7 +12,7 @@ public sealed class CorePurityTests
     {
         var references = typeof(ScaleTarget).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
 
-        var allowed = new[] { "System.Runtime", "System.Collections", "System.Linq", "System.Text.RegularExpressions", "System.Security.Cryptography", "System.Memory", "System.Runtime.InteropServices", "netstandard", "mscorlib" };
+        var allowed = new[] { "System.Runtime", "System.Collections", "System.Linq", "System.Text.RegularExpressions", "System.Security.Cryptography", "System.Memory", "System.Runtime.InteropServices", "System.Threading", "netstandard", "mscorlib" };
         Assert.All(references, name => Assert.Contains(name, allowed));
         Assert.DoesNotContain(references, name => name.StartsWith("MeshScaler", StringComparison.Ordinal) || name.StartsWith("Microsoft.", StringComparison.Ordinal));
     }

@@ -198,7 +198,9 @@ public sealed class FunctionModel
         for (var i = 0; i < _ready.Count; i++)
         {
             // Shared subscription: the dispatcher spreads messages evenly; the remainder goes to the first consumers.
-            _ready[i].WindowCount += (processed / _ready.Count) + (i < processed % _ready.Count ? 1 : 0);
+            var share = (processed / _ready.Count) + (i < processed % _ready.Count ? 1 : 0);
+            _ready[i].WindowCount += share;
+            _ready[i].Processed += share;
         }
 
         var end = now + dt;
@@ -250,8 +252,16 @@ public sealed class FunctionModel
         TotalProcessed += messages;
     }
 
+    /// <summary>
+    /// Each ready replica's cumulative processed count since it started, by StatefulSet ordinal (replicas are added and
+    /// removed at the end, as a StatefulSet scales): what its runner's <c>processed_successfully_total</c> would say.
+    /// </summary>
+    public IReadOnlyList<long> ReplicaProcessed => [.. _ready.Select(r => r.Processed)];
+
     private sealed class ReplicaRate
     {
+        public long Processed { get; set; }
+
         public long WindowCount { get; set; }
 
         public double LastRate { get; set; }

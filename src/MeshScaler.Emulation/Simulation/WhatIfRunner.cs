@@ -55,13 +55,23 @@ public static class WhatIfRunner
 
         await using var backend = await (backendFactory ?? InProcessBackend.Factory)(workload, clock, cancellationToken);
         var metrics = new EngineMetrics(Prometheus.Metrics.NewCustomRegistry(), NullLogger<EngineMetrics>.Instance);
+
+        // The MeshScaler policies name their function, and read its replicas' runner metrics from the model.
+        var runners = new ModelRunnerPods(clock, backend.AdminUrl);
+        foreach (var policy in new[] { PolicyIds.MeshScalerBacklog, PolicyIds.MeshScalerCapacity })
+        {
+            runners.Add(policy, models[Array.IndexOf(PolicyIds.All.ToArray(), policy)], TopicOf(policy), SubscriptionOf(policy));
+        }
+
         using var store = new SignalStore(
             backend.Admin,
             backend.Clusters,
             Options.Create(new SignalStoreOptions { PollInterval = options.MeshScalerPollInterval, WakePollInterval = options.MeshScalerWakePollInterval }),
             clock,
             NullLogger<SignalStore>.Instance,
-            metrics);
+            metrics,
+            runners,
+            runners);
 
         var cluster = backend.Clusters.Resolve(backend.AdminUrl, null);
         var pushKeda = options.Keda with { Push = true };
@@ -77,8 +87,8 @@ public static class WhatIfRunner
             new KedaController(pollKeda, start),
             new HpaController(kedaHpa));
         var cpu = new CpuHpaLane(PolicyIds.CpuHpa, models[1], phases, new HpaController(options.Hpa), options.CpuTarget, start);
-        var backlogTarget = Target(backend.AdminUrl, PolicyIds.MeshScalerBacklog, "backlog", options);
-        var capacityTarget = Target(backend.AdminUrl, PolicyIds.MeshScalerCapacity, "capacity", options);
+        var backlogTarget = Target(backend.AdminUrl, PolicyIds.MeshScalerBacklog, "backlog", options, runners);
+        var capacityTarget = Target(backend.AdminUrl, PolicyIds.MeshScalerCapacity, "capacity", options, runners);
         var meshBacklog = new KedaHpaLane(
             PolicyIds.MeshScalerBacklog, models[2], phases, new SignalStoreSource(store, backlogTarget), new KedaController(pushKeda, start), new HpaController(kedaHpa));
         var meshCapacity = new KedaHpaLane(
@@ -195,7 +205,7 @@ public static class WhatIfRunner
     private static TopicName TopicName(string policy) =>
         Core.TopicName.TryParse(TopicOf(policy), out var name, out var error) ? name : throw new InvalidOperationException(error);
 
-    private static ScaleTarget Target(Uri adminUrl, string policy, string mode, WhatIfOptions options)
+    private static ScaleTarget Target(Uri adminUrl, string policy, string mode, WhatIfOptions options, ModelRunnerPods runners)
     {
         var inv = System.Globalization.CultureInfo.InvariantCulture;
         var parsed = TriggerMetadata.Parse(new Dictionary<string, string>
@@ -213,8 +223,10 @@ public static class WhatIfRunner
 
             // activationMsgRateThreshold is left unset on purpose: capacity mode's default (active while messages flow)
             // is what gets measured, not a setting only the what-if knows to add.
+            [TriggerMetadata.Function] = policy,
         });
-        return parsed.Target ?? throw new InvalidOperationException($"simulation trigger is invalid: {string.Join("; ", parsed.Errors)}");
+        var function = parsed.Function ?? throw new InvalidOperationException($"simulation trigger is invalid: {string.Join("; ", parsed.Errors)}");
+        return function.Resolve(runners.Resolve(function.In(ModelRunnerPods.Namespace)));
     }
 
     private static long SeriesEvery(WhatIfOptions options, long steps)

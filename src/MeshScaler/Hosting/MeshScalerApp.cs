@@ -3,6 +3,8 @@ using Grpc.AspNetCore.Server;
 using MeshScaler.Engine;
 using MeshScaler.Keda;
 using MeshScaler.Ops;
+using MeshScaler.Kubernetes;
+using MeshScaler.Prometheus;
 using MeshScaler.Pulsar;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
@@ -96,6 +98,8 @@ internal static class MeshScalerApp
         });
 
         services.AddPulsarAdmin();
+        services.AddFunctionMesh();
+        services.AddRunnerScraper();
 
         // Also the host's prometheus-net registry, one per host (see AddSignalEngine): /metrics serves it.
         services.AddSignalEngine();

@@ -10,7 +10,7 @@ namespace MeshScaler.Keda;
 /// a hit builds no key. Unknown and ignored keys are logged when a ScaledObject's metadata is first seen,
 /// so a call that hits the cache does nothing but one lookup.
 /// </summary>
-internal sealed partial class TriggerTargets(ILogger<TriggerTargets> logger)
+internal sealed partial class TriggerTargets(IFunctionDirectory functions, IPulsarClusterResolver clusters, ILogger<TriggerTargets> logger)
 {
     /// <summary>
     /// Bounds memory if metadata keeps changing (each edit of a ScaledObject is a new entry). The same bound as the
@@ -40,6 +40,11 @@ internal sealed partial class TriggerTargets(ILogger<TriggerTargets> logger)
             }
         }
 
+        if (result.Function is { } function)
+        {
+            return Resolve(scaledObject, function);
+        }
+
         if (result.Target is null)
         {
             LogInvalidMetadata(logger, scaledObject.Namespace, scaledObject.Name, result.ErrorMessage);
@@ -47,6 +52,37 @@ internal sealed partial class TriggerTargets(ILogger<TriggerTargets> logger)
         }
 
         return result.Target;
+    }
+
+    /// <summary>
+    /// A <c>function:</c> trigger, from the watched resource in the ScaledObject's namespace: a changed resource is
+    /// read on the next call, with no restart. The admin URL found in its ConfigMap must be a configured cluster.
+    /// </summary>
+    private ScaleTarget Resolve(ScaledObjectRef scaledObject, FunctionTrigger function)
+    {
+        if (string.IsNullOrEmpty(scaledObject.Namespace))
+        {
+            throw new ScalingException(ScalingErrorKind.InvalidArgument, $"function: {function.Name} needs the ScaledObject's namespace, and the request has none");
+        }
+
+        var facts = functions.Resolve(function.In(scaledObject.Namespace));
+        var target = function.Resolve(facts);
+        if (target.ClusterName is null && target.AdminUrl is { } url && url == facts.AdminUrl)
+        {
+            try
+            {
+                clusters.Resolve(url, null);
+            }
+            catch (ScalingException ex)
+            {
+                throw new ScalingException(
+                    ScalingErrorKind.InvalidArgument,
+                    $"{facts.Function}: the webServiceURL {url} of its pulsarConfig ConfigMap is not a cluster MeshScaler may use ({ex.Message}); configure it under MeshScaler:Pulsar:Clusters, or set pulsarCluster",
+                    ex);
+            }
+        }
+
+        return target;
     }
 
     private void WarnUnusedKeys(ScaledObjectRef scaledObject, MetadataParseResult result)
