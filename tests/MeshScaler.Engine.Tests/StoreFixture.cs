@@ -12,9 +12,13 @@ internal sealed class StoreFixture : IDisposable
     public StoreFixture(SignalStoreOptions? options = null, int maxTargetSeries = EngineMetrics.DefaultMaxTargetSeries)
     {
         Options = options ?? new SignalStoreOptions();
+        Runners = new FakeRunners(Time);
         Store = new SignalStore(Admin, new FakeClusterResolver(), Microsoft.Extensions.Options.Options.Create(Options), Time,
-            NullLogger<SignalStore>.Instance, new EngineMetrics(Registry, MetricsLogger, maxTargetSeries));
+            NullLogger<SignalStore>.Instance, new EngineMetrics(Registry, MetricsLogger, maxTargetSeries), Runners, Runners);
     }
+
+    /// <summary>Function Mesh resources and their runner pods, in memory.</summary>
+    public FakeRunners Runners { get; }
 
     /// <summary>The store's own registry, as a host's: what <c>/metrics</c> would serve.</summary>
     public CollectorRegistry Registry { get; } = Metrics.NewCustomRegistry();
