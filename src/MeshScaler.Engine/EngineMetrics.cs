@@ -25,6 +25,7 @@ public sealed partial class EngineMetrics
 
     private static readonly string[] SignalLabels = ["cluster", "metric", "mode", "subscription", "target"];
     private static readonly string[] MissingLabels = ["cluster", "subscription", "topic"];
+    private static readonly string[] RunnerLabels = ["namespace", "kind", "function"];
 
     private readonly Counter _upstreamRequests;
     private readonly Gauge _subjects;
@@ -33,6 +34,17 @@ public sealed partial class EngineMetrics
     private readonly Gauge _desired;
     private readonly Gauge _active;
     private readonly Gauge _missing;
+    private readonly Gauge _runnerPods;
+    private readonly Gauge _runnerFailed;
+    private readonly Gauge _runnerProcessed;
+    private readonly Gauge _runnerReceived;
+    private readonly Gauge _runnerUserExceptions;
+    private readonly Gauge _runnerSystemExceptions;
+    private readonly Gauge _runnerLatency;
+    private readonly Gauge _runnerPerReplica;
+    private readonly Counter _runnerResets;
+    private Dictionary<FunctionRef, (string[] Labels, DateTimeOffset Counted)> _exportedRunners = [];
+    private bool _runnersOverflowing;
     private readonly ILogger _logger;
     private readonly Lock _refreshGate = new();
     private Dictionary<string, string[]> _exportedTargets = new(StringComparer.Ordinal);
@@ -63,6 +75,15 @@ public sealed partial class EngineMetrics
         _active = factory.CreateGauge("meshscaler_signal_active", "1 when the target is active, per tracked target.", SignalLabels);
         _missing = factory.CreateGauge(
             "meshscaler_subscription_missing", "1 per (topic, subscription) asked about whose subscription does not exist yet.", MissingLabels);
+        _runnerPods = factory.CreateGauge("meshscaler_runner_pods", "Runner pods scraped in the last round, per Function.", RunnerLabels);
+        _runnerFailed = factory.CreateGauge("meshscaler_runner_pods_failed", "Runner pods whose scrape failed in the last round, per Function.", RunnerLabels);
+        _runnerProcessed = factory.CreateGauge("meshscaler_runner_processed_rate", "Messages processed per second by all runner pods (written, for connectors), per Function.", RunnerLabels);
+        _runnerReceived = factory.CreateGauge("meshscaler_runner_received_rate", "Messages received per second by all runner pods, per Function.", RunnerLabels);
+        _runnerUserExceptions = factory.CreateGauge("meshscaler_runner_user_exceptions_rate", "User (or sink/source) exceptions per second, per Function.", RunnerLabels);
+        _runnerSystemExceptions = factory.CreateGauge("meshscaler_runner_system_exceptions_rate", "System exceptions per second, per Function.", RunnerLabels);
+        _runnerLatency = factory.CreateGauge("meshscaler_runner_process_latency_ms", "Mean process latency (ms) over the last interval, from the runners' summary sum over count, per Function.", RunnerLabels);
+        _runnerPerReplica = factory.CreateGauge("meshscaler_runner_per_replica_rate", "Messages one runner pod processed per second in the last interval (the mean over the pods that answered), per Function.", RunnerLabels);
+        _runnerResets = factory.CreateCounter("meshscaler_runner_counter_resets_total", "Scrape rounds in which a runner pod's counters went down (it restarted), per Function.", RunnerLabels);
         registry.AddBeforeCollectCallback(Refresh);
     }
 
@@ -97,8 +118,10 @@ public sealed partial class EngineMetrics
             _subjects.WithLabels(["topic"]).Set(store.TopicSubjectCount);
             _subjects.WithLabels(["namespace"]).Set(store.NamespaceSubjectCount);
             _subjects.WithLabels(["target"]).Set(store.TargetCount);
+            _subjects.WithLabels(["runner"]).Set(store.RunnerSubjectCount);
             RefreshTargets(store);
             RefreshMissing(store);
+            RefreshRunners(store);
         }
     }
 
@@ -162,6 +185,66 @@ public sealed partial class EngineMetrics
         }
 
         _exportedMissing = current;
+    }
+
+    /// <summary>
+    /// Per Function, from its latest runner round while within MaxStaleness. A rate that is unknown (a pod failed, no
+    /// second round yet) is left out rather than shown as 0; the pod counts always are.
+    /// </summary>
+    private void RefreshRunners(SignalStore store)
+    {
+        var rounds = Bounded([.. store.RunnerObservations], r => r.Function.ToString(), r => _exportedRunners.ContainsKey(r.Function), "runner Functions", ref _runnersOverflowing);
+        var current = new Dictionary<FunctionRef, (string[], DateTimeOffset)>();
+        foreach (var (function, round) in rounds)
+        {
+            var (labels, counted) = _exportedRunners.TryGetValue(function, out var known)
+                ? known
+                : ([function.Namespace, function.Kind.ToString(), function.Name], DateTimeOffset.MinValue);
+            _runnerPods.WithLabels(labels).Set(round.Pods.Count);
+            _runnerFailed.WithLabels(labels).Set(round.Failed);
+            SetOrRemove(_runnerProcessed, labels, round.ProcessedPerSecond);
+            SetOrRemove(_runnerReceived, labels, round.ReceivedPerSecond);
+            SetOrRemove(_runnerUserExceptions, labels, round.UserExceptionsPerSecond);
+            SetOrRemove(_runnerSystemExceptions, labels, round.SystemExceptionsPerSecond);
+            SetOrRemove(_runnerLatency, labels, round.MeanLatencyMs);
+            SetOrRemove(_runnerPerReplica, labels, round.PerReplicaRate);
+
+            // Each round is counted once, however many scrapes of /metrics see it.
+            var resets = _runnerResets.WithLabels(labels);
+            if (round.FetchedAt > counted && round.CounterReset)
+            {
+                resets.Inc();
+            }
+
+            current[function] = (labels, round.FetchedAt > counted ? round.FetchedAt : counted);
+        }
+
+        foreach (var (function, (labels, _)) in _exportedRunners)
+        {
+            if (!current.ContainsKey(function))
+            {
+                foreach (var gauge in (Gauge[])[_runnerPods, _runnerFailed, _runnerProcessed, _runnerReceived, _runnerUserExceptions, _runnerSystemExceptions, _runnerLatency, _runnerPerReplica])
+                {
+                    gauge.RemoveLabelled(labels);
+                }
+
+                _runnerResets.RemoveLabelled(labels);
+            }
+        }
+
+        _exportedRunners = current;
+    }
+
+    private static void SetOrRemove(Gauge gauge, string[] labels, double? value)
+    {
+        if (value is { } known)
+        {
+            gauge.WithLabels(labels).Set(known);
+        }
+        else
+        {
+            gauge.RemoveLabelled(labels);
+        }
     }
 
     /// <summary>

@@ -131,4 +131,30 @@ public sealed class RunnerMetricsTests
         Assert.True(round.CounterReset);
         Assert.Null(round.PerReplicaRate);
     }
+
+    [Fact]
+    public async Task Metrics_RunnerSeries_PerFunctionAndUnknownRatesLeftOut()
+    {
+        using var f = new StoreFixture();
+        var target = Target();
+        await SaturatedRoundsAsync(f, target);
+
+        var scrape = await f.ScrapeAsync();
+        const string Labels = "{namespace=\"fm\",kind=\"Function\",function=\"f\"}";
+        Assert.Contains($"meshscaler_runner_pods{Labels} 3", scrape, StringComparison.Ordinal);
+        Assert.Contains($"meshscaler_runner_pods_failed{Labels} 0", scrape, StringComparison.Ordinal);
+        Assert.Contains($"meshscaler_runner_processed_rate{Labels} 450", scrape, StringComparison.Ordinal);
+        Assert.Contains($"meshscaler_runner_per_replica_rate{Labels} 150", scrape, StringComparison.Ordinal);
+        Assert.Contains($"meshscaler_runner_process_latency_ms{Labels} 5", scrape, StringComparison.Ordinal);
+
+        f.Runners.Process(-150 * f.Options.PollInterval.TotalSeconds * 2);
+        await f.PollAsync();
+        scrape = await f.ScrapeAsync();
+        Assert.Contains($"meshscaler_runner_counter_resets_total{Labels} 1", scrape, StringComparison.Ordinal);
+        Assert.DoesNotContain("meshscaler_runner_per_replica_rate{", scrape, StringComparison.Ordinal);
+
+        // Counted once per round, however often /metrics is scraped.
+        scrape = await f.ScrapeAsync();
+        Assert.Contains($"meshscaler_runner_counter_resets_total{Labels} 1", scrape, StringComparison.Ordinal);
+    }
 }

@@ -34,14 +34,14 @@ public sealed class RunnerScraperTests
     }
 
     [Theory]
-    [InlineData(RunnerFault.ServerError, "runner pod p answered HTTP 500 on http://127.0.0.1:")]
-    [InlineData(RunnerFault.Garbage, "runner pod p served an unparsable exposition on http://127.0.0.1:")]
-    [InlineData(RunnerFault.Hang, "runner pod p did not answer within 0.3 s on http://127.0.0.1:")]
-    public async Task Scrape_BadPod_UnavailableNamingThePod(RunnerFault fault, string message)
+    [InlineData(RunnerFault.ServerError, 10, "runner pod p answered HTTP 500 on http://127.0.0.1:")]
+    [InlineData(RunnerFault.Garbage, 10, "runner pod p served an unparsable exposition on http://127.0.0.1:")]
+    [InlineData(RunnerFault.Hang, 0.3, "runner pod p did not answer within 0.3 s on http://127.0.0.1:")]
+    public async Task Scrape_BadPod_UnavailableNamingThePod(RunnerFault fault, double timeoutSeconds, string message)
     {
         await using var pods = await EmulatedRunnerPods.StartAsync(1, Fqfn);
         pods.SetFault(0, fault);
-        using var scraper = Scraper(timeoutSeconds: 0.3);
+        using var scraper = Scraper(timeoutSeconds: timeoutSeconds);
 
         var error = await Assert.ThrowsAsync<ScalingException>(() => scraper.ScrapeAsync(new RunnerPod("p", "127.0.0.1", pods.Ports[0]), ComponentKind.Function, Fqfn, default));
 

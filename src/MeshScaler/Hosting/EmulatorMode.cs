@@ -1,15 +1,23 @@
+using MeshScaler.Emulation.Kubernetes;
 using MeshScaler.Emulation.PulsarAdmin;
 
 namespace MeshScaler.Hosting;
 
 /// <summary>
 /// <c>serve --emulator</c>: starts the Pulsar admin emulator with the demo workload in-process, configures it as the
-/// only cluster (<c>emulator</c>), and runs the scaler against it, so a newcomer sees real metrics without Pulsar.
-/// The emulator port is <c>MeshScaler:Emulator:Port</c> (default 8081).
+/// only cluster (<c>emulator</c>), starts a fake Kubernetes API server holding the demo Function, its ConfigMap and its
+/// runner pods (emulated runners serving Prometheus text), and runs the scaler against both, so a newcomer sees
+/// discovery and real metrics without Pulsar or a cluster. The emulator port is <c>MeshScaler:Emulator:Port</c>
+/// (default 8081).
 /// </summary>
 internal static class EmulatorMode
 {
     public const string ClusterName = "emulator";
+
+    /// <summary>The demo Function: the one whose default subscription (its FQFN) the demo workload consumes with.</summary>
+    public const string DemoFunction = "order-enricher";
+
+    public const string DemoNamespace = "fm";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -20,14 +28,18 @@ internal static class EmulatorMode
             Workload = new DemoWorkload(),
         });
         Console.WriteLine($"Pulsar admin emulator listening on {emulator.BaseAddress} (demo topic {DemoWorkload.Topic})");
+        await using var cluster = await DemoCluster.StartAsync(DemoNamespace, DemoFunction, DemoWorkload.Topic, emulator.BaseAddress, maxReplicas: 3);
+        Console.WriteLine($"Fake Kubernetes API server listening on {cluster.Server.BaseAddress} (Function {DemoNamespace}/{DemoFunction}, its ConfigMap and runner pods)");
 
         await using var app = MeshScalerApp.Build(args, builder =>
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 [$"MeshScaler:Pulsar:Clusters:{ClusterName}:AdminUrl"] = emulator.BaseAddress.ToString().TrimEnd('/'),
+                ["MeshScaler:Kubernetes:Server"] = cluster.Server.BaseAddress.ToString(),
             });
-            builder.Services.AddSingleton(new DemoReporterOptions(emulator.BaseAddress));
+            builder.Services.AddSingleton(cluster);
+            builder.Services.AddHostedService<DemoRunners>();
             builder.Services.AddHostedService<DemoReporter>();
         });
         await app.RunAsync();

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Grpc.Core;
 using System.Globalization;
 using System.Threading.Channels;
+using MeshScaler.Emulation.Kubernetes;
 using MeshScaler.Emulation.PulsarAdmin;
 using MeshScaler.Emulation.Simulation;
 using MeshScaler.Hosting;
@@ -20,6 +21,10 @@ namespace MeshScaler.Simulation;
 internal static class SimulateCommand
 {
     private const string Topic = "persistent://public/default/demo-orders";
+    private const string Function = "demo-enricher";
+    private const string Namespace = "default";
+
+    /// <summary>Function Mesh's default subscription: the Function's FQFN.</summary>
     private const string Subscription = "public/default/demo-enricher";
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
 
@@ -78,11 +83,13 @@ internal static class SimulateCommand
         var workload = new ModelWorkload();
         workload.Add(Topic, Subscription, model);
         await using var emulator = await PulsarAdminEmulator.StartAsync(new PulsarAdminEmulatorOptions { Workload = workload }, stop.Token);
+        await using var cluster = await DemoCluster.StartAsync(Namespace, Function, Topic, emulator.BaseAddress, DemoHpa.MaxReplicas, stop.Token);
         await using var app = MeshScalerApp.Build(settings, builder =>
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 [$"MeshScaler:Pulsar:Clusters:{EmulatorMode.ClusterName}:AdminUrl"] = emulator.BaseAddress.ToString().TrimEnd('/'),
+                ["MeshScaler:Kubernetes:Server"] = cluster.Server.BaseAddress.ToString(),
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
             });
@@ -98,15 +105,15 @@ internal static class SimulateCommand
         var grpcPort = endpoints.GrpcPort.ToString(CultureInfo.InvariantCulture);
         var httpPort = endpoints.HttpPort.ToString(CultureInfo.InvariantCulture);
         using var client = new KedaGrpcClient(new Uri($"http://127.0.0.1:{grpcPort}"));
+        // The trigger names the Function only: its topic, subscription (the default, its FQFN) and admin URL are read from
+        // the fake cluster, and its runner pods are scraped for their processing rate.
         var scaledObject = new ScaledObjectRef
         {
-            Name = "demo-enricher",
-            Namespace = "default",
+            Name = Function,
+            Namespace = Namespace,
             ScalerMetadata =
             {
-                ["pulsarCluster"] = EmulatorMode.ClusterName,
-                ["topic"] = Topic,
-                ["subscription"] = Subscription,
+                ["function"] = Function,
                 ["scalingMode"] = "capacity",
 
                 // Declared as a user would for their pods: the demo model's own startup delay.
@@ -118,8 +125,8 @@ internal static class SimulateCommand
         {
             var spec = (await client.GetMetricSpecAsync(scaledObject, stop.Token)).MetricSpecs.Single();
             var console = Terminal.Create();
-            PrintBanner(console, emulator.BaseAddress, grpcPort, httpPort, spec.MetricName);
-            await RunLoopAsync(console, client, scaledObject, spec, model, workload.Gate, stop.Token);
+            PrintBanner(console, emulator.BaseAddress, cluster.Server.BaseAddress, grpcPort, httpPort, spec.MetricName);
+            await RunLoopAsync(console, client, scaledObject, spec, model, workload.Gate, cluster, stop.Token);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -163,10 +170,11 @@ internal static class SimulateCommand
         _ => "scale to zero",
     };
 
-    private static void PrintBanner(IAnsiConsole console, Uri emulator, string grpcPort, string httpPort, string metricName)
+    private static void PrintBanner(IAnsiConsole console, Uri emulator, Uri kubernetes, string grpcPort, string httpPort, string metricName)
     {
         console.MarkupLineInterpolated($"[bold]MeshScaler live demo[/] (Ctrl+C to stop)");
         console.MarkupLineInterpolated($"  Pulsar admin emulator  {emulator}admin/v2/{Topic.Replace("persistent://", "persistent/", StringComparison.Ordinal)}/stats");
+        console.MarkupLineInterpolated($"  Fake Kubernetes API    {kubernetes}apis/compute.functionmesh.io/v1alpha1/namespaces/{Namespace}/functions (trigger: function: {Function})");
         console.MarkupLineInterpolated($"  MeshScaler gRPC        127.0.0.1:{grpcPort} (externalscaler.ExternalScaler, metric {metricName})");
         console.MarkupLineInterpolated($"  Prometheus metrics     http://127.0.0.1:{httpPort}/metrics");
         var defaults = (Keda: new KedaSettings(), Hpa: new HpaSettings());
@@ -182,7 +190,7 @@ internal static class SimulateCommand
     /// </remarks>
     private static async Task RunLoopAsync(
         IAnsiConsole console,
-        KedaGrpcClient client, ScaledObjectRef scaledObject, MetricSpec spec, FunctionModel model, Lock gate, CancellationToken cancellationToken)
+        KedaGrpcClient client, ScaledObjectRef scaledObject, MetricSpec spec, FunctionModel model, Lock gate, DemoCluster cluster, CancellationToken cancellationToken)
     {
         var time = TimeProvider.System;
         var keda = new KedaController(DemoKeda, time.GetUtcNow());
@@ -213,6 +221,8 @@ internal static class SimulateCommand
                         lastActive = pushed;
                         Scale(keda.OnPush(now, pushed, model.Requested), model, now);
                     }
+
+                    cluster.Mirror(model.ReplicaProcessed, 1000 / DemoModel.PerReplicaRate);
                 }
 
                 var elapsed = tick * Tick;

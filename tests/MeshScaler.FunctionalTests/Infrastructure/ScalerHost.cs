@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using MeshScaler.Emulation.Kubernetes;
 using MeshScaler.Emulation.PulsarAdmin;
 using MeshScaler.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -16,10 +17,12 @@ internal sealed class ScalerHost : IAsyncDisposable
 {
     public const string Cluster = "emulator";
 
-    private ScalerHost(WebApplication app, PulsarAdminEmulator emulator, TestLoggerProvider logs, X509Certificate2? tls)
+    private ScalerHost(WebApplication app, PulsarAdminEmulator emulator, FakeKubernetesApiServer kubernetes, EmulatedRunnerPods runners, TestLoggerProvider logs, X509Certificate2? tls)
     {
         App = app;
         Emulator = emulator;
+        Kubernetes = kubernetes;
+        Runners = runners;
         Logs = logs;
         var endpoints = app.Services.GetRequiredService<ListenerEndpoints>();
         Grpc = new GrpcTestClient(endpoints.GrpcPort, tls);
@@ -30,6 +33,12 @@ internal sealed class ScalerHost : IAsyncDisposable
     public WebApplication App { get; }
 
     public PulsarAdminEmulator Emulator { get; }
+
+    /// <summary>The fake API server the host watches (<c>MeshScaler:Kubernetes:Server</c>); empty until a test applies objects.</summary>
+    public FakeKubernetesApiServer Kubernetes { get; }
+
+    /// <summary>Three emulated runner pods of Function <c>public/default/enricher</c>, for pods a test applies.</summary>
+    public EmulatedRunnerPods Runners { get; }
 
     public TestLoggerProvider Logs { get; }
 
@@ -48,6 +57,8 @@ internal sealed class ScalerHost : IAsyncDisposable
     public static async Task<ScalerHost> StartAsync(Action<Dictionary<string, string?>, Uri>? configure = null, X509Certificate2? tls = null)
     {
         var emulator = await PulsarAdminEmulator.StartAsync();
+        var kubernetes = await FakeKubernetesApiServer.StartAsync();
+        var runners = await EmulatedRunnerPods.StartAsync(3, "public/default/enricher");
         var logs = new TestLoggerProvider();
         var settings = new Dictionary<string, string?>
         {
@@ -59,6 +70,7 @@ internal sealed class ScalerHost : IAsyncDisposable
             ["MeshScaler:Pulsar:MaxStaleness"] = "00:00:30",
             ["MeshScaler:Pulsar:RequestTimeout"] = "00:00:01",
             [$"MeshScaler:Pulsar:Clusters:{Cluster}:AdminUrl"] = emulator.BaseAddress.ToString().TrimEnd('/'),
+            ["MeshScaler:Kubernetes:Server"] = kubernetes.BaseAddress.ToString(),
         };
         configure?.Invoke(settings, emulator.BaseAddress);
         try
@@ -71,11 +83,13 @@ internal sealed class ScalerHost : IAsyncDisposable
                 builder.Logging.AddProvider(logs);
             });
             await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            return new ScalerHost(app, emulator, logs, tls);
+            return new ScalerHost(app, emulator, kubernetes, runners, logs, tls);
         }
         catch
         {
             await emulator.DisposeAsync();
+            await kubernetes.DisposeAsync();
+            await runners.DisposeAsync();
             throw;
         }
     }
@@ -87,6 +101,8 @@ internal sealed class ScalerHost : IAsyncDisposable
         await App.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
         await App.DisposeAsync();
         await Emulator.DisposeAsync();
+        await Kubernetes.DisposeAsync();
+        await Runners.DisposeAsync();
         var unexpected = Logs.Errors.Where(e => !ExpectedErrors.Contains(e.EventId.Id)).ToList();
         Assert.True(unexpected.Count == 0, "unexpected Error logs: " + string.Join(" | ", unexpected.Select(e => $"{e.Category}[{e.EventId.Id}] {e.Message} {e.Exception}")));
     }

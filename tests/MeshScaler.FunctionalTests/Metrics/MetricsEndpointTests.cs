@@ -1,5 +1,6 @@
-using MeshScaler.Keda;
+using MeshScaler.Emulation.Kubernetes;
 using MeshScaler.FunctionalTests.Infrastructure;
+using MeshScaler.Keda;
 
 namespace MeshScaler.FunctionalTests.Metrics;
 
@@ -26,6 +27,15 @@ public sealed class MetricsEndpointTests
         { "meshscaler_signal_desired_replicas", "gauge" },
         { "meshscaler_signal_active", "gauge" },
         { "meshscaler_subscription_missing", "gauge" },
+        { "meshscaler_runner_pods", "gauge" },
+        { "meshscaler_runner_pods_failed", "gauge" },
+        { "meshscaler_runner_processed_rate", "gauge" },
+        { "meshscaler_runner_received_rate", "gauge" },
+        { "meshscaler_runner_user_exceptions_rate", "gauge" },
+        { "meshscaler_runner_system_exceptions_rate", "gauge" },
+        { "meshscaler_runner_process_latency_ms", "gauge" },
+        { "meshscaler_runner_per_replica_rate", "gauge" },
+        { "meshscaler_runner_counter_resets_total", "counter" },
     };
 
     [Theory]
@@ -133,6 +143,33 @@ public sealed class MetricsEndpointTests
         // The stream lives as long as the host: the client and its streams go with the host's disposal.
         var stream = host.Grpc.Stream(StreamIsActive, Ref(host), IsActiveResponse.Parser);
         Assert.NotNull(await stream.ReadAsync(Timeout));
-        return host;
+
+        // A capacity trigger naming a Function whose two runner pods process messages: its runner series.
+        host.Kubernetes.Apply("configmaps", FunctionMeshObjects.ConfigMap("fm", "pulsar-config", host.AdminUrl));
+        host.Kubernetes.Apply("functions", FunctionMeshObjects.Function("fm", "enricher", [Topic]));
+        for (var i = 0; i < 2; i++)
+        {
+            host.Kubernetes.Apply("pods", FunctionMeshObjects.RunnerPod("fm", "enricher", i, "127.0.0.1", host.Runners.Ports[i]));
+        }
+
+        var function = new ScaledObjectRef { Name = "enricher-capacity", Namespace = "fm", ScalerMetadata = { ["function"] = "enricher", ["scalingMode"] = "capacity" } };
+        var deadline = DateTime.UtcNow + Timeout;
+        while (true)
+        {
+            host.Runners.Process(0, 50);
+            host.Runners.Process(1, 50);
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail("the runner series did not appear: " + await host.Http.GetStringAsync("/metrics"));
+            }
+
+            if ((await host.Grpc.UnaryAsync(IsActive, function, IsActiveResponse.Parser)).Status == 0
+                && (await host.Http.GetStringAsync("/metrics")).Contains("meshscaler_runner_process_latency_ms{", StringComparison.Ordinal))
+            {
+                return host;
+            }
+
+            await Task.Delay(100);
+        }
     }
 }
