@@ -110,4 +110,46 @@ public sealed class DeployExamplesTests
         Assert.False(mount.Children.ContainsKey(new YamlScalarNode("subPath")), "a subPath mount never sees ConfigMap updates");
         Assert.Equal($"{Scalar(mount, "mountPath")}/{key}", env["MeshScaler__ConfigFile"]);
     }
+
+    [Fact]
+    public void DiscoveredExample_NamesOnlyTheFunction_AndResolvesAgainstItsResource()
+    {
+        var document = Documents(Path.Combine(Root, "deploy", "examples", "scaledobject-function-discovered.yaml")).Single();
+        var trigger = (YamlMappingNode)((YamlSequenceNode)document["spec"]["triggers"]).Single();
+        var metadata = ((YamlMappingNode)trigger["metadata"]).Children.ToDictionary(kv => ((YamlScalarNode)kv.Key).Value!, kv => ((YamlScalarNode)kv.Value).Value!);
+
+        var function = TriggerMetadata.Parse(metadata).Function!;
+        var target = function.Resolve(new FunctionFacts(
+            function.In(Scalar(document, "metadata", "namespace")), "public/default/order-enricher",
+            new TopicList([new TopicName("public", "default", "orders-in")]), "public/default/order-enricher", new Uri("http://pulsar-broker.pulsar.svc.cluster.local:8080")));
+
+        Assert.Equal(Scalar(document, "spec", "scaleTargetRef", "name"), function.Name);
+        Assert.DoesNotContain(metadata.Keys, k => k is "adminURL" or "pulsarCluster" or "topic" or "topics" or "topicPattern" or "subscription");
+        Assert.True(target.UsesRunnerMetrics);
+    }
+
+    [Fact]
+    public void Rbac_GrantsGetListWatchOnEveryKindTheCachesWatch()
+    {
+        var documents = Documents(Path.Combine(Root, "deploy", "base", "rbac.yaml")).ToList();
+        var role = documents.Single(d => Scalar(d, "kind") == "ClusterRole");
+        var binding = documents.Single(d => Scalar(d, "kind") == "ClusterRoleBinding");
+        var granted = ((YamlSequenceNode)role["rules"]).Cast<YamlMappingNode>()
+            .SelectMany(rule => ((YamlSequenceNode)rule["apiGroups"]).Cast<YamlScalarNode>().SelectMany(group =>
+                ((YamlSequenceNode)rule["resources"]).Cast<YamlScalarNode>().Select(resource =>
+                    (Group: group.Value!, Resource: resource.Value!, Verbs: ((YamlSequenceNode)rule["verbs"]).Cast<YamlScalarNode>().Select(v => v.Value!).Order().ToList()))))
+            .ToList();
+
+        foreach (var (group, resource) in new[] { ("compute.functionmesh.io", "functions"), ("compute.functionmesh.io", "sinks"), ("compute.functionmesh.io", "sources"), ("compute.functionmesh.io", "functionmeshes"), (string.Empty, "configmaps"), (string.Empty, "pods") })
+        {
+            var rule = granted.SingleOrDefault(g => g.Group == group && g.Resource == resource);
+            Assert.True(rule.Verbs is not null, $"no rule for {resource} in group \"{group}\"");
+            Assert.Equal(["get", "list", "watch"], rule.Verbs);
+        }
+
+        Assert.Equal(6, granted.Count);
+        Assert.Equal("meshscaler", Scalar(((YamlSequenceNode)binding["subjects"]).Cast<YamlMappingNode>().Single(), "name"));
+        Assert.Equal("true", Scalar(Documents(Path.Combine(Root, "deploy", "base", "serviceaccount.yaml")).Single(), "automountServiceAccountToken"));
+        Assert.Contains("  - rbac.yaml", File.ReadAllText(Path.Combine(Root, "deploy", "base", "kustomization.yaml")), StringComparison.Ordinal);
+    }
 }

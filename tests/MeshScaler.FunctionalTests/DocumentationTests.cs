@@ -31,6 +31,8 @@ public sealed class DocumentationTests
     [InlineData(typeof(PulsarOptions), "Pulsar")]
     [InlineData(typeof(GrpcListenerOptions), "Grpc")]
     [InlineData(typeof(HttpListenerOptions), "Http")]
+    [InlineData(typeof(MeshScaler.Kubernetes.KubernetesOptions), "Kubernetes")]
+    [InlineData(typeof(MeshScaler.Prometheus.RunnerScrapeOptions), "RunnerMetrics")]
     public void Readme_DocumentsEveryOption(Type options, string section)
     {
         foreach (var property in options.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.Name is not "Clusters" and not "Tls"))
