@@ -2,22 +2,31 @@ using MeshScaler.Core;
 
 namespace MeshScaler.Engine;
 
-/// <summary>One (cluster, tenant/namespace) topic list, for <c>topicPattern</c> triggers.</summary>
-internal sealed class NamespaceSubject
+/// <summary>One (cluster, tenant/namespace) topic list, for <c>topicPattern</c> triggers, with each topic's partition count.</summary>
+internal sealed class NamespaceSubject : Subject<IReadOnlyDictionary<TopicName, int>>
 {
-    public NamespaceSubject(
-        PulsarClusterRef cluster, string tenant, string @namespace, IPulsarAdmin admin, TimeProvider time,
-        Action<FetchFailure?, bool> observer)
+    private readonly IPulsarAdmin _admin;
+    private readonly string _tenant;
+    private readonly string _namespace;
+
+    public NamespaceSubject(PulsarClusterRef cluster, string tenant, string @namespace, IPulsarAdmin admin, TimeProvider time, UpstreamTelemetry telemetry)
+        : base(cluster, "topics", $"{tenant}/{@namespace}", time, telemetry)
     {
-        Cluster = cluster;
-        Name = $"{tenant}/{@namespace}";
-        Topics = new PolledValue<IReadOnlyDictionary<TopicName, int>>(
-            ct => admin.ListTopicsAsync(cluster, tenant, @namespace, ct), time, observer);
+        _admin = admin;
+        _tenant = tenant;
+        _namespace = @namespace;
     }
 
-    public PulsarClusterRef Cluster { get; }
+    protected override string Description => $"topic list of {Name}";
 
-    public string Name { get; }
+    /// <summary>A listing is refreshed only every TopicListRefresh, so it is servable that much longer.</summary>
+    protected override TimeSpan ServableAge(SignalStoreOptions options) => options.TopicListRefresh + options.MaxStaleness;
 
-    public PolledValue<IReadOnlyDictionary<TopicName, int>> Topics { get; }
+    protected override TimeSpan Interval(SignalStoreOptions options, bool wake) => options.TopicListRefresh;
+
+    public override bool UsedBy(TargetState target) =>
+        target.Cluster.Name == Cluster.Name && target.Target.Topics is TopicPattern p && p.Tenant == _tenant && p.Namespace == _namespace;
+
+    protected override Task<IReadOnlyDictionary<TopicName, int>> FetchAsync(CancellationToken cancellationToken) =>
+        _admin.ListTopicsAsync(Cluster, _tenant, _namespace, cancellationToken);
 }

@@ -7,8 +7,11 @@ namespace MeshScaler.Engine;
 /// directory at each round, so a pod that vanished is dropped and a new one is scraped), with each pod's rates since
 /// its previous sample. One round per poll interval however many targets read the Function (single flight).
 /// </summary>
-internal sealed class RunnerSubject
+internal sealed class RunnerSubject : Subject<RunnerObservation>
 {
+    /// <summary>What runner scrapes are counted and logged under (their "cluster"): one label value, however many Functions.</summary>
+    public static readonly PulsarClusterRef RunnerPods = new("runner-pods", new Uri("http://runner-pods"));
+
     private readonly IFunctionDirectory _directory;
     private readonly IRunnerScraper _scraper;
     private readonly TimeProvider _time;
@@ -16,20 +19,22 @@ internal sealed class RunnerSubject
     // Touched only by the fetch, and fetches never overlap (single flight).
     private Dictionary<string, RunnerSample> _previous = new(StringComparer.Ordinal);
 
-    public RunnerSubject(FunctionRef function, IFunctionDirectory directory, IRunnerScraper scraper, TimeProvider time, Action<FetchFailure?, bool> observer)
+    public RunnerSubject(FunctionRef function, IFunctionDirectory directory, IRunnerScraper scraper, TimeProvider time, UpstreamTelemetry telemetry)
+        : base(RunnerPods, "runner", function.ToString(), time, telemetry)
     {
         Function = function;
         _directory = directory;
         _scraper = scraper;
         _time = time;
-        Metrics = new PolledValue<RunnerObservation>(FetchAsync, time, observer);
     }
 
     public FunctionRef Function { get; }
 
-    public PolledValue<RunnerObservation> Metrics { get; }
+    protected override string Description => $"the runner pods' metrics of {Function}";
 
-    private async Task<RunnerObservation> FetchAsync(CancellationToken cancellationToken)
+    public override bool UsedBy(TargetState target) => target.Target.Function == Function;
+
+    protected override async Task<RunnerObservation> FetchAsync(CancellationToken cancellationToken)
     {
         var pods = _directory.Pods(Function);
         var fqfn = _directory.Resolve(Function).Fqfn;

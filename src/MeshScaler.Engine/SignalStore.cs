@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using MeshScaler.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -6,16 +5,18 @@ using Microsoft.Extensions.Options;
 namespace MeshScaler.Engine;
 
 /// <summary>
-/// The shared signal cache: answers "what is the signal of this target now" from the latest polled stats, with one
+/// The shared signal cache: answers "what is the signal of this target now" from the latest polled data, with one
 /// upstream fetch per subject per poll interval however many callers ask (a topic whose metric is read by a single
 /// trigger may add at most one more per interval over time, to keep the HPA's reads fresh: <see cref="ReadRefresh"/>).
 /// </summary>
 /// <remarks>
-/// <para>Subjects ((cluster, topic) stats and (cluster, namespace) topic lists) are created by the first request,
-/// polled by <see cref="PollOnceAsync"/> every <see cref="SignalStoreOptions.PollInterval"/> while requested (every
-/// <see cref="SignalStoreOptions.WakePollInterval"/> while a watched target using them is inactive), and
-/// dropped after <see cref="SignalStoreOptions.IdleEviction"/> without a request. A cold request waits for the first
-/// fetch (shared by every concurrent caller) within the caller's own deadline.</para>
+/// <para>Subjects are the upstream questions: (cluster, topic) stats, (cluster, namespace) topic lists and a Function's
+/// runner pods, all behind one contract (<see cref="Subject{T}"/>: single-flight fetch, staleness, cold path, schedule)
+/// and kept in the <see cref="SubjectRegistry"/>. They are created by the first request, polled by
+/// <see cref="PollOnceAsync"/> every <see cref="SignalStoreOptions.PollInterval"/> while requested (every
+/// <see cref="SignalStoreOptions.WakePollInterval"/> while a watched target using them is inactive), and dropped after
+/// <see cref="SignalStoreOptions.IdleEviction"/> without a request. A cold request waits for the first fetch (shared by
+/// every concurrent caller) within the caller's own deadline.</para>
 /// <para>A value is served while it is at most <see cref="SignalStoreOptions.MaxStaleness"/> old, even while upstream
 /// is failing; past that the request fails (UNAVAILABLE, or the last error's own kind such as NOT_FOUND), never
 /// answering a zero or "inactive" it does not know.</para>
@@ -23,29 +24,20 @@ namespace MeshScaler.Engine;
 /// over the real interval between fetches (stamped by the injected clock), falling back to the broker's windowed rates
 /// on a reset or a missing counter (<see cref="TopicObservation"/>).</para>
 /// <para>Per-replica rates are learned per (cluster, topics, subscription), once per new observation, and shared by
-/// every target on that source.</para>
+/// every target on that source (<see cref="LearningBook"/>).</para>
+/// <para>This type composes those parts: it answers requests and watches, and runs the poll round.</para>
 /// </remarks>
-public sealed partial class SignalStore : IDisposable
+public sealed class SignalStore : IDisposable
 {
-    private readonly IPulsarAdmin _admin;
-    private readonly IPulsarClusterResolver _clusters;
     private readonly TimeProvider _time;
     private readonly ILogger<SignalStore> _logger;
-    private readonly EngineMetrics _metrics;
     private readonly SignalStoreOptions _options;
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationToken _stoppingToken;
-    private readonly ConcurrentDictionary<(string Cluster, TopicName Topic), TopicSubject> _topics = new();
-    private readonly ConcurrentDictionary<(string Cluster, string Namespace), NamespaceSubject> _namespaces = new();
-    private readonly ConcurrentDictionary<string, TargetState> _targets = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Learning> _learning = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(string Cluster, TopicName Topic, string Subscription), byte> _missingSubscriptions = new();
-    private readonly ConcurrentDictionary<FunctionRef, RunnerSubject> _runners = new();
-    private readonly IFunctionDirectory? _functions;
-
-    /// <summary>What runner scrapes are counted and logged under (their "cluster"): one label value, however many Functions.</summary>
-    private static readonly PulsarClusterRef RunnerPods = new("runner-pods", new Uri("http://runner-pods"));
-    private readonly IRunnerScraper? _scraper;
+    private readonly TargetTable _targets;
+    private readonly SubjectRegistry _subjects;
+    private readonly LearningBook _learning = new();
+    private readonly MissingSubscriptions _missingSubscriptions;
 
     // Read fetches share one bound across every read, as a poll round bounds its own: a pattern over many topics must not
     // open as many connections at once.
@@ -62,26 +54,24 @@ public sealed partial class SignalStore : IDisposable
         IFunctionDirectory? functions = null,
         IRunnerScraper? scraper = null)
     {
-        _functions = functions;
-        _scraper = scraper;
-        _admin = admin;
-        _clusters = clusters;
         _options = options.Value;
         _time = time;
         _logger = logger;
-        _metrics = metrics;
         _stoppingToken = _stopping.Token;
+        _targets = new TargetTable(clusters);
+        _subjects = new SubjectRegistry(admin, functions, scraper, time, new UpstreamTelemetry(metrics, logger), _options, logger);
+        _missingSubscriptions = new MissingSubscriptions(logger);
         _readFetches = new SemaphoreSlim(_options.MaxConcurrentFetches);
-        _metrics.Attach(this);
+        metrics.Attach(this);
     }
 
     public SignalStoreOptions Options => _options;
 
-    internal int TopicSubjectCount => _topics.Count;
+    internal int TopicSubjectCount => _subjects.TopicCount;
 
-    internal int NamespaceSubjectCount => _namespaces.Count;
+    internal int NamespaceSubjectCount => _subjects.NamespaceCount;
 
-    internal int RunnerSubjectCount => _runners.Count;
+    internal int RunnerSubjectCount => _subjects.RunnerCount;
 
     /// <summary>Every Function whose runner pods are scraped, with its latest round while within MaxStaleness.</summary>
     internal IEnumerable<(FunctionRef Function, RunnerObservation Observation)> RunnerObservations
@@ -89,9 +79,9 @@ public sealed partial class SignalStore : IDisposable
         get
         {
             var now = _time.GetUtcNow();
-            foreach (var runner in _runners.Values)
+            foreach (var runner in _subjects.Runners)
             {
-                if (runner.Metrics.Latest is { } latest && now - latest.FetchedAt <= _options.MaxStaleness)
+                if (runner.Held(now, _options) is { } latest)
                 {
                     yield return (runner.Function, latest.Value);
                 }
@@ -101,7 +91,9 @@ public sealed partial class SignalStore : IDisposable
 
     internal int TargetCount => _targets.Count;
 
-    internal IEnumerable<TargetState> Targets => _targets.Values;
+    internal IEnumerable<TargetState> Targets => _targets.All;
+
+    internal IEnumerable<(string Cluster, TopicName Topic, string Subscription)> MissingSubscriptions => _missingSubscriptions.All;
 
     /// <summary>
     /// The target's last signal while every observation behind it is within <see cref="SignalStoreOptions.MaxStaleness"/>,
@@ -126,8 +118,6 @@ public sealed partial class SignalStore : IDisposable
         return evaluation.Signal;
     }
 
-    internal IEnumerable<(string Cluster, TopicName Topic, string Subscription)> MissingSubscriptions => _missingSubscriptions.Keys;
-
     /// <summary>
     /// Validates that the target's cluster is allowed, without calling the source. Throws
     /// <see cref="ScalingException"/> (InvalidArgument) when it is not.
@@ -135,7 +125,7 @@ public sealed partial class SignalStore : IDisposable
     public PulsarClusterRef ResolveCluster(ScaleTarget target)
     {
         ArgumentNullException.ThrowIfNull(target);
-        return _clusters.Resolve(target.AdminUrl, target.ClusterName);
+        return _targets.Resolve(target);
     }
 
     /// <summary>The target's current signal. Throws <see cref="ScalingException"/> when it cannot be known.</summary>
@@ -151,35 +141,26 @@ public sealed partial class SignalStore : IDisposable
 
     private async Task<ScalingSignal> GetAsync(ScaleTarget target, bool forMetric, CancellationToken cancellationToken)
     {
-        var state = Track(target);
-        var subjects = await ResolveTopicsAsync(state, cancellationToken);
-        var observations = new TopicObservation[subjects.Count];
-        var now = _time.GetUtcNow();
+        var state = _targets.Track(target, _time.GetUtcNow());
+        var subjects = await _subjects.TopicsOfAsync(state, _stoppingToken, cancellationToken);
         if (forMetric)
         {
-            await RefreshForReadAsync(target, subjects, now, cancellationToken);
+            await RefreshForReadAsync(target, subjects, _time.GetUtcNow(), cancellationToken);
         }
 
+        var observations = new TopicObservation[subjects.Count];
         List<Task>? cold = null;
         for (var i = 0; i < subjects.Count; i++)
         {
             var subject = subjects[i];
-            subject.Stats.Touch();
-            var observation = TryServe(subject);
-            if (observation is not null)
+            var sample = subject.GetAsync(_options, _stoppingToken, cancellationToken);
+            if (sample.IsCompletedSuccessfully)
             {
-                observations[i] = observation;
+                observations[i] = subject.Observe(sample.Result);
                 continue;
             }
 
-            // Never succeeded: answer the last failure while it is fresh instead of asking upstream again per call.
-            if (!subject.Stats.IsFetching && subject.Stats.LastError is { } failure &&
-                now - subject.Stats.LastFetchStarted < _options.PollInterval)
-            {
-                throw failure.Error;
-            }
-
-            (cold ??= []).Add(FillColdAsync(subject, observations, i, cancellationToken));
+            (cold ??= []).Add(ObserveColdAsync(subject, sample, observations, i));
         }
 
         if (cold is not null)
@@ -188,8 +169,16 @@ public sealed partial class SignalStore : IDisposable
         }
 
         CheckPartitionHint(state, observations);
-        var runner = await RunnerObservationAsync(state.Target, cancellationToken);
+        var runner = await RunnerObservationAsync(target, cancellationToken);
         return Evaluate(state, observations, runner);
+    }
+
+    private static async Task ObserveColdAsync(TopicSubject subject, ValueTask<PolledValue<TopicStats>.Sample> pending, TopicObservation[] observations, int index)
+    {
+        var sample = await pending;
+        observations[index] = ReferenceEquals(sample, subject.Value.Latest)
+            ? subject.Observe(sample)
+            : new TopicObservation(subject.Topic, sample.Value, sample.FetchedAt);
     }
 
     /// <summary>
@@ -199,26 +188,14 @@ public sealed partial class SignalStore : IDisposable
     /// </summary>
     private async ValueTask<RunnerObservation?> RunnerObservationAsync(ScaleTarget target, CancellationToken cancellationToken)
     {
-        if (RunnerSubjectOf(target) is not { } runner)
+        if (_subjects.RunnerOf(target) is not { } runner)
         {
             return null;
         }
 
-        runner.Metrics.Touch();
-        var now = _time.GetUtcNow();
-        if (runner.Metrics.Latest is { } latest && now - latest.FetchedAt <= _options.MaxStaleness)
-        {
-            return latest.Value;
-        }
-
         try
         {
-            if (runner.Metrics.LastError is { } failure && !runner.Metrics.IsFetching && now - runner.Metrics.LastFetchStarted < _options.PollInterval)
-            {
-                throw failure.Error;
-            }
-
-            return await runner.Metrics.RefreshAsync(_stoppingToken).WaitAsync(cancellationToken);
+            return (await runner.GetAsync(_options, _stoppingToken, cancellationToken)).Value;
         }
         catch (ScalingException) when (target.RunnerMetrics == RunnerMetricsMode.Auto)
         {
@@ -226,32 +203,12 @@ public sealed partial class SignalStore : IDisposable
         }
     }
 
-    /// <summary>The held runner round, without fetching (the poll loop); null when none is fresh or it is not used.</summary>
-    private RunnerObservation? HeldRunnerObservation(ScaleTarget target) =>
-        RunnerSubjectOf(target) is { Metrics.Latest: { } latest } && _time.GetUtcNow() - latest.FetchedAt <= _options.MaxStaleness
-            ? latest.Value
-            : null;
-
-    /// <summary>The Function's runner subject when capacity mode reads its runner metrics and a directory and scraper exist.</summary>
-    private RunnerSubject? RunnerSubjectOf(ScaleTarget target)
-    {
-        if (target.Mode != ScalingMode.Capacity || !target.UsesRunnerMetrics || target.MsgRatePerReplica is not null || _functions is null || _scraper is null)
-        {
-            return null;
-        }
-
-        var function = target.Function!;
-        return _runners.GetOrAdd(function, f => new RunnerSubject(
-            f, _functions, _scraper, _time,
-            (failure, recovered) => Observe(RunnerPods, "runner", f.ToString(), failure?.Error, failure?.Unexpected ?? false, recovered)));
-    }
-
     /// <summary>Subscribes to the target's activity transitions; the poll loop publishes them.</summary>
     public SignalWatch Watch(ScaleTarget target)
     {
         while (true)
         {
-            var state = Track(target);
+            var state = _targets.Track(target, _time.GetUtcNow());
             if (state.AddWatcher(out var remove) is { } reader)
             {
                 // Attached before any eviction could retire the state; eviction now keeps it while the watch lives.
@@ -259,7 +216,7 @@ public sealed partial class SignalStore : IDisposable
             }
 
             // Retired by an eviction that has not removed it yet: remove it here and track a new one.
-            _targets.TryRemove(new KeyValuePair<string, TargetState>(target.Key, state));
+            _targets.Remove(state);
         }
     }
 
@@ -278,17 +235,17 @@ public sealed partial class SignalStore : IDisposable
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Eviction is housekeeping: a failure there must not stop this round's fetches.
-            Log.EvaluationFailed(_logger, "(eviction)", ex);
+            EngineLog.EvaluationFailed(_logger, "(eviction)", ex);
         }
 
         // A watched target may never be requested again: make sure its subjects exist so this round fetches them. Those of
         // a watched target not known to be active are polled every WakePollInterval, so a pushed wake-up from zero is
         // not held back by PollInterval; collected once per round, not searched for per subject.
         var wakePolling = _options.WakePollInterval < _options.PollInterval;
-        HashSet<TopicSubject>? waking = null;
-        foreach (var state in _targets.Values)
+        HashSet<ISubject>? waking = null;
+        foreach (var state in _targets.All)
         {
-            if (state.HasWatchers && KnownSubjects(state) is { } subjects && wakePolling && state.LastPushed != true)
+            if (state.HasWatchers && _subjects.KnownTopicsOf(state) is { } subjects && wakePolling && state.LastPushed != true)
             {
                 (waking ??= []).UnionWith(subjects);
             }
@@ -296,31 +253,11 @@ public sealed partial class SignalStore : IDisposable
 
         using var gate = new SemaphoreSlim(_options.MaxConcurrentFetches);
         var fetches = new List<Task>();
-        foreach (var ns in _namespaces.Values)
+        foreach (var subject in _subjects.All)
         {
-            if (IsDue(ns.Topics.LastFetchStarted, ns.Topics.IsFetching, _options.TopicListRefresh, now))
+            if (subject.IsDue(now, _options, wake: waking is not null && waking.Contains(subject)))
             {
-                fetches.Add(RefreshAsync(ns.Topics, gate, cancellationToken));
-            }
-        }
-
-        foreach (var subject in _topics.Values)
-        {
-            // A failing subject is never probed faster than PollInterval: wake polling must not multiply the load on a
-            // broker that is already struggling, or poll a missing topic every second.
-            var wake = waking is not null && subject.Stats.LastError is null && waking.Contains(subject);
-            var interval = wake ? _options.WakePollInterval : _options.PollInterval;
-            if (IsDue(ScheduleFrom(subject), subject.Stats.IsFetching, interval, now))
-            {
-                fetches.Add(RefreshAsync(subject.Stats, gate, cancellationToken));
-            }
-        }
-
-        foreach (var runner in _runners.Values)
-        {
-            if (IsDue(runner.Metrics.LastFetchStarted, runner.Metrics.IsFetching, _options.PollInterval, now))
-            {
-                fetches.Add(RefreshAsync(runner.Metrics, gate, cancellationToken));
+                fetches.Add(subject.PollAsync(gate, _stoppingToken, cancellationToken));
             }
         }
 
@@ -335,7 +272,7 @@ public sealed partial class SignalStore : IDisposable
         {
         }
 
-        foreach (var state in _targets.Values)
+        foreach (var state in _targets.All)
         {
             try
             {
@@ -344,7 +281,7 @@ public sealed partial class SignalStore : IDisposable
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // One target's bug must not stop the others from being evaluated and notified.
-                Log.EvaluationFailed(_logger, state.Target.MetricName, ex);
+                EngineLog.EvaluationFailed(_logger, state.Target.MetricName, ex);
             }
         }
     }
@@ -353,94 +290,6 @@ public sealed partial class SignalStore : IDisposable
     {
         // Cancel only: fetches still running read the captured token, which stays valid after cancellation.
         _stopping.Cancel();
-    }
-
-    /// <summary>When the subject's poll schedule counts from: its last fetch, or the tick a read fetch was anchored to.</summary>
-    private DateTimeOffset ScheduleFrom(TopicSubject subject)
-    {
-        var started = subject.Stats.LastFetchStarted;
-        var anchor = subject.ReadFetchAnchor;
-        return anchor < started && started - anchor < _options.WakePollInterval ? anchor : started;
-    }
-
-    /// <remarks>
-    /// Due when the last fetch started at least 90 % of an interval ago: the slack keeps a timer that fires a little
-    /// early from skipping a whole round, and a fetch already made in this interval is not repeated.
-    /// </remarks>
-    private static bool IsDue(DateTimeOffset lastStarted, bool fetching, TimeSpan interval, DateTimeOffset now)
-    {
-        if (fetching)
-        {
-            return false;
-        }
-
-        // Failed fetches count too: a subject that never succeeded is retried once per interval, not on every call.
-        return now - lastStarted >= interval - (interval / 10);
-    }
-
-    private TargetState Track(ScaleTarget target)
-    {
-        ArgumentNullException.ThrowIfNull(target);
-        var now = _time.GetUtcNow();
-        if (_targets.TryGetValue(target.Key, out var existing))
-        {
-            existing.Touch(now);
-            return existing;
-        }
-
-        var cluster = _clusters.Resolve(target.AdminUrl, target.ClusterName);
-        var state = _targets.GetOrAdd(target.Key, _ => new TargetState(target, cluster, now));
-        state.Touch(now);
-        return state;
-    }
-
-    /// <summary>The target's subjects for a request: a pattern's listing is fetched when cold and must match something.</summary>
-    private async ValueTask<IReadOnlyList<TopicSubject>> ResolveTopicsAsync(TargetState state, CancellationToken cancellationToken)
-    {
-        if (state.Target.Topics is not TopicPattern pattern)
-        {
-            return KnownSubjects(state)!;
-        }
-
-        var ns = GetNamespaceSubject(state.Cluster, pattern);
-        ns.Topics.Touch();
-        var listing = ServeList(ns) ?? await ns.Topics.RefreshAsync(_stoppingToken).WaitAsync(cancellationToken);
-        var matched = Matching(state.Cluster, pattern, listing);
-        return matched.Count > 0
-            ? matched
-            : throw new ScalingException(
-                ScalingErrorKind.NotFound,
-                $"cluster '{state.Cluster.Name}': topicPattern {pattern.Key} matches no topic in namespace {ns.Name}");
-    }
-
-    private IReadOnlyDictionary<TopicName, int>? ServeList(NamespaceSubject ns)
-    {
-        var latest = ns.Topics.Latest;
-        if (latest is null)
-        {
-            return null;
-        }
-
-        var age = _time.GetUtcNow() - latest.FetchedAt;
-        if (age <= _options.TopicListRefresh + _options.MaxStaleness)
-        {
-            return latest.Value;
-        }
-
-        throw Stale(ns.Cluster, $"topic list of {ns.Name}", age, ns.Topics.LastError);
-    }
-
-    private TopicSubject GetTopicSubject(PulsarClusterRef cluster, TopicName topic, int? knownPartitions = null)
-    {
-        var subject = _topics.GetOrAdd(
-            (cluster.Name, topic),
-            key => new TopicSubject(cluster, key.Topic, _admin, _time, (failure, recovered) => Observe(cluster, "stats", key.Topic.FullName, failure?.Error, failure?.Unexpected ?? false, recovered)));
-        if (knownPartitions is { } known)
-        {
-            subject.KnowPartitions(known);
-        }
-
-        return subject;
     }
 
     /// <summary>
@@ -466,59 +315,6 @@ public sealed partial class SignalStore : IDisposable
         }
     }
 
-    private NamespaceSubject GetNamespaceSubject(PulsarClusterRef cluster, TopicPattern pattern) =>
-        _namespaces.GetOrAdd(
-            (cluster.Name, $"{pattern.Tenant}/{pattern.Namespace}"),
-            key => new NamespaceSubject(cluster, pattern.Tenant, pattern.Namespace, _admin, _time,
-                (failure, recovered) => Observe(cluster, "topics", key.Namespace, failure?.Error, failure?.Unexpected ?? false, recovered)));
-
-    /// <summary>Metrics and logs for one real upstream fetch, whoever started it (a cold request or the poll loop).</summary>
-    private void Observe(PulsarClusterRef cluster, string kind, string what, ScalingException? error, bool unexpected, bool previouslyFailed)
-    {
-        if (error is null)
-        {
-            _metrics.UpstreamRequest(cluster.Name, kind, "ok");
-            if (previouslyFailed)
-            {
-                Log.SourceRecovered(_logger, what, cluster.Name);
-            }
-
-            return;
-        }
-
-        _metrics.UpstreamRequest(cluster.Name, kind, EngineMetrics.Outcome(error.Kind));
-        if (unexpected)
-        {
-            Log.SourceBug(_logger, what, cluster.Name, error.InnerException ?? error);
-        }
-        else if (!previouslyFailed)
-        {
-            // One Warning per outage; repeats are Debug, and the upstream-requests metric carries the rate.
-            Log.SourceFailed(_logger, what, cluster.Name, error.Message);
-        }
-        else
-        {
-            Log.SourceStillFailing(_logger, what, cluster.Name, error.Message);
-        }
-    }
-
-    private TopicObservation? TryServe(TopicSubject subject)
-    {
-        var latest = subject.Stats.Latest;
-        if (latest is null)
-        {
-            return null;
-        }
-
-        var age = _time.GetUtcNow() - latest.FetchedAt;
-        if (age <= _options.MaxStaleness)
-        {
-            return subject.Observe(latest);
-        }
-
-        throw Stale(subject.Cluster, $"stats of {subject.Topic}", age, subject.Stats.LastError);
-    }
-
     /// <summary>
     /// Fetches the subjects whose data is too old for a metric read (<see cref="ReadRefresh"/>), at most
     /// <see cref="SignalStoreOptions.MaxConcurrentFetches"/> at once across every read, waiting at most one wake tick:
@@ -530,13 +326,13 @@ public sealed partial class SignalStore : IDisposable
         var lastRound = new DateTimeOffset(Interlocked.Read(ref _lastRoundTicks), TimeSpan.Zero);
         foreach (var subject in subjects)
         {
-            var stats = subject.Stats;
+            var stats = subject.Value;
             if (subject.ReadRefresh.ShouldFetch(target.Key, now, stats.Latest?.FetchedAt, stats.LastError is not null, _options))
             {
                 subject.ReadFetchAnchor = now - lastRound < _options.WakePollInterval ? lastRound : now;
 
                 // Never faults: failures are recorded by the subject, and the fetch outlives a caller that gives up.
-                (refreshes ??= []).Add(RefreshAsync(stats, _readFetches, _stoppingToken));
+                (refreshes ??= []).Add(subject.PollAsync(_readFetches, _stoppingToken, _stoppingToken));
             }
         }
 
@@ -555,29 +351,6 @@ public sealed partial class SignalStore : IDisposable
         }
     }
 
-    private async Task FillColdAsync(TopicSubject subject, TopicObservation[] observations, int index, CancellationToken cancellationToken)
-    {
-        var stats = await subject.Stats.RefreshAsync(_stoppingToken).WaitAsync(cancellationToken);
-        var latest = subject.Stats.Latest;
-        observations[index] = latest is not null && ReferenceEquals(latest.Value, stats)
-            ? subject.Observe(latest)
-            : new TopicObservation(subject.Topic, stats, latest?.FetchedAt ?? _time.GetUtcNow());
-    }
-
-    private ScalingException Stale(PulsarClusterRef cluster, string what, TimeSpan age, FetchFailure? failure)
-    {
-        var lastError = failure?.Error;
-        // Not found or refused stays what it is; anything else (or no error yet) is an outage.
-        var kind = lastError?.Kind is ScalingErrorKind.NotFound or ScalingErrorKind.PermissionDenied or ScalingErrorKind.Unauthenticated
-            ? lastError.Kind
-            : ScalingErrorKind.Unavailable;
-        var reason = lastError is null ? "no successful poll since" : $"last error: {lastError.Message}";
-        return new ScalingException(
-            kind,
-            $"cluster '{cluster.Name}': {what} is {age.TotalSeconds:0}s old, more than MaxStaleness {_options.MaxStaleness.TotalSeconds:0}s; {reason}",
-            lastError);
-    }
-
     /// <remarks>
     /// A target asked about again before anything new was observed and before its source learned a new rate gets the
     /// signal it got last time: the same observations and rate give the same signal, and the hot read path then takes no
@@ -586,91 +359,24 @@ public sealed partial class SignalStore : IDisposable
     private ScalingSignal Evaluate(TargetState state, IReadOnlyList<TopicObservation> observations, RunnerObservation? runner)
     {
         var target = state.Target;
-
-        // Rates measured on the runner pods and rates inferred from the subscription are learned apart: a trigger that
-        // reads runner metrics must not be moved by one that infers, on the same source.
-        var measured = RunnerSubjectOf(target) is not null;
-        var learning = _learning.GetOrAdd(measured ? target.SourceKey + "|runner:" + target.Function : target.SourceKey, static _ => new Learning());
-        var now = _time.GetUtcNow();
-        learning.Touch(now);
+        var measured = _subjects.RunnerOf(target) is not null;
+        var learning = _learning.For(target, measured, _time.GetUtcNow());
         if (state.LastEvaluation is { } last && last.Rate == learning.Rate && last.Matches(observations, runner))
         {
             return last.Signal;
         }
 
-        ScalingSignal signal;
-        double? rate;
-        bool observedFirst;
-        lock (learning)
-        {
-            rate = learning.Rate;
-            signal = SignalCalculator.Compute(target, observations, rate);
-
-            // Learn once per new observation, whoever asks first; the signal is recomputed only if the rate it used moved.
-            var newest = observations.Count == 0 ? DateTimeOffset.MinValue : observations.Max(o => o.FetchedAt);
-            observedFirst = newest > learning.LastObserved;
-            if (measured && runner is not null && runner.FetchedAt > learning.LastRunnerObserved)
-            {
-                // The pods' own processing rate, over an interval they were saturated at both ends of, replaces the
-                // inference from the subscription's out-rate.
-                var saturated = RunnerCapacity.Saturated(signal);
-                var learned = saturated && learning.WasSaturated && runner.PerReplicaRate is { } perReplica ? RateLearner.ObserveExact(rate, perReplica) : rate;
-                learning.LastRunnerObserved = runner.FetchedAt;
-                learning.WasSaturated = saturated;
-                learning.LastObserved = newest;
-                if (learned != rate)
-                {
-                    learning.Rate = learned;
-                    rate = learned;
-                    signal = SignalCalculator.Compute(target, observations, learned);
-                }
-            }
-            else if (observedFirst && (!measured || runner is null))
-            {
-                var learned = RateLearner.Observe(rate, signal);
-                learning.LastObserved = newest;
-                if (learned != rate)
-                {
-                    learning.Rate = learned;
-                    rate = learned;
-                    signal = SignalCalculator.Compute(target, observations, learned);
-                }
-            }
-        }
-
+        var (signal, rate, newObservation) = learning.Compute(target, observations, runner, measured);
         state.Offer(new Evaluation([.. observations], rate, signal, runner));
 
         // Which subscriptions are missing depends only on the source's observations: tracked once per new observation,
         // not on every request.
-        if (observedFirst)
+        if (newObservation)
         {
-            TrackMissingSubscriptions(state, observations, signal);
+            _missingSubscriptions.Record(state, observations, signal);
         }
 
         return signal;
-    }
-
-    private void TrackMissingSubscriptions(TargetState state, IReadOnlyList<TopicObservation> observations, ScalingSignal signal)
-    {
-        var target = state.Target;
-        foreach (var topic in signal.MissingSubscriptionTopics)
-        {
-            if (_missingSubscriptions.TryAdd((state.Cluster.Name, topic, target.Subscription), 0))
-            {
-                Log.SubscriptionMissing(_logger, target.Subscription, topic.FullName, state.Cluster.Name);
-            }
-        }
-
-        if (!_missingSubscriptions.IsEmpty)
-        {
-            foreach (var observation in observations)
-            {
-                if (!signal.MissingSubscriptionTopics.Contains(observation.Topic))
-                {
-                    _missingSubscriptions.TryRemove((state.Cluster.Name, observation.Topic, target.Subscription), out _);
-                }
-            }
-        }
     }
 
     /// <summary>Re-evaluates a target from what the subjects hold now, without fetching; publishes to watchers.</summary>
@@ -678,26 +384,27 @@ public sealed partial class SignalStore : IDisposable
     {
         try
         {
-            var subjects = KnownSubjects(state);
+            var subjects = _subjects.KnownTopicsOf(state);
             if (subjects is null)
             {
                 return;
             }
 
+            var now = _time.GetUtcNow();
             var observations = new List<TopicObservation>(subjects.Count);
             foreach (var subject in subjects)
             {
-                var observation = TryServe(subject);
-                if (observation is null)
+                if (subject.Serve(now, _options) is not { } sample)
                 {
                     return;
                 }
 
-                observations.Add(observation);
+                observations.Add(subject.Observe(sample));
             }
 
             CheckPartitionHint(state, observations);
-            var signal = Evaluate(state, observations, HeldRunnerObservation(state.Target));
+            var runner = _subjects.RunnerOf(state.Target)?.Held(now, _options)?.Value;
+            var signal = Evaluate(state, observations, runner);
             state.Publish(signal.IsActive);
         }
         catch (ScalingException)
@@ -706,152 +413,14 @@ public sealed partial class SignalStore : IDisposable
         }
     }
 
-    /// <summary>
-    /// A target's subjects from what the store holds, without fetching. Missing subjects are created so the next poll
-    /// fetches them (a watched target may never be requested again). Null while a pattern's topic list is not known
-    /// or matches nothing.
-    /// </summary>
-    private List<TopicSubject>? KnownSubjects(TargetState state)
-    {
-        switch (state.Target.Topics)
-        {
-            case TopicList list:
-                var subjects = new List<TopicSubject>(list.Topics.Count);
-                foreach (var topic in list.Topics)
-                {
-                    subjects.Add(GetTopicSubject(state.Cluster, topic));
-                }
-
-                return subjects;
-
-            case TopicPattern pattern:
-                var matched = ServeList(GetNamespaceSubject(state.Cluster, pattern)) is { } listing
-                    ? Matching(state.Cluster, pattern, listing)
-                    : null;
-                return matched is { Count: > 0 } ? matched : null;
-
-            default:
-                return null;
-        }
-    }
-
-    /// <summary>The subjects of a namespace listing's topics that match the pattern, in name order; partition counts come from the listing.</summary>
-    private List<TopicSubject> Matching(PulsarClusterRef cluster, TopicPattern pattern, IReadOnlyDictionary<TopicName, int> listing) =>
-        [.. listing.Where(kv => pattern.Matches(kv.Key))
-            .OrderBy(kv => kv.Key.LocalName, StringComparer.Ordinal)
-            .Select(kv => GetTopicSubject(cluster, kv.Key, kv.Value))];
-
-    private async Task RefreshAsync<T>(PolledValue<T> value, SemaphoreSlim gate, CancellationToken cancellationToken)
-        where T : class
-    {
-        await gate.WaitAsync(cancellationToken);
-        try
-        {
-            await value.RefreshAsync(_stoppingToken);
-        }
-        catch (ScalingException)
-        {
-            // Recorded, counted and logged by the subject's observer; the last good value keeps being served.
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested || _stopping.IsCancellationRequested)
-        {
-            // Shutting down.
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
-
     private void Evict(DateTimeOffset now)
     {
-        var idle = _options.IdleEviction;
-        foreach (var (key, state) in _targets)
-        {
-            // Retire and remove as one decision: a watch that attaches in between would otherwise never be pushed to.
-            if (state.TryRetire(now - idle))
-            {
-                _targets.TryRemove(new KeyValuePair<string, TargetState>(key, state));
-            }
-        }
+        var cutoff = now - _options.IdleEviction;
 
         // A subject is kept while any tracked target may need it (watched targets are not requested, only listened to).
-        var watched = _targets.Values.Where(t => t.HasWatchers).ToList();
-        foreach (var (key, subject) in _topics)
-        {
-            if (now - subject.Stats.LastRequested > idle && !watched.Any(t => Uses(t, subject.Cluster.Name, subject.Topic)))
-            {
-                _topics.TryRemove(key, out _);
-                Log.SubjectEvicted(_logger, key.Topic.FullName, key.Cluster);
-            }
-        }
-
-        foreach (var (key, ns) in _namespaces)
-        {
-            if (now - ns.Topics.LastRequested > idle && !watched.Any(t => t.Cluster.Name == key.Cluster && t.Target.Topics is TopicPattern p && $"{p.Tenant}/{p.Namespace}" == key.Namespace))
-            {
-                _namespaces.TryRemove(key, out _);
-            }
-        }
-
-        foreach (var (function, runner) in _runners)
-        {
-            if (now - runner.Metrics.LastRequested > idle && !watched.Any(t => t.Target.Function == function))
-            {
-                _runners.TryRemove(function, out _);
-            }
-        }
-
-        foreach (var key in _missingSubscriptions.Keys)
-        {
-            if (!_topics.ContainsKey((key.Cluster, key.Topic)))
-            {
-                _missingSubscriptions.TryRemove(key, out _);
-            }
-        }
-
-        foreach (var (key, learning) in _learning)
-        {
-            if (now - learning.LastUsed > idle)
-            {
-                _learning.TryRemove(key, out _);
-            }
-        }
-    }
-
-    private static bool Uses(TargetState state, string cluster, TopicName topic) =>
-        state.Cluster.Name == cluster && state.Target.Topics switch
-        {
-            TopicList list => list.Topics.Contains(topic),
-            TopicPattern pattern => pattern.Matches(topic),
-            _ => false,
-        };
-
-    /// <summary>
-    /// What a source has learned. The rate is written under the instance's lock and read without it (stored as a double,
-    /// NaN for none, so a read is never torn); the last use is an interlocked timestamp, stamped on every read.
-    /// </summary>
-    private sealed class Learning
-    {
-        private double _rate = double.NaN;
-        private long _lastUsedTicks;
-
-        public double? Rate
-        {
-            get => Volatile.Read(ref _rate) is var rate && double.IsNaN(rate) ? null : rate;
-            set => Volatile.Write(ref _rate, value ?? double.NaN);
-        }
-
-        public DateTimeOffset LastObserved { get; set; } = DateTimeOffset.MinValue;
-
-        /// <summary>When the runner round last learned from was fetched.</summary>
-        public DateTimeOffset LastRunnerObserved { get; set; } = DateTimeOffset.MinValue;
-
-        /// <summary>Whether the pods were saturated at that round: a measured rate needs saturation at both ends.</summary>
-        public bool WasSaturated { get; set; }
-
-        public DateTimeOffset LastUsed => new(Interlocked.Read(ref _lastUsedTicks), TimeSpan.Zero);
-
-        public void Touch(DateTimeOffset now) => Interlocked.Exchange(ref _lastUsedTicks, now.UtcTicks);
+        var watched = _targets.Evict(cutoff);
+        _subjects.Evict(cutoff, watched);
+        _missingSubscriptions.Evict(_subjects.IsPolled);
+        _learning.Evict(cutoff);
     }
 }

@@ -3,7 +3,7 @@ using MeshScaler.Core;
 namespace MeshScaler.Engine;
 
 /// <summary>One (cluster, topic): its partition count (detected once, kept current from the stats) and its stats.</summary>
-internal sealed class TopicSubject
+internal sealed class TopicSubject : Subject<TopicStats>
 {
     private const int Unknown = -1;
     private readonly IPulsarAdmin _admin;
@@ -14,19 +14,16 @@ internal sealed class TopicSubject
     private int _partitions = Unknown;
     private long _readFetchAnchorTicks = DateTimeOffset.MinValue.UtcTicks;
 
-    public TopicSubject(PulsarClusterRef cluster, TopicName topic, IPulsarAdmin admin, TimeProvider time, Action<FetchFailure?, bool> observer)
+    public TopicSubject(PulsarClusterRef cluster, TopicName topic, IPulsarAdmin admin, TimeProvider time, UpstreamTelemetry telemetry)
+        : base(cluster, "stats", topic.FullName, time, telemetry)
     {
-        Cluster = cluster;
         Topic = topic;
         _admin = admin;
-        Stats = new PolledValue<TopicStats>(FetchAsync, time, observer);
     }
-
-    public PulsarClusterRef Cluster { get; }
 
     public TopicName Topic { get; }
 
-    public PolledValue<TopicStats> Stats { get; }
+    protected override string Description => $"stats of {Topic}";
 
     /// <summary>Whether a metric read fetches before answering (<see cref="ReadRefresh"/>).</summary>
     public ReadRefresh ReadRefresh { get; } = new();
@@ -42,8 +39,31 @@ internal sealed class TopicSubject
         set => Interlocked.Exchange(ref _readFetchAnchorTicks, value.UtcTicks);
     }
 
+    /// <remarks>
+    /// A failing topic is never polled at the wake interval: wake polling must not multiply the load on a broker that is
+    /// already struggling, or poll a missing topic every second.
+    /// </remarks>
+    protected override TimeSpan Interval(SignalStoreOptions options, bool wake) =>
+        wake && Value.LastError is null ? options.WakePollInterval : options.PollInterval;
+
+    /// <summary>Its last fetch, or the tick a read fetch was anchored to (<see cref="ReadFetchAnchor"/>).</summary>
+    protected override DateTimeOffset ScheduleFrom(SignalStoreOptions options)
+    {
+        var started = Value.LastFetchStarted;
+        var anchor = ReadFetchAnchor;
+        return anchor < started && started - anchor < options.WakePollInterval ? anchor : started;
+    }
+
+    public override bool UsedBy(TargetState target) =>
+        target.Cluster.Name == Cluster.Name && target.Target.Topics switch
+        {
+            TopicList list => list.Topics.Contains(Topic),
+            TopicPattern pattern => pattern.Matches(Topic),
+            _ => false,
+        };
+
     /// <summary>
-    /// The observation of <paramref name="sample"/> (normally <c>Stats.Latest</c>), linked to the sample before it so
+    /// The observation of <paramref name="sample"/> (normally <c>Value.Latest</c>), linked to the sample before it so
     /// rates can be derived from counter deltas over the real interval between the two fetches. Each fetched sample
     /// becomes the baseline of the next one exactly once, however many callers ask.
     /// </summary>
@@ -76,7 +96,7 @@ internal sealed class TopicSubject
     /// </summary>
     public void KnowPartitions(int partitions) => Interlocked.CompareExchange(ref _partitions, partitions, Unknown);
 
-    private async Task<TopicStats> FetchAsync(CancellationToken cancellationToken)
+    protected override async Task<TopicStats> FetchAsync(CancellationToken cancellationToken)
     {
         var partitions = Volatile.Read(ref _partitions);
         if (partitions == Unknown)

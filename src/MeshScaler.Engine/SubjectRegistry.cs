@@ -1,0 +1,157 @@
+using System.Collections.Concurrent;
+using MeshScaler.Core;
+using Microsoft.Extensions.Logging;
+
+namespace MeshScaler.Engine;
+
+/// <summary>
+/// Every subject the store polls, one per upstream question however many targets ask it: created by the first target
+/// that needs it, found for a target, and evicted once no request asked within IdleEviction and no watched target reads it.
+/// </summary>
+internal sealed class SubjectRegistry
+{
+    private readonly ConcurrentDictionary<(string Cluster, TopicName Topic), TopicSubject> _topics = new();
+    private readonly ConcurrentDictionary<(string Cluster, string Namespace), NamespaceSubject> _namespaces = new();
+    private readonly ConcurrentDictionary<FunctionRef, RunnerSubject> _runners = new();
+    private readonly IPulsarAdmin _admin;
+    private readonly IFunctionDirectory? _functions;
+    private readonly IRunnerScraper? _scraper;
+    private readonly TimeProvider _time;
+    private readonly UpstreamTelemetry _telemetry;
+    private readonly SignalStoreOptions _options;
+    private readonly ILogger _logger;
+
+    public SubjectRegistry(
+        IPulsarAdmin admin, IFunctionDirectory? functions, IRunnerScraper? scraper, TimeProvider time,
+        UpstreamTelemetry telemetry, SignalStoreOptions options, ILogger logger)
+    {
+        _admin = admin;
+        _functions = functions;
+        _scraper = scraper;
+        _time = time;
+        _telemetry = telemetry;
+        _options = options;
+        _logger = logger;
+    }
+
+    public int TopicCount => _topics.Count;
+
+    public int NamespaceCount => _namespaces.Count;
+
+    public int RunnerCount => _runners.Count;
+
+    public IEnumerable<RunnerSubject> Runners => _runners.Values;
+
+    /// <summary>Every subject of every kind, for the poll loop.</summary>
+    public IEnumerable<ISubject> All => _namespaces.Values.Cast<ISubject>().Concat(_topics.Values).Concat(_runners.Values);
+
+    public bool IsPolled(string cluster, TopicName topic) => _topics.ContainsKey((cluster, topic));
+
+    /// <summary>
+    /// The target's topic subjects for a request: a pattern's listing is fetched when cold (shared by every caller)
+    /// and must match something.
+    /// </summary>
+    public async ValueTask<IReadOnlyList<TopicSubject>> TopicsOfAsync(TargetState state, CancellationToken stopping, CancellationToken cancellationToken)
+    {
+        if (state.Target.Topics is not TopicPattern pattern)
+        {
+            return KnownTopicsOf(state)!;
+        }
+
+        var ns = Namespace(state.Cluster, pattern);
+        var listing = await ns.GetAsync(_options, stopping, cancellationToken);
+        var matched = Matching(state.Cluster, pattern, listing.Value);
+        return matched.Count > 0
+            ? matched
+            : throw new ScalingException(
+                ScalingErrorKind.NotFound,
+                $"cluster '{state.Cluster.Name}': topicPattern {pattern.Key} matches no topic in namespace {ns.Name}");
+    }
+
+    /// <summary>
+    /// A target's topic subjects from what is held, without fetching. Missing subjects are created so the next poll
+    /// fetches them (a watched target may never be requested again). Null while a pattern's topic list is not known
+    /// or matches nothing.
+    /// </summary>
+    public List<TopicSubject>? KnownTopicsOf(TargetState state)
+    {
+        switch (state.Target.Topics)
+        {
+            case TopicList list:
+                var subjects = new List<TopicSubject>(list.Topics.Count);
+                foreach (var topic in list.Topics)
+                {
+                    subjects.Add(Topic(state.Cluster, topic));
+                }
+
+                return subjects;
+
+            case TopicPattern pattern:
+                var matched = Namespace(state.Cluster, pattern).Serve(_time.GetUtcNow(), _options) is { } listing
+                    ? Matching(state.Cluster, pattern, listing.Value)
+                    : null;
+                return matched is { Count: > 0 } ? matched : null;
+
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// The Function's runner subject when the target's capacity mode reads runner metrics and a directory and scraper
+    /// exist; null otherwise (the per-replica rate is then inferred, or given by <c>msgRatePerReplica</c>).
+    /// </summary>
+    public RunnerSubject? RunnerOf(ScaleTarget target)
+    {
+        if (target.Mode != ScalingMode.Capacity || !target.UsesRunnerMetrics || target.MsgRatePerReplica is not null || _functions is null || _scraper is null)
+        {
+            return null;
+        }
+
+        return _runners.GetOrAdd(target.Function!, f => new RunnerSubject(f, _functions, _scraper, _time, _telemetry));
+    }
+
+    /// <summary>Drops the subjects not requested since <paramref name="cutoff"/> that no watched target reads.</summary>
+    public void Evict(DateTimeOffset cutoff, IReadOnlyList<TargetState> watched)
+    {
+        Evict(_topics, cutoff, watched);
+        Evict(_namespaces, cutoff, watched);
+        Evict(_runners, cutoff, watched);
+    }
+
+    private void Evict<TKey, TSubject>(ConcurrentDictionary<TKey, TSubject> subjects, DateTimeOffset cutoff, IReadOnlyList<TargetState> watched)
+        where TKey : notnull
+        where TSubject : ISubject
+    {
+        foreach (var (key, subject) in subjects)
+        {
+            if (subject.LastRequested < cutoff && !watched.Any(subject.UsedBy))
+            {
+                subjects.TryRemove(key, out _);
+                EngineLog.SubjectEvicted(_logger, subject.Name, subject.Cluster.Name);
+            }
+        }
+    }
+
+    private TopicSubject Topic(PulsarClusterRef cluster, TopicName topic, int? knownPartitions = null)
+    {
+        var subject = _topics.GetOrAdd((cluster.Name, topic), key => new TopicSubject(cluster, key.Topic, _admin, _time, _telemetry));
+        if (knownPartitions is { } known)
+        {
+            subject.KnowPartitions(known);
+        }
+
+        return subject;
+    }
+
+    private NamespaceSubject Namespace(PulsarClusterRef cluster, TopicPattern pattern) =>
+        _namespaces.GetOrAdd(
+            (cluster.Name, $"{pattern.Tenant}/{pattern.Namespace}"),
+            _ => new NamespaceSubject(cluster, pattern.Tenant, pattern.Namespace, _admin, _time, _telemetry));
+
+    /// <summary>The subjects of a namespace listing's topics that match the pattern, in name order; partition counts come from the listing.</summary>
+    private List<TopicSubject> Matching(PulsarClusterRef cluster, TopicPattern pattern, IReadOnlyDictionary<TopicName, int> listing) =>
+        [.. listing.Where(kv => pattern.Matches(kv.Key))
+            .OrderBy(kv => kv.Key.LocalName, StringComparer.Ordinal)
+            .Select(kv => Topic(cluster, kv.Key, kv.Value))];
+}
