@@ -34,6 +34,8 @@ public static class KubernetesServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
         services.TryAddSingleton(sp => new FunctionMeshDirectory(sp.GetRequiredService<FunctionMeshCaches>(), sp.GetRequiredService<IOptions<KubernetesOptions>>().Value));
+        services.TryAddSingleton(sp => new FunctionMeshCacheStatus(
+            sp.GetRequiredService<IOptions<KubernetesOptions>>().Value.IsEnabled ? sp.GetRequiredService<FunctionMeshCaches>() : null));
         services.AddHostedService<FunctionMeshWatcher>();
         return services;
     }

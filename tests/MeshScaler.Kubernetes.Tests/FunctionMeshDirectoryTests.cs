@@ -8,7 +8,7 @@ public sealed class FunctionMeshDirectoryTests
 {
     private static readonly FunctionRef Enricher = new(ComponentKind.Function, "fm", "order-enricher");
 
-    private static void Seed(FakeKubernetesApiServer server)
+    internal static void Seed(FakeKubernetesApiServer server)
     {
         server.Apply("configmaps", FunctionMeshObjects.ConfigMap("fm", "pulsar-config", "http://pulsar-broker.pulsar.svc:8080"));
         server.Apply("functions", FunctionMeshObjects.Function("fm", "order-enricher", ["persistent://public/default/orders-in", "public/default/orders-retry", "short"]));

@@ -105,6 +105,7 @@ internal static class MeshScalerApp
         services.AddSignalEngine();
         services.AddSingleton<TriggerTargets>();
         services.AddSingleton<HostMetrics>();
+        services.AddSingleton<KubernetesCacheMetrics>();
         services.AddSingleton<ExternalScalerService>();
         services.AddSingleton<ScalerErrorInterceptor>();
         services.AddGrpc().AddServiceOptions<ExternalScalerService>(o => o.Interceptors.Add<ScalerErrorInterceptor>());
@@ -135,6 +136,10 @@ internal static class MeshScalerApp
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapOpsEndpoints();
+
+        // Created now so its series are registered before the first scrape.
+        app.Services.GetRequiredService<KubernetesCacheMetrics>();
+
         // The text format 0.0.4 only, which every Prometheus reads: it is the one format the tests check line by line.
         app.MapMetrics(
             o =>

@@ -36,6 +36,8 @@ public sealed class MetricsEndpointTests
         { "meshscaler_runner_process_latency_ms", "gauge" },
         { "meshscaler_runner_per_replica_rate", "gauge" },
         { "meshscaler_runner_counter_resets_total", "counter" },
+        { "meshscaler_kubernetes_objects", "gauge" },
+        { "meshscaler_kubernetes_synced", "gauge" },
     };
 
     [Theory]
@@ -82,6 +84,40 @@ public sealed class MetricsEndpointTests
         Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType?.ToString());
         Assert.Empty(ExpositionChecker.Check(scrape));
         Assert.Contains("# TYPE meshscaler_rpc_requests_total counter\n", scrape, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Scrape_WatchedCaches_CountTheirObjectsAndSayWhenListed()
+    {
+        await using var host = await ScalerHost.StartAsync();
+        host.Kubernetes.Apply("functions", FunctionMeshObjects.Function("fm", "enricher", [Topic]));
+        host.Kubernetes.Apply("functions", FunctionMeshObjects.Function("fm", "router", [Topic]));
+        host.Kubernetes.Apply("pods", FunctionMeshObjects.RunnerPod("fm", "enricher", 0, "127.0.0.1", host.Runners.Ports[0]));
+
+        var scrape = await ScrapeUntilAsync(host, s =>
+            s.Contains("meshscaler_kubernetes_objects{resource=\"functions.compute.functionmesh.io\"} 2\n", StringComparison.Ordinal)
+            && s.Contains("meshscaler_kubernetes_objects{resource=\"pods\"} 1\n", StringComparison.Ordinal)
+            && !s.Contains("meshscaler_kubernetes_synced{resource=\"configmaps\"} 0\n", StringComparison.Ordinal));
+
+        Assert.Contains("meshscaler_kubernetes_synced{resource=\"functions.compute.functionmesh.io\"} 1\n", scrape, StringComparison.Ordinal);
+        Assert.Contains("meshscaler_kubernetes_synced{resource=\"configmaps\"} 1\n", scrape, StringComparison.Ordinal);
+        Assert.Empty(ExpositionChecker.Check(scrape));
+    }
+
+    private static async Task<string> ScrapeUntilAsync(ScalerHost host, Func<string, bool> done)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (true)
+        {
+            var scrape = await host.Http.GetStringAsync("/metrics");
+            if (done(scrape))
+            {
+                return scrape;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the cache series did not show the objects: " + scrape);
+            await Task.Delay(50);
+        }
     }
 
     [Fact]
