@@ -20,9 +20,9 @@ internal static class LoadDriver
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var seconds = Option(args, "--seconds", 10);
-        var concurrency = Option(args, "--concurrency", 32);
-        var streams = Option(args, "--streams", 2000);
+        var seconds = BenchmarkArgs.Option(args, "--seconds", 10);
+        var concurrency = BenchmarkArgs.Option(args, "--concurrency", 32);
+        var streams = BenchmarkArgs.Option(args, "--streams", 2000);
 
         await using var emulator = await PulsarAdminEmulator.StartAsync();
         for (var t = 0; t < 100; t++)
@@ -208,10 +208,4 @@ internal static class LoadDriver
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {round} | {name} | {concurrency} | {r.PerSecond:0} | {r.P50:0.000} | {r.P99:0.000} | {r.Errors} |"));
 
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], CultureInfo.InvariantCulture, out var value) ? value : fallback;
-    }
 }

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -48,6 +50,7 @@ public sealed class EmulatedRunnerPods : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly Pod[] _pods;
+    private ConcurrentQueue<long>? _served;
 
     private EmulatedRunnerPods(WebApplication app, Pod[] pods)
     {
@@ -115,6 +118,12 @@ public sealed class EmulatedRunnerPods : IAsyncDisposable
 
     public void SetFault(int ordinal, RunnerFault fault) => _pods[ordinal].Fault = fault;
 
+    /// <summary>From now on, records when each good scrape was answered (<see cref="Stopwatch"/> timestamps): for benchmarks, which time scrape rounds from the pods' side.</summary>
+    public void RecordServes() => Volatile.Write(ref _served, new ConcurrentQueue<long>());
+
+    /// <summary>When each good scrape was answered since <see cref="RecordServes"/>, in order; empty when not recording.</summary>
+    public long[] Served => Volatile.Read(ref _served)?.ToArray() ?? [];
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
@@ -150,6 +159,7 @@ public sealed class EmulatedRunnerPods : IAsyncDisposable
         var openMetrics = pod.Flavor == RunnerFlavor.Java && context.Request.Headers.Accept.ToString().Contains("application/openmetrics-text", StringComparison.Ordinal);
         context.Response.ContentType = openMetrics ? "application/openmetrics-text; version=1.0.0; charset=utf-8" : "text/plain; version=0.0.4; charset=utf-8";
         await context.Response.WriteAsync(pod.Exposition(openMetrics), context.RequestAborted);
+        Volatile.Read(ref _served)?.Enqueue(Stopwatch.GetTimestamp());
     }
 
     private sealed class Pod(int ordinal, string fqfn, RunnerFlavor flavor)
