@@ -33,7 +33,13 @@ internal sealed class FakeCluster : IAsyncDisposable
         var options = new KubernetesOptions { MinBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromMilliseconds(200) };
         configure?.Invoke(options);
         var cluster = new FakeCluster(server, options);
-        await cluster.UntilAsync(() => cluster.Caches.Functions.Informers.All(i => i.Synced || i.Error is not null) && cluster.Caches.Pods.Informers.All(i => i.Synced || i.Error is not null));
+        // Every kind listed (or refused): a test that reads a Function's ConfigMap must not race its first list.
+        static bool Settled<T>(InformerSet<T> set)
+            where T : class => set.Informers.All(i => i.Synced || i.Error is not null);
+        var caches = cluster.Caches;
+        await cluster.UntilAsync(
+            () => Settled(caches.Functions) && Settled(caches.Sinks) && Settled(caches.Sources) && Settled(caches.Meshes) && Settled(caches.ConfigMaps) && Settled(caches.Pods),
+            "every kind's first list");
         return cluster;
     }
 
