@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
+using MeshScaler.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -210,7 +211,12 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
             }
         }
 
-        var selector = LabelSelector.Parse(query["labelSelector"]);
+        if (!LabelSelector.TryParse(query["labelSelector"], out var selector, out var selectorError))
+        {
+            await Status(context, 400, "BadRequest", $"unable to parse labelSelector: {selectorError}");
+            return;
+        }
+
         if (watch)
         {
             await WatchAsync(context, resource, ns, selector);
@@ -238,7 +244,7 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
         lock (_gate)
         {
             version = _resourceVersion;
-            items = [.. _objects.Where(kv => kv.Key.Resource == resource && (ns is null || kv.Key.Namespace == ns) && selector.Matches(kv.Value))
+            items = [.. _objects.Where(kv => kv.Key.Resource == resource && (ns is null || kv.Key.Namespace == ns) && Selected(selector, kv.Value))
                 .OrderBy(kv => kv.Key.Namespace, StringComparer.Ordinal).ThenBy(kv => kv.Key.Name, StringComparer.Ordinal)
                 .Skip(start).Take(limit == int.MaxValue ? int.MaxValue : limit + 1).Select(kv => kv.Value)];
         }
@@ -404,7 +410,7 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
     /// <returns>False when the stream was cut (the fault) and must end.</returns>
     private async Task<bool> WriteEventAsync(HttpContext context, string resource, string? ns, LabelSelector selector, string kind, string type, JsonObject item)
     {
-        if (kind != resource || (ns is not null && item["metadata"]?["namespace"]?.GetValue<string>() != ns) || !selector.Matches(item))
+        if (kind != resource || (ns is not null && item["metadata"]?["namespace"]?.GetValue<string>() != ns) || !Selected(selector, item))
         {
             return true;
         }
@@ -477,47 +483,26 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
         await context.Response.WriteAsync(StatusObject(code, reason, message).ToJsonString(), context.RequestAborted);
     }
 
-    /// <summary>The two selector forms MeshScaler sends: <c>k=v</c> and <c>k in (a,b)</c>, comma-joined.</summary>
-    private sealed class LabelSelector
+    /// <summary>Whether <paramref name="item"/>'s labels are selected, as the API server's label selector matches them.</summary>
+    private static bool Selected(LabelSelector selector, JsonObject item)
     {
-        private readonly List<(string Key, HashSet<string> Values)> _terms = [];
-
-        public static LabelSelector Parse(string? text)
+        if (selector.IsEverything)
         {
-            var selector = new LabelSelector();
-            if (string.IsNullOrWhiteSpace(text))
-            {
-                return selector;
-            }
-
-            var rest = text;
-            while (rest.Length > 0)
-            {
-                var inIndex = rest.IndexOf(" in (", StringComparison.Ordinal);
-                var comma = rest.IndexOf(',', StringComparison.Ordinal);
-                if (inIndex >= 0 && (comma < 0 || inIndex < comma))
-                {
-                    var close = rest.IndexOf(')', inIndex);
-                    var values = rest[(inIndex + 5)..close].Split(',', StringSplitOptions.TrimEntries);
-                    selector._terms.Add((rest[..inIndex].Trim(), [.. values]));
-                    rest = rest[(close + 1)..].TrimStart(',');
-                }
-                else
-                {
-                    var term = comma < 0 ? rest : rest[..comma];
-                    var eq = term.Split('=', 2);
-                    selector._terms.Add((eq[0].Trim(), [eq.Length > 1 ? eq[1].Trim() : string.Empty]));
-                    rest = comma < 0 ? string.Empty : rest[(comma + 1)..];
-                }
-            }
-
-            return selector;
+            return true;
         }
 
-        public bool Matches(JsonObject item)
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (item["metadata"]?["labels"] is JsonObject given)
         {
-            var labels = item["metadata"]?["labels"] as JsonObject;
-            return _terms.All(t => labels?[t.Key] is JsonValue v && t.Values.Contains(v.GetValue<string>()));
+            foreach (var (key, value) in given)
+            {
+                if (value is JsonValue text && text.TryGetValue<string>(out var label))
+                {
+                    labels[key] = label;
+                }
+            }
         }
+
+        return selector.Matches(labels);
     }
 }
