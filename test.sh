@@ -15,6 +15,8 @@ done
 [ -f /usr/share/gocode/src/github.com/golang/protobuf/proto/registry.go ] || packages+=(golang-github-golang-protobuf-1-5-dev)
 # The what-if report is checked in a real browser: Debian's Chromium, driven by playwright-core (npm, pinned).
 [ -x /usr/bin/chromium ] || packages+=(chromium)
+# The metrics API is read by kubectl, an independent real client of the Kubernetes APIs.
+command -v kubectl >/dev/null 2>&1 || packages+=(kubernetes-client)
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 if [ ${#packages[@]} -gt 0 ]; then
   echo "test.sh: installing ${packages[*]} (interop tests)"

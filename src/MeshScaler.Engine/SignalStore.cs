@@ -182,6 +182,26 @@ public sealed class SignalStore : IDisposable
     }
 
     /// <summary>
+    /// The latest round of the target's runner pods (the metrics API's processing rates): one round per poll interval
+    /// shared with every trigger on the Function. Throws <see cref="ScalingException"/>: InvalidArgument when the target
+    /// reads no runner metrics (not a <c>function:</c> capacity trigger, <c>runnerMetrics: false</c>, or
+    /// <c>msgRatePerReplica</c> set), else as any read (stale, every pod failed).
+    /// </summary>
+    public async Task<RunnerObservation> GetRunnerAsync(ScaleTarget target, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        _targets.Track(target, _time.GetUtcNow());
+        if (_subjects.RunnerOf(target) is not { } runner)
+        {
+            throw new ScalingException(
+                ScalingErrorKind.InvalidArgument,
+                $"{target.MetricName} reads no runner metrics: they are read for function: triggers in capacity mode, without runnerMetrics: false or msgRatePerReplica, when MeshScaler reads the cluster");
+        }
+
+        return (await runner.GetAsync(_options, _stoppingToken, cancellationToken)).Value;
+    }
+
+    /// <summary>
     /// The target's runner-pod round when capacity mode reads runner metrics: the latest while fresh, else one fetch
     /// shared by every caller. With <c>runnerMetrics: auto</c> a failure is null (the rate is inferred instead); with
     /// <c>true</c> it fails the request.

@@ -33,6 +33,7 @@ public sealed class DocumentationTests
     [InlineData(typeof(HttpListenerOptions), "Http")]
     [InlineData(typeof(MeshScaler.Kubernetes.KubernetesOptions), "Kubernetes")]
     [InlineData(typeof(MeshScaler.Prometheus.RunnerScrapeOptions), "RunnerMetrics")]
+    [InlineData(typeof(MeshScaler.MetricsApi.MetricsApiOptions), "MetricsApi")]
     public void Readme_DocumentsEveryOption(Type options, string section)
     {
         foreach (var property in options.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.Name is not "Clusters" and not "Tls"))

@@ -2,6 +2,7 @@ using System.Net;
 using Grpc.AspNetCore.Server;
 using MeshScaler.Engine;
 using MeshScaler.Keda;
+using MeshScaler.MetricsApi;
 using MeshScaler.Ops;
 using MeshScaler.Kubernetes;
 using MeshScaler.Prometheus;
@@ -95,7 +96,21 @@ internal static class MeshScalerApp
                     endpoints.Http = listen;
                 });
             }
+
+            // Only in the one mode that exists yet (insecure, loopback): the validator refuses every other at start.
+            var metricsApi = configuration.GetSection(MetricsApiOptions.SectionName).Get<MetricsApiOptions>() ?? new();
+            if (metricsApi.Enabled && metricsApi.Insecure && IsValid(metricsApi.Port, metricsApi.Address, out var metricsAddress) && IPAddress.IsLoopback(metricsAddress))
+            {
+                kestrel.Listen(metricsAddress, metricsApi.Port, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http1;
+                    endpoints.MetricsApi = listen;
+                });
+            }
         });
+        services.AddOptions<MetricsApiOptions>().BindConfiguration(MetricsApiOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MetricsApiOptions>, MetricsApiOptionsValidator>();
+        services.AddSingleton<MetricsApiEndpoint>();
 
         services.AddPulsarAdmin();
         services.AddFunctionMesh();
@@ -130,6 +145,16 @@ internal static class MeshScalerApp
         // Validate every options type now, together, before building the pipeline resolves services one by one
         // (each would throw on its own first failure and hide the rest).
         ValidateAll(app.Services, [.. unconvertible.Select(f => f.Message)]);
+        // The metrics API's listener answers only the API (its own router: every failure a metav1.Status).
+        var listeners = app.Services.GetRequiredService<ListenerEndpoints>();
+        app.MapWhen(
+            context => listeners.IsMetricsApi(context.Connection.LocalPort),
+            api => api.Run(context => context.RequestServices.GetRequiredService<MetricsApiEndpoint>().HandleAsync(context)));
+        if (app.Services.GetRequiredService<IOptions<MetricsApiOptions>>().Value is { Enabled: true } metricsApi)
+        {
+            MetricsApiLog.Insecure(app.Services.GetRequiredService<ILogger<MetricsApiEndpoint>>(), metricsApi.Address, metricsApi.Port);
+        }
+
         app.UseRouting();
         app.UseMiddleware<RpcMetricsMiddleware>();
         app.MapGrpcService<ExternalScalerService>();

@@ -1,0 +1,304 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using MeshScaler.Core;
+using MeshScaler.Engine;
+using MeshScaler.Keda;
+using MeshScaler.Ops;
+
+namespace MeshScaler.MetricsApi;
+
+/// <summary>
+/// The custom metrics API on its own listener: discovery, Object metrics on Function Mesh resources, minimal OpenAPI
+/// documents and the probes, every failure a <c>metav1.Status</c> (<see cref="ApiStatus"/>). Values come from the
+/// same Engine cache as KEDA's path: one upstream fetch per subject per interval, whoever asks.
+/// </summary>
+internal sealed class MetricsApiEndpoint(
+    SignalStore store, TriggerTargets triggers, ReadinessHealthCheck readiness, TimeProvider time, ILogger<MetricsApiEndpoint> logger)
+{
+    public const string CustomGroup = "custom.metrics.k8s.io";
+
+    /// <summary>Preferred first, as the aggregator orders them when both are registered.</summary>
+    public static readonly string[] Versions = ["v1beta2", "v1beta1"];
+
+    /// <summary>Longer paths are refused before they are split: no served path comes near it.</summary>
+    private const int MaxPathLength = 1024;
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        ApiStatus? failure;
+        try
+        {
+            failure = await RouteAsync(context);
+        }
+        catch (ScalingException ex)
+        {
+            failure = ApiStatus.From(ex);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception ex)
+        {
+            // A bug must not take the listener down or leak a stack trace: the caller gets a Status, the log the detail.
+            MetricsApiLog.Unexpected(logger, context.Request.Path.Value ?? string.Empty, ex);
+            failure = new ApiStatus(StatusCodes.Status500InternalServerError, "InternalError", "Internal error occurred: see MeshScaler's log");
+        }
+
+        if (failure is not null)
+        {
+            await WriteAsync(context, failure.Code, failure.ToJson());
+        }
+    }
+
+    /// <summary>Answers the request; returns the failure to write instead, if any.</summary>
+    private async Task<ApiStatus?> RouteAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value ?? "/";
+        if (!HttpMethods.IsGet(context.Request.Method))
+        {
+            return ApiStatus.MethodNotAllowed(context.Request.Method);
+        }
+
+        if (path.Length > MaxPathLength)
+        {
+            return ApiStatus.NotFound($"the server could not find the requested resource (a path of {path.Length} characters)");
+        }
+
+        switch (path)
+        {
+            case "/healthz" or "/livez":
+                await WriteTextAsync(context, StatusCodes.Status200OK, "ok");
+                return null;
+            case "/readyz":
+                await WriteTextAsync(context, readiness.IsReady ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable, readiness.IsReady ? "ok" : "not ready");
+                return null;
+            case "/openapi/v2":
+                await WriteAsync(context, StatusCodes.Status200OK, OpenApiV2());
+                return null;
+            case "/openapi/v3":
+                // No per-group documents: an empty index tells the aggregator there is nothing to merge.
+                await WriteAsync(context, StatusCodes.Status200OK, new JsonObject { ["paths"] = new JsonObject() });
+                return null;
+            case "/apis" or "/apis/":
+                await WriteAsync(context, StatusCodes.Status200OK, new JsonObject
+                {
+                    ["kind"] = "APIGroupList",
+                    ["apiVersion"] = "v1",
+                    ["groups"] = new JsonArray(Group()),
+                });
+                return null;
+        }
+
+        var segments = path.Trim('/').Split('/');
+        if (segments.Length < 2 || segments[0] != "apis" || segments[1] != CustomGroup)
+        {
+            return ApiStatus.NotFound($"the server could not find the requested resource: {Describe(path)}; MeshScaler serves /apis/{CustomGroup}");
+        }
+
+        if (segments.Length == 2)
+        {
+            await WriteAsync(context, StatusCodes.Status200OK, Group());
+            return null;
+        }
+
+        var version = segments[2];
+        if (!Versions.Contains(version))
+        {
+            return ApiStatus.NotFound($"{CustomGroup} has no version \"{Describe(version)}\"; served: {string.Join(", ", Versions)}");
+        }
+
+        if (segments.Length == 3)
+        {
+            await WriteAsync(context, StatusCodes.Status200OK, ResourceList(version));
+            return null;
+        }
+
+        // namespaces/{ns}/{resource}/{name}/{metric}: the only form served (Object metrics on namespaced resources).
+        if (segments.Length != 8 || segments[3] != "namespaces")
+        {
+            return ApiStatus.NotFound($"the server could not find the requested resource: {Describe(path)}; served: /apis/{CustomGroup}/{version}/namespaces/{{namespace}}/{{functions|sinks|sources}}.{ObjectMetric.Group}/{{name}}/{{metric}}");
+        }
+
+        var (ns, resource, name, metricName) = (segments[4], segments[5], segments[6], segments[7]);
+        if (!LabelSelector.TryParse(context.Request.Query["labelSelector"], out _, out var selectorError))
+        {
+            return ApiStatus.BadRequest($"unable to parse labelSelector: {selectorError}");
+        }
+
+        if (!LabelSelector.TryParse(context.Request.Query["metricLabelSelector"], out var metricSelector, out var metricSelectorError))
+        {
+            return ApiStatus.BadRequest($"unable to parse metricLabelSelector: {metricSelectorError}");
+        }
+
+        if (!ObjectMetric.Resources.TryGetValue(resource, out var kind))
+        {
+            return ApiStatus.NotFound($"the server could not find the metric {Describe(metricName)} for {Describe(resource)}: MeshScaler serves metrics on {string.Join(", ", ObjectMetric.Resources.Keys)}");
+        }
+
+        var metric = ObjectMetric.For(kind).FirstOrDefault(m => m.Name == metricName);
+        if (metric is null)
+        {
+            return ApiStatus.NotFound($"the server could not find the metric {Describe(metricName)} for {resource} {Describe(name)}; served on {resource}: {string.Join(", ", ObjectMetric.For(kind).Select(m => m.Name))}");
+        }
+
+        if (name == "*")
+        {
+            return ApiStatus.NotFound($"the server could not find the metric {metricName} for {resource} *: name one {kind} (an Object metric)");
+        }
+
+        // The series carry no labels: a selector that needs one selects nothing.
+        if (!metricSelector.Matches(new Dictionary<string, string>()))
+        {
+            return ApiStatus.NotFound($"the server could not find the metric {metricName} for {resource} {name} matching metricLabelSelector {metricSelector}");
+        }
+
+        var item = await ReadAsync(ns, kind, name, metric, context.RequestAborted);
+        await WriteAsync(context, StatusCodes.Status200OK, ValueList(version, item));
+        return null;
+    }
+
+    /// <summary>One value, from the Engine's cache as a KEDA metric read would get it.</summary>
+    private async Task<MetricItem> ReadAsync(string ns, ComponentKind kind, string name, ObjectMetric metric, CancellationToken cancellationToken)
+    {
+        // The resource resolves as a function: trigger would (the directory, the Function's ConfigMap, the configured
+        // clusters), cached per resource like a ScaledObject's metadata; capacity mode, so runner metrics are read.
+        var trigger = new ScaledObjectRef
+        {
+            Name = $"metrics-api:{kind}/{name}",
+            Namespace = ns,
+            ScalerMetadata =
+            {
+                [TriggerMetadata.Function] = name,
+                [TriggerMetadata.FunctionKind] = kind.ToString(),
+                [TriggerMetadata.ScalingModeKey] = "capacity",
+            },
+        };
+        var target = triggers.Parse(trigger);
+        var described = new DescribedObject(kind.ToString(), ns, name);
+        var pollSeconds = (int)Math.Ceiling(store.Options.PollInterval.TotalSeconds);
+        if (metric.Source is ObjectMetricSource.Processed or ObjectMetricSource.Received)
+        {
+            var round = await store.GetRunnerAsync(target, cancellationToken);
+            var value = metric.Source == ObjectMetricSource.Processed ? round.ProcessedPerSecond : round.ReceivedPerSecond;
+            if (value is not { } rate)
+            {
+                throw new ScalingException(
+                    ScalingErrorKind.Unavailable,
+                    $"{kind} {ns}/{name}: {metric.Name} is not known yet: {round.Answered} of {round.Pods.Count} runner pods answered, and a rate needs two rounds of every pod");
+            }
+
+            var window = round.Pods.Select(p => p.Rate?.Interval).Where(i => i is not null).Select(i => i!.Value).DefaultIfEmpty(store.Options.PollInterval).Max();
+            return new MetricItem(described, metric.Name, rate, round.FetchedAt, (int)Math.Ceiling(window.TotalSeconds));
+        }
+
+        var signal = await store.GetMetricAsync(target, cancellationToken);
+        var (number, windowSeconds) = metric.Source switch
+        {
+            ObjectMetricSource.Backlog => (signal.Backlog, (int?)null),
+            ObjectMetricSource.Inflow => (signal.InflowRate, signal.RatesFromCounters ? pollSeconds : 60),
+            ObjectMetricSource.OutRate => (signal.OutRate, signal.RatesFromCounters ? pollSeconds : 60),
+            _ => (signal.MetricValue, (int?)null),
+        };
+        return new MetricItem(described, metric.Name, number, signal.OldestFetch, windowSeconds);
+    }
+
+    private static JsonObject Group() => new()
+    {
+        ["kind"] = "APIGroup",
+        ["apiVersion"] = "v1",
+        ["name"] = CustomGroup,
+        ["versions"] = new JsonArray([.. Versions.Select(v => (JsonNode)GroupVersion(v))]),
+        ["preferredVersion"] = GroupVersion(Versions[0]),
+    };
+
+    private static JsonObject GroupVersion(string version) => new() { ["groupVersion"] = $"{CustomGroup}/{version}", ["version"] = version };
+
+    /// <summary>Every (resource, metric) pair served, each resource namespaced alike (aggregated discovery requires it).</summary>
+    private static JsonObject ResourceList(string version) => new()
+    {
+        ["kind"] = "APIResourceList",
+        ["apiVersion"] = "v1",
+        ["groupVersion"] = $"{CustomGroup}/{version}",
+        ["resources"] = new JsonArray([.. ObjectMetric.Resources.SelectMany(r => ObjectMetric.For(r.Value).Select(m => (JsonNode)new JsonObject
+        {
+            ["name"] = $"{r.Key}/{m.Name}",
+            ["singularName"] = string.Empty,
+            ["namespaced"] = true,
+            ["kind"] = "MetricValueList",
+            ["verbs"] = new JsonArray("get"),
+        }))]),
+    };
+
+    private JsonObject ValueList(string version, MetricItem item)
+    {
+        var value = new JsonObject
+        {
+            ["describedObject"] = new JsonObject
+            {
+                ["kind"] = item.Object.Kind,
+                ["namespace"] = item.Object.Namespace,
+                ["name"] = item.Object.Name,
+                ["apiVersion"] = $"{ObjectMetric.Group}/v1alpha1",
+            },
+        };
+        if (version == "v1beta2")
+        {
+            value["metric"] = new JsonObject { ["name"] = item.Metric, ["selector"] = null };
+        }
+        else
+        {
+            value["metricName"] = item.Metric;
+        }
+
+        // Second precision, as metav1.Time writes it; never in the future of the reader's clock.
+        var at = item.ObservedAt == DateTimeOffset.MinValue ? time.GetUtcNow() : item.ObservedAt;
+        value["timestamp"] = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        if (item.WindowSeconds is { } window)
+        {
+            value[version == "v1beta2" ? "windowSeconds" : "window"] = window;
+        }
+
+        value["value"] = KubernetesQuantity.Format(item.Value);
+        if (version != "v1beta2")
+        {
+            value["selector"] = null;
+        }
+
+        return new JsonObject
+        {
+            ["kind"] = "MetricValueList",
+            ["apiVersion"] = $"{CustomGroup}/{version}",
+            ["metadata"] = new JsonObject(),
+            ["items"] = new JsonArray(value),
+        };
+    }
+
+    private static JsonObject OpenApiV2() => new()
+    {
+        ["swagger"] = "2.0",
+        ["info"] = new JsonObject { ["title"] = "meshscaler", ["version"] = "1.0.0" },
+        ["paths"] = new JsonObject(),
+    };
+
+    /// <summary>A request's text as shown back in an error: bounded, so a huge or odd path does not come back whole.</summary>
+    private static string Describe(string text) => text.Length <= 100 ? text : text[..100] + "…";
+
+    private static async Task WriteAsync(HttpContext context, int code, JsonObject body)
+    {
+        context.Response.StatusCode = code;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
+    }
+
+    private static async Task WriteTextAsync(HttpContext context, int code, string text)
+    {
+        context.Response.StatusCode = code;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        await context.Response.WriteAsync(text, context.RequestAborted);
+    }
+
+    private sealed record DescribedObject(string Kind, string Namespace, string Name);
+
+    private sealed record MetricItem(DescribedObject Object, string Metric, double Value, DateTimeOffset ObservedAt, int? WindowSeconds);
+}

@@ -1,0 +1,66 @@
+using MeshScaler.Core;
+
+namespace MeshScaler.MetricsApi;
+
+/// <summary>What an Object metric on a Function Mesh resource reads: the subscription's signal or the runner pods' round.</summary>
+internal enum ObjectMetricSource
+{
+    Backlog,
+    Inflow,
+    OutRate,
+    ReplicasNeeded,
+    Processed,
+    Received,
+}
+
+/// <summary>
+/// One metric served on <c>functions</c>, <c>sinks</c> and <c>sources</c> of <c>compute.functionmesh.io</c>. Names are
+/// the ones Pulsar users already scale on: broker series (<c>pulsar_subscription_back_log</c>, <c>pulsar_rate_in</c>,
+/// <c>pulsar_subscription_msg_rate_out</c>) and runner counters as prometheus-adapter's default rule serves them, as a
+/// per-second rate named without <c>_total</c> (<c>pulsar_function_processed_successfully</c>). Each name is one
+/// fixed string: the mapping from what is served to its name is a table, injective by construction (tested).
+/// </summary>
+internal sealed record ObjectMetric(string Name, ObjectMetricSource Source, bool IsRate, string Meaning)
+{
+    public const string Group = "compute.functionmesh.io";
+
+    /// <summary>The resources served, as the HPA names them (<c>GroupResource().String()</c>), and their kinds.</summary>
+    public static IReadOnlyDictionary<string, ComponentKind> Resources { get; } = new Dictionary<string, ComponentKind>(StringComparer.Ordinal)
+    {
+        [$"functions.{Group}"] = ComponentKind.Function,
+        [$"sinks.{Group}"] = ComponentKind.Sink,
+        [$"sources.{Group}"] = ComponentKind.Source,
+    };
+
+    private static readonly ObjectMetric[] Subscription =
+    [
+        new("pulsar_subscription_back_log", ObjectMetricSource.Backlog, false, "backlog (entries) of its subscription on its input topics"),
+        new("pulsar_rate_in", ObjectMetricSource.Inflow, true, "messages per second into its input topics"),
+        new("pulsar_subscription_msg_rate_out", ObjectMetricSource.OutRate, true, "messages per second its subscription dispatches"),
+        new("meshscaler_replicas_needed", ObjectMetricSource.ReplicasNeeded, false, "replicas capacity mode calls for, unrounded (target AverageValue 1)"),
+    ];
+
+    /// <summary>The metrics of <paramref name="kind"/>, in the order discovery lists them.</summary>
+    public static IReadOnlyList<ObjectMetric> For(ComponentKind kind) => kind switch
+    {
+        ComponentKind.Sink =>
+        [
+            .. Subscription,
+            new("pulsar_sink_written", ObjectMetricSource.Processed, true, "records per second its runner pods wrote"),
+            new("pulsar_sink_received", ObjectMetricSource.Received, true, "records per second its runner pods received"),
+        ],
+
+        // A source reads no Pulsar topic: it has no subscription to measure, only what its runners produce.
+        ComponentKind.Source =>
+        [
+            new("pulsar_source_written", ObjectMetricSource.Processed, true, "records per second its runner pods wrote to Pulsar"),
+            new("pulsar_source_received", ObjectMetricSource.Received, true, "records per second its runner pods read from the source system"),
+        ],
+        _ =>
+        [
+            .. Subscription,
+            new("pulsar_function_processed_successfully", ObjectMetricSource.Processed, true, "messages per second its runner pods processed successfully"),
+            new("pulsar_function_received", ObjectMetricSource.Received, true, "messages per second its runner pods received"),
+        ],
+    };
+}

@@ -1,0 +1,79 @@
+using System.Text.Json.Nodes;
+using MeshScaler.FunctionalTests.MetricsApi;
+using MeshScaler.Testing;
+
+namespace MeshScaler.FunctionalTests.Interop;
+
+/// <summary>
+/// kubectl, an independent real client of the Kubernetes APIs (installed by test.sh, Debian <c>kubernetes-client</c>),
+/// reads the custom metrics API with <c>--server</c>: discovery, an Object metric, and a Status it must decode.
+/// </summary>
+public sealed class KubectlInteropTests
+{
+    private const string Object = "/apis/custom.metrics.k8s.io/v1beta2/namespaces/fm/functions.compute.functionmesh.io/enricher/pulsar_subscription_back_log";
+
+    [Fact]
+    public async Task Discovery_BothVersions()
+    {
+        await using var api = await MetricsApiTests.ApiHost.StartAsync();
+
+        var v1beta2 = JsonNode.Parse(await KubectlAsync(api, "get", "--raw", "/apis/custom.metrics.k8s.io/v1beta2"))!;
+        var group = JsonNode.Parse(await KubectlAsync(api, "get", "--raw", "/apis/custom.metrics.k8s.io"))!;
+
+        Assert.Contains(v1beta2["resources"]!.AsArray(), r => (string?)r!["name"] == "functions.compute.functionmesh.io/pulsar_subscription_back_log");
+        Assert.Equal("v1beta2", (string?)group["preferredVersion"]!["version"]);
+    }
+
+    [Fact]
+    public async Task ObjectMetric_OnAFunction()
+    {
+        await using var api = await MetricsApiTests.ApiHost.StartAsync();
+        await api.WhenReadyAsync(Object);
+
+        var list = JsonNode.Parse(await KubectlAsync(api, "get", "--raw", Object))!;
+
+        Assert.Equal("1500", (string?)list["items"]![0]!["value"]);
+        Assert.Equal("enricher", (string?)list["items"]![0]!["describedObject"]!["name"]);
+    }
+
+    [Fact]
+    public async Task UnknownMetric_KubectlReadsTheStatus()
+    {
+        await using var api = await MetricsApiTests.ApiHost.StartAsync();
+
+        var (exitCode, _, error) = await RunAsync(api, "get", "--raw", Object.Replace("pulsar_subscription_back_log", "nonsense", StringComparison.Ordinal));
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("Error from server (NotFound)", error, StringComparison.Ordinal);
+        Assert.Contains("could not find the metric nonsense", error, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> KubectlAsync(MetricsApiTests.ApiHost api, params string[] arguments)
+    {
+        var (exitCode, output, error) = await RunAsync(api, arguments);
+        Assert.True(exitCode == 0, $"kubectl {string.Join(' ', arguments)} exited {exitCode}: {error}");
+        return output;
+    }
+
+    /// <summary>kubectl against the API's loopback port, with no kubeconfig and a throwaway cache.</summary>
+    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(MetricsApiTests.ApiHost api, params string[] arguments)
+    {
+        var home = Directory.CreateTempSubdirectory("meshscaler-kubectl-");
+        try
+        {
+            return await ExternalProcess.RunAsync(
+                "kubectl",
+                [$"--server=http://127.0.0.1:{api.Port}", $"--cache-dir={home.FullName}", "--request-timeout=10s", .. arguments],
+                TimeSpan.FromSeconds(30),
+                start =>
+                {
+                    start.Environment["KUBECONFIG"] = Path.Combine(home.FullName, "none");
+                    start.Environment["HOME"] = home.FullName;
+                });
+        }
+        finally
+        {
+            home.Delete(recursive: true);
+        }
+    }
+}

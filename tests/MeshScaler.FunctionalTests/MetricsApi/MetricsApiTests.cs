@@ -1,0 +1,320 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using MeshScaler.Emulation.Kubernetes;
+using MeshScaler.Emulation.PulsarAdmin;
+using MeshScaler.FunctionalTests.Infrastructure;
+using MeshScaler.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MeshScaler.FunctionalTests.MetricsApi;
+
+/// <summary>The custom metrics API over real HTTP on its own loopback listener, called as the HPA's metrics client calls it.</summary>
+public sealed class MetricsApiTests
+{
+    private const string Topic = "persistent://public/default/orders";
+    private const string Base = "/apis/custom.metrics.k8s.io";
+    private const string Function = "functions.compute.functionmesh.io";
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task Discovery_ListsTheGroupBothVersionsAndEveryServedMetric()
+    {
+        await using var api = await ApiHost.StartAsync();
+
+        var groups = await api.GetJsonAsync("/apis");
+        var group = await api.GetJsonAsync(Base);
+        var v1beta2 = await api.GetJsonAsync($"{Base}/v1beta2");
+        var v1beta1 = await api.GetJsonAsync($"{Base}/v1beta1");
+
+        Assert.Equal("APIGroupList", (string?)groups["kind"]);
+        Assert.Equal("custom.metrics.k8s.io", (string?)groups["groups"]![0]!["name"]);
+        Assert.Equal("APIGroup", (string?)group["kind"]);
+        Assert.Equal("custom.metrics.k8s.io/v1beta2", (string?)group["preferredVersion"]!["groupVersion"]);
+        Assert.Equal(["v1beta2", "v1beta1"], group["versions"]!.AsArray().Select(v => (string)v!["version"]!));
+        Assert.Equal("APIResourceList", (string?)v1beta2["kind"]);
+        Assert.Equal("v1", (string?)v1beta2["apiVersion"]);
+        Assert.Equal("custom.metrics.k8s.io/v1beta1", (string?)v1beta1["groupVersion"]);
+        var resources = v1beta2["resources"]!.AsArray();
+        var backlog = resources.Single(r => (string?)r!["name"] == $"{Function}/pulsar_subscription_back_log")!;
+        Assert.True((bool)backlog["namespaced"]!);
+        Assert.Equal("MetricValueList", (string?)backlog["kind"]);
+        Assert.Equal(["get"], backlog["verbs"]!.AsArray().Select(v => (string)v!));
+        Assert.Equal(string.Empty, (string?)backlog["singularName"]);
+        Assert.Contains(resources, r => (string?)r!["name"] == "sinks.compute.functionmesh.io/pulsar_sink_written");
+        Assert.Contains(resources, r => (string?)r!["name"] == "sources.compute.functionmesh.io/pulsar_source_written");
+        Assert.DoesNotContain(resources, r => (string?)r!["name"] == "sources.compute.functionmesh.io/pulsar_subscription_back_log");
+        Assert.All(resources, r => Assert.True((bool)r!["namespaced"]!));
+    }
+
+    [Fact]
+    public void Catalog_EachResourceServesEachNameOnce_AndEachNameMeansOneThing()
+    {
+        var pairs = ObjectMetricCatalog().ToList();
+
+        Assert.Equal(pairs.Count, pairs.Select(p => (p.Resource, p.Metric.Name)).Distinct().Count());
+        foreach (var byName in pairs.GroupBy(p => p.Metric.Name))
+        {
+            Assert.Single(byName.Select(p => p.Metric.Source).Distinct());
+        }
+
+        Assert.All(pairs, p => Assert.Matches("^[a-z_]+$", p.Metric.Name));
+    }
+
+    private static IEnumerable<(string Resource, MeshScaler.MetricsApi.ObjectMetric Metric)> ObjectMetricCatalog() =>
+        MeshScaler.MetricsApi.ObjectMetric.Resources.SelectMany(r => MeshScaler.MetricsApi.ObjectMetric.For(r.Value).Select(m => (r.Key, m)));
+
+    [Fact]
+    public async Task ObjectMetric_V1beta2_TheFunctionsBacklogFromItsResource()
+    {
+        await using var api = await ApiHost.StartAsync();
+
+        var list = await api.WhenReadyAsync($"{Base}/v1beta2/namespaces/fm/{Function}/enricher/pulsar_subscription_back_log");
+
+        Assert.Equal("MetricValueList", (string?)list["kind"]);
+        Assert.Equal("custom.metrics.k8s.io/v1beta2", (string?)list["apiVersion"]);
+        var item = list["items"]!.AsArray().Single()!;
+        Assert.Equal("Function", (string?)item["describedObject"]!["kind"]);
+        Assert.Equal("fm", (string?)item["describedObject"]!["namespace"]);
+        Assert.Equal("enricher", (string?)item["describedObject"]!["name"]);
+        Assert.Equal("compute.functionmesh.io/v1alpha1", (string?)item["describedObject"]!["apiVersion"]);
+        Assert.Equal("pulsar_subscription_back_log", (string?)item["metric"]!["name"]);
+        Assert.True(item["metric"]!.AsObject().ContainsKey("selector"));
+        Assert.Null(item["metric"]!["selector"]);
+        Assert.Equal("1500", (string?)item["value"]);
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", (string?)item["timestamp"]);
+        Assert.False(item.AsObject().ContainsKey("windowSeconds"));
+    }
+
+    [Fact]
+    public async Task ObjectMetric_V1beta1_UsesItsOwnFieldNames()
+    {
+        await using var api = await ApiHost.StartAsync();
+
+        var item = (await api.WhenReadyAsync($"{Base}/v1beta1/namespaces/fm/{Function}/enricher/pulsar_rate_in"))["items"]!.AsArray().Single()!;
+
+        Assert.Equal("pulsar_rate_in", (string?)item["metricName"]);
+        Assert.True(item.AsObject().ContainsKey("selector"));
+        Assert.False(item.AsObject().ContainsKey("metric"));
+        Assert.True((int)item["window"]! > 0);
+        Assert.Equal("25", (string?)item["value"]);
+    }
+
+    [Fact]
+    public async Task ObjectMetric_ReplicasNeeded_IsCapacityModesUnroundedNeed()
+    {
+        await using var api = await ApiHost.StartAsync();
+
+        var item = (await api.WhenReadyAsync($"{Base}/v1beta2/namespaces/fm/{Function}/enricher/meshscaler_replicas_needed"))["items"]!.AsArray().Single()!;
+
+        Assert.True(KubernetesQuantityValue((string)item["value"]!) > 0);
+    }
+
+    [Fact]
+    public async Task ObjectMetric_ProcessingRate_ComesFromTheRunnerPods()
+    {
+        await using var api = await ApiHost.StartAsync();
+        for (var i = 0; i < 2; i++)
+        {
+            api.Host.Kubernetes.Apply("pods", FunctionMeshObjects.RunnerPod("fm", "enricher", i, "127.0.0.1", api.Host.Runners.Ports[i]));
+        }
+
+        var path = $"{Base}/v1beta2/namespaces/fm/{Function}/enricher/pulsar_function_processed_successfully";
+        var deadline = DateTime.UtcNow + Timeout;
+        JsonNode item;
+        while (true)
+        {
+            api.Host.Runners.Process(0, 20);
+            api.Host.Runners.Process(1, 20);
+            var (status, body) = await api.GetAsync(path);
+            if (status == HttpStatusCode.OK && KubernetesQuantityValue((string)body["items"]![0]!["value"]!) > 0)
+            {
+                item = body["items"]![0]!;
+                break;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"no processing rate: {(int)status} {body}");
+            await Task.Delay(100);
+        }
+
+        Assert.Equal("pulsar_function_processed_successfully", (string?)item["metric"]!["name"]);
+        Assert.True((int)item["windowSeconds"]! > 0);
+    }
+
+    /// <summary>Name, path (under the v1beta2 base unless absolute), the code and reason, and what the message must say.</summary>
+    public static TheoryData<string, string, int, string, string> Failures => new()
+    {
+        { "unknown metric", $"/namespaces/fm/{Function}/enricher/nonsense", 404, "NotFound", "could not find the metric nonsense" },
+        { "unknown resource", "/namespaces/fm/deployments.apps/enricher/pulsar_rate_in", 404, "NotFound", "MeshScaler serves metrics on functions.compute.functionmesh.io" },
+        { "a Function that does not exist", $"/namespaces/fm/{Function}/ghost/pulsar_rate_in", 404, "NotFound", "ghost" },
+        { "unknown group", "/apis/external.metrics.k8s.io/v1beta1/namespaces/fm/backlog", 404, "NotFound", "MeshScaler serves /apis/custom.metrics.k8s.io" },
+        { "unknown version", "/apis/custom.metrics.k8s.io/v2", 404, "NotFound", "no version \"v2\"" },
+        { "cluster-scoped form", $"/{Function}/enricher/pulsar_rate_in", 404, "NotFound", "could not find the requested resource" },
+        { "wildcard name", $"/namespaces/fm/{Function}/%2A/pulsar_rate_in", 404, "NotFound", "name one Function" },
+        { "bad labelSelector", $"/namespaces/fm/{Function}/enricher/pulsar_rate_in?labelSelector=a%20in%20(b", 400, "BadRequest", "unable to parse labelSelector" },
+        { "bad metricLabelSelector", $"/namespaces/fm/{Function}/enricher/pulsar_rate_in?metricLabelSelector=%3Db", 400, "BadRequest", "unable to parse metricLabelSelector" },
+        { "a metric selector nothing matches", $"/namespaces/fm/{Function}/enricher/pulsar_rate_in?metricLabelSelector=topic%3Dx", 404, "NotFound", "matching metricLabelSelector topic=x" },
+        { "huge path", "/" + new string('x', 5000), 404, "NotFound", "(a path of " },
+        { "odd path", "/../../etc/passwd", 404, "NotFound", "could not find the requested resource" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Failures))]
+    public async Task BadRequests_GetTheirStatus_AndTheApiKeepsServing(string name, string path, int code, string reason, string message)
+    {
+        await using var api = await ApiHost.StartAsync();
+        await api.WhenReadyAsync($"{Base}/v1beta2/namespaces/fm/{Function}/enricher/pulsar_subscription_back_log");
+
+        var (status, body) = await api.GetAsync(path.StartsWith("/apis", StringComparison.Ordinal) ? path : $"{Base}/v1beta2{path}");
+
+        Assert.True((int)status == code, $"{name}: {(int)status} {body}");
+        Assert.Equal("Status", (string?)body["kind"]);
+        Assert.Equal("v1", (string?)body["apiVersion"]);
+        Assert.Equal("Failure", (string?)body["status"]);
+        Assert.Equal(reason, (string?)body["reason"]);
+        Assert.Equal(code, (int)body["code"]!);
+        Assert.Contains(message, (string?)body["message"], StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync($"{Base}/v1beta2/namespaces/fm/{Function}/enricher/pulsar_subscription_back_log")).Status);
+    }
+
+    [Fact]
+    public async Task UnavailableSource_Is503_NeverAZero()
+    {
+        await using var api = await ApiHost.StartAsync();
+        const string Broken = "persistent://public/default/broken-in";
+        api.Host.Emulator.State.CreateTopic(Broken);
+        api.Host.Emulator.SetFault(EmulatorFault.ServerError(), "/admin/v2/persistent/public/default/broken-in");
+        api.Host.Kubernetes.Apply("functions", FunctionMeshObjects.Function("fm", "broken", [Broken]));
+
+        // Until the watch has delivered the Function (before that it is 404, or 400 without its ConfigMap).
+        var deadline = DateTime.UtcNow + Timeout;
+        (HttpStatusCode Status, JsonNode Body) answer;
+        do
+        {
+            answer = await api.GetAsync($"{Base}/v1beta2/namespaces/fm/{Function}/broken/pulsar_subscription_back_log");
+            Assert.True(DateTime.UtcNow < deadline, $"{(int)answer.Status} {answer.Body}");
+            await Task.Delay(50);
+        }
+        while (answer.Status is HttpStatusCode.NotFound or HttpStatusCode.BadRequest);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.Status);
+        Assert.Equal("ServiceUnavailable", (string?)answer.Body["reason"]);
+        Assert.DoesNotContain("items", answer.Body.AsObject().Select(p => p.Key));
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync($"{Base}/v1beta2/namespaces/fm/{Function}/enricher/pulsar_subscription_back_log")).Status);
+    }
+
+    [Fact]
+    public async Task Write_IsRefused()
+    {
+        await using var api = await ApiHost.StartAsync();
+
+        using var response = await api.Http.PostAsync($"{Base}/v1beta2", new StringContent("{}"));
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal("MethodNotAllowed", (string?)body["reason"]);
+    }
+
+    [Theory]
+    [InlineData("/healthz", "ok")]
+    [InlineData("/livez", "ok")]
+    [InlineData("/readyz", "ok")]
+    public async Task Probes_AreAnsweredOnTheApisPort(string path, string expected)
+    {
+        await using var api = await ApiHost.StartAsync();
+
+        Assert.Equal(expected, await api.Http.GetStringAsync(path));
+    }
+
+    [Fact]
+    public async Task OpenApi_BothVersionsAnswerJson()
+    {
+        await using var api = await ApiHost.StartAsync();
+
+        Assert.Equal("2.0", (string?)(await api.GetJsonAsync("/openapi/v2"))["swagger"]);
+        Assert.NotNull((await api.GetJsonAsync("/openapi/v3"))["paths"]);
+    }
+
+    [Fact]
+    public async Task TheOtherListeners_DoNotServeTheApi()
+    {
+        await using var api = await ApiHost.StartAsync();
+
+        using var response = await api.Host.Http.GetAsync($"{Base}/v1beta2");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    private static double KubernetesQuantityValue(string text) =>
+        Core.KubernetesQuantity.TryParse(text, out var value, out var error) ? (double)value : throw new InvalidOperationException(error);
+
+    /// <summary>A host with the API on a loopback port, Function fm/enricher on topic orders (backlog 1500, 25 msg/s in).</summary>
+    internal sealed class ApiHost : IAsyncDisposable
+    {
+        private ApiHost(ScalerHost host)
+        {
+            Host = host;
+            var port = host.App.Services.GetRequiredService<ListenerEndpoints>().MetricsApiPort;
+            Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = Timeout };
+        }
+
+        public ScalerHost Host { get; }
+
+        public HttpClient Http { get; }
+
+        public int Port => new Uri(Http.BaseAddress!.ToString()).Port;
+
+        public static async Task<ApiHost> StartAsync()
+        {
+            var host = await ScalerHost.StartAsync((settings, _) =>
+            {
+                settings["MeshScaler:MetricsApi:Enabled"] = "true";
+                settings["MeshScaler:MetricsApi:Insecure"] = "true";
+                settings["MeshScaler:MetricsApi:Port"] = "0";
+            });
+            host.Emulator.State.CreateTopic(Topic);
+            host.Emulator.State.SetRates(Topic, 25);
+            host.Emulator.State.SetSubscription(Topic, "public/default/enricher", backlog: 1500, msgRateOut: 20, consumers: 2);
+            host.Kubernetes.Apply("configmaps", FunctionMeshObjects.ConfigMap("fm", "pulsar-config", host.AdminUrl));
+            host.Kubernetes.Apply("functions", FunctionMeshObjects.Function("fm", "enricher", [Topic]));
+            return new ApiHost(host);
+        }
+
+        public async Task<(HttpStatusCode Status, JsonNode Body)> GetAsync(string path)
+        {
+            using var response = await Http.GetAsync(path);
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+            return (response.StatusCode, JsonNode.Parse(text)!);
+        }
+
+        public async Task<JsonNode> GetJsonAsync(string path)
+        {
+            var (status, body) = await GetAsync(path);
+            Assert.True(status == HttpStatusCode.OK, $"{path}: {(int)status} {body}");
+            return body;
+        }
+
+        /// <summary>Asks until the watch has delivered the Function and its ConfigMap (200), or fails with the last Status.</summary>
+        public async Task<JsonNode> WhenReadyAsync(string path)
+        {
+            var deadline = DateTime.UtcNow + Timeout;
+            while (true)
+            {
+                var (status, body) = await GetAsync(path);
+                if (status == HttpStatusCode.OK)
+                {
+                    return body;
+                }
+
+                Assert.True(DateTime.UtcNow < deadline, $"{path}: {(int)status} {body}");
+                await Task.Delay(50);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Http.Dispose();
+            await Host.DisposeAsync();
+        }
+    }
+}
