@@ -47,4 +47,11 @@ public interface IFunctionDirectory
 
     /// <summary>The resource's runner pods now, in name order, terminating ones left out.</summary>
     IReadOnlyList<RunnerPod> Pods(FunctionRef function);
+
+    /// <summary>
+    /// The Functions, Sinks and Sources in <paramref name="namespace"/> whose runner pods <paramref name="selector"/>
+    /// selects by the operator's labels (<see cref="FunctionMeshLabels"/>): an HPA on a resource sends its
+    /// <c>status.selector</c>, which holds only those.
+    /// </summary>
+    IReadOnlyList<FunctionRef> Select(string @namespace, LabelSelector selector);
 }

@@ -23,6 +23,10 @@ public sealed class LabelSelector
     /// <summary>The label keys the selector constrains, in its order.</summary>
     public IEnumerable<string> Keys => _requirements.Select(r => r.Key);
 
+    /// <summary>The one value <paramref name="key"/> must have (<c>k=v</c>, or <c>k in (v)</c>), if the selector requires one.</summary>
+    public string? RequiredValue(string key) =>
+        _requirements.FirstOrDefault(r => r.Key == key && r.Op is Operator.Equals or Operator.In && r.Values.Count == 1)?.Values[0];
+
     /// <summary>Parses <paramref name="text"/>; on failure <paramref name="error"/> names the requirement and what is wrong with it.</summary>
     public static bool TryParse(string? text, out LabelSelector selector, out string? error)
     {

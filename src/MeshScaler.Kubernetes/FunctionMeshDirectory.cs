@@ -62,6 +62,28 @@ internal sealed class FunctionMeshDirectory : IFunctionDirectory
         return [.. pods.Where(p => !p.Terminating).OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => new RunnerPod(p.Name, p.Ip, p.MetricsPort))];
     }
 
+    public IReadOnlyList<FunctionRef> Select(string @namespace, LabelSelector selector)
+    {
+        ArgumentNullException.ThrowIfNull(selector);
+        CheckWatched(@namespace);
+        var selected = new List<FunctionRef>();
+
+        // An HPA's selector names its resource: look it up instead of matching every resource in the namespace.
+        var named = selector.RequiredValue("compute.functionmesh.io/name") ?? selector.RequiredValue("name");
+        foreach (var kind in Enum.GetValues<ComponentKind>())
+        {
+            var informers = _caches.Components(kind);
+            EnsureSynced(informers, @namespace);
+            var cache = informers.Single(@namespace).Cache;
+            IEnumerable<FunctionMeshResource> candidates = named is not null
+                ? cache.Get(@namespace, named) is { } one ? [one] : []
+                : cache.All.Where(r => r.Ref.Namespace == @namespace);
+            selected.AddRange(candidates.Where(r => selector.Matches(FunctionMeshLabels.Of(kind, @namespace, r.Ref.Name))).Select(r => r.Ref));
+        }
+
+        return [.. selected.OrderBy(f => f.Kind).ThenBy(f => f.Name, StringComparer.Ordinal)];
+    }
+
     private FunctionMeshResource Find(FunctionRef function)
     {
         CheckWatched(function.Namespace);

@@ -55,5 +55,7 @@ public static class KubernetesServiceCollectionExtensions
         public FunctionFacts Resolve(FunctionRef function) => throw new ScalingException(ScalingErrorKind.InvalidArgument, Reason);
 
         public IReadOnlyList<RunnerPod> Pods(FunctionRef function) => throw new ScalingException(ScalingErrorKind.InvalidArgument, Reason);
+
+        public IReadOnlyList<FunctionRef> Select(string @namespace, LabelSelector selector) => throw new ScalingException(ScalingErrorKind.InvalidArgument, Reason);
     }
 }

@@ -19,6 +19,10 @@ internal sealed class FakeRunners(TimeProvider time) : IFunctionDirectory, IRunn
 
     IReadOnlyList<RunnerPod> IFunctionDirectory.Pods(FunctionRef function) => [.. Pods.Select(p => new RunnerPod(p, "10.0.0.1", 9094))];
 
+    /// <summary>The store never selects by labels; the metrics API does, with the real directory.</summary>
+    public IReadOnlyList<FunctionRef> Select(string @namespace, LabelSelector selector) =>
+        throw new NotSupportedException("the Engine does not select runner pods by labels");
+
     public void SetPods(int count, string function = "f")
     {
         Pods.Clear();

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using MeshScaler.Core;
 
 namespace MeshScaler.Emulation.Kubernetes;
 
@@ -65,7 +66,7 @@ public static class FunctionMeshObjects
             {
                 ["conditions"] = new JsonObject { ["StatefulSet"] = new JsonObject { ["condition"] = "StatefulSetReady", ["status"] = "True", ["action"] = "NoAction" } },
                 ["replicas"] = replicas,
-                ["selector"] = string.Join(",", Labels(@namespace, name, component).OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}")),
+                ["selector"] = FunctionMeshLabels.Selector(Enum.Parse<ComponentKind>(kind), @namespace, name),
                 ["observedGeneration"] = 1,
             },
         };
@@ -99,7 +100,7 @@ public static class FunctionMeshObjects
     {
         var component = kind.ToLowerInvariant();
         var labels = new JsonObject();
-        foreach (var (key, value) in Labels(@namespace, name, component))
+        foreach (var (key, value) in FunctionMeshLabels.Of(Enum.Parse<ComponentKind>(kind), @namespace, name))
         {
             labels[key] = value;
         }
@@ -137,23 +138,5 @@ public static class FunctionMeshObjects
             },
             ["status"] = status,
         };
-    }
-
-    /// <summary><c>makeFunctionLabels</c>: sinks and sources have no <c>app</c> labels.</summary>
-    private static IEnumerable<KeyValuePair<string, string>> Labels(string @namespace, string name, string component)
-    {
-        yield return new("app.kubernetes.io/name", $"{name}-{component}");
-        yield return new("app.kubernetes.io/instance", $"{name}-{component}");
-        yield return new("compute.functionmesh.io/component", component);
-        yield return new("compute.functionmesh.io/name", name);
-        yield return new("compute.functionmesh.io/namespace", @namespace);
-        yield return new("component", component);
-        yield return new("name", name);
-        yield return new("namespace", @namespace);
-        if (component == "function")
-        {
-            yield return new("app", "function-mesh");
-            yield return new("compute.functionmesh.io/app", "function-mesh");
-        }
     }
 }

@@ -29,6 +29,17 @@ public sealed class ModelRunnerPods(TimeProvider clock, Uri adminUrl) : IFunctio
         return [.. Enumerable.Range(0, model.ReplicaProcessed.Count).Select(i => new RunnerPod(PodName(function.Name, i), "model", 9094))];
     }
 
+    /// <summary>The model's Functions (all in <see cref="Namespace"/>) whose operator labels the selector selects.</summary>
+    public IReadOnlyList<FunctionRef> Select(string @namespace, LabelSelector selector)
+    {
+        ArgumentNullException.ThrowIfNull(selector);
+        return @namespace != Namespace
+            ? []
+            : [.. _functions.Keys.Order(StringComparer.Ordinal)
+                .Where(name => selector.Matches(FunctionMeshLabels.Of(ComponentKind.Function, Namespace, name)))
+                .Select(name => new FunctionRef(ComponentKind.Function, Namespace, name))];
+    }
+
     public Task<RunnerSample> ScrapeAsync(RunnerPod pod, ComponentKind kind, string fqfn, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pod);

@@ -8,12 +8,13 @@ using MeshScaler.Ops;
 namespace MeshScaler.MetricsApi;
 
 /// <summary>
-/// The custom metrics API on its own listener: discovery, Object metrics on Function Mesh resources, minimal OpenAPI
+/// The custom metrics API on its own listener: discovery, Object metrics on Function Mesh resources, Pods metrics on
+/// their runner pods, minimal OpenAPI
 /// documents and the probes, every failure a <c>metav1.Status</c> (<see cref="ApiStatus"/>). Values come from the
 /// same Engine cache as KEDA's path: one upstream fetch per subject per interval, whoever asks.
 /// </summary>
 internal sealed class MetricsApiEndpoint(
-    SignalStore store, TriggerTargets triggers, ReadinessHealthCheck readiness, TimeProvider time, ILogger<MetricsApiEndpoint> logger)
+    SignalStore store, TriggerTargets triggers, IFunctionDirectory functions, ReadinessHealthCheck readiness, TimeProvider time, ILogger<MetricsApiEndpoint> logger)
 {
     public const string CustomGroup = "custom.metrics.k8s.io";
 
@@ -117,11 +118,11 @@ internal sealed class MetricsApiEndpoint(
         // namespaces/{ns}/{resource}/{name}/{metric}: the only form served (Object metrics on namespaced resources).
         if (segments.Length != 8 || segments[3] != "namespaces")
         {
-            return ApiStatus.NotFound($"the server could not find the requested resource: {Describe(path)}; served: /apis/{CustomGroup}/{version}/namespaces/{{namespace}}/{{functions|sinks|sources}}.{ObjectMetric.Group}/{{name}}/{{metric}}");
+            return ApiStatus.NotFound($"the server could not find the requested resource: {Describe(path)}; served: /apis/{CustomGroup}/{version}/namespaces/{{namespace}}/{{functions|sinks|sources}}.{ObjectMetric.Group}/{{name}}/{{metric}} and .../namespaces/{{namespace}}/pods/*/{{metric}}?labelSelector=...");
         }
 
         var (ns, resource, name, metricName) = (segments[4], segments[5], segments[6], segments[7]);
-        if (!LabelSelector.TryParse(context.Request.Query["labelSelector"], out _, out var selectorError))
+        if (!LabelSelector.TryParse(context.Request.Query["labelSelector"], out var podSelector, out var selectorError))
         {
             return ApiStatus.BadRequest($"unable to parse labelSelector: {selectorError}");
         }
@@ -131,9 +132,16 @@ internal sealed class MetricsApiEndpoint(
             return ApiStatus.BadRequest($"unable to parse metricLabelSelector: {metricSelectorError}");
         }
 
+        if (resource == "pods")
+        {
+            var items = await ReadPodsAsync(ns, name, metricName, podSelector, metricSelector, context.RequestAborted);
+            await WriteAsync(context, StatusCodes.Status200OK, ValueList(version, items));
+            return null;
+        }
+
         if (!ObjectMetric.Resources.TryGetValue(resource, out var kind))
         {
-            return ApiStatus.NotFound($"the server could not find the metric {Describe(metricName)} for {Describe(resource)}: MeshScaler serves metrics on {string.Join(", ", ObjectMetric.Resources.Keys)}");
+            return ApiStatus.NotFound($"the server could not find the metric {Describe(metricName)} for {Describe(resource)}: MeshScaler serves metrics on {string.Join(", ", ObjectMetric.Resources.Keys)} and on their runner pods");
         }
 
         var metric = ObjectMetric.For(kind).FirstOrDefault(m => m.Name == metricName);
@@ -154,28 +162,15 @@ internal sealed class MetricsApiEndpoint(
         }
 
         var item = await ReadAsync(ns, kind, name, metric, context.RequestAborted);
-        await WriteAsync(context, StatusCodes.Status200OK, ValueList(version, item));
+        await WriteAsync(context, StatusCodes.Status200OK, ValueList(version, [item]));
         return null;
     }
 
     /// <summary>One value, from the Engine's cache as a KEDA metric read would get it.</summary>
     private async Task<MetricItem> ReadAsync(string ns, ComponentKind kind, string name, ObjectMetric metric, CancellationToken cancellationToken)
     {
-        // The resource resolves as a function: trigger would (the directory, the Function's ConfigMap, the configured
-        // clusters), cached per resource like a ScaledObject's metadata; capacity mode, so runner metrics are read.
-        var trigger = new ScaledObjectRef
-        {
-            Name = $"metrics-api:{kind}/{name}",
-            Namespace = ns,
-            ScalerMetadata =
-            {
-                [TriggerMetadata.Function] = name,
-                [TriggerMetadata.FunctionKind] = kind.ToString(),
-                [TriggerMetadata.ScalingModeKey] = "capacity",
-            },
-        };
-        var target = triggers.Parse(trigger);
-        var described = new DescribedObject(kind.ToString(), ns, name);
+        var target = Target(ns, kind, name);
+        var described = new DescribedObject(kind.ToString(), ns, name, $"{ObjectMetric.Group}/v1alpha1");
         var pollSeconds = (int)Math.Ceiling(store.Options.PollInterval.TotalSeconds);
         if (metric.Source is ObjectMetricSource.Processed or ObjectMetricSource.Received)
         {
@@ -203,6 +198,82 @@ internal sealed class MetricsApiEndpoint(
         return new MetricItem(described, metric.Name, number, signal.OldestFetch, windowSeconds);
     }
 
+    /// <summary>
+    /// A runner metric per pod (the HPA's Pods metric): the pods of every resource the selector selects by the operator's
+    /// labels, each pod's rate over its last two scrapes. A pod without one yet (it failed this round, or is new) is left
+    /// out, never shown as 0; when none has one, the answer is 503.
+    /// </summary>
+    private async Task<IReadOnlyList<MetricItem>> ReadPodsAsync(
+        string ns, string name, string metricName, LabelSelector selector, LabelSelector metricSelector, CancellationToken cancellationToken)
+    {
+        var kinds = ObjectMetric.Resources.Values.Where(k => ObjectMetric.ForPods(k).Any(m => m.Name == metricName)).ToList();
+        if (kinds.Count == 0)
+        {
+            throw new ScalingException(
+                ScalingErrorKind.NotFound,
+                $"the server could not find the metric {Describe(metricName)} for pods; served on runner pods: {string.Join(", ", ObjectMetric.Resources.Values.SelectMany(ObjectMetric.ForPods).Select(m => m.Name).Distinct())}");
+        }
+
+        if (!metricSelector.Matches(new Dictionary<string, string>()))
+        {
+            throw new ScalingException(ScalingErrorKind.NotFound, $"the server could not find the metric {metricName} for pods matching metricLabelSelector {metricSelector}");
+        }
+
+        var pod = name == "*" ? null : name;
+        var selected = functions.Select(ns, selector).Where(f => kinds.Contains(f.Kind)).ToList();
+        if (selected.Count == 0)
+        {
+            throw new ScalingException(
+                ScalingErrorKind.NotFound,
+                $"the server could not find the metric {metricName} for pods in namespace {ns} matching labelSelector \"{selector}\": it selects no {string.Join(" or ", kinds)} runner pods by the Function Mesh operator's labels (an HPA on a Function sends its status.selector)");
+        }
+
+        var items = new List<MetricItem>();
+        var pods = 0;
+        foreach (var function in selected)
+        {
+            var metric = ObjectMetric.ForPods(function.Kind).Single(m => m.Name == metricName);
+            var round = await store.GetRunnerAsync(Target(ns, function.Kind, function.Name), cancellationToken);
+            foreach (var result in round.Pods.Where(p => pod is null || p.Pod == pod))
+            {
+                pods++;
+                var value = metric.Source == ObjectMetricSource.Processed ? result.Rate?.ProcessedPerSecond : result.Rate?.ReceivedPerSecond;
+                if (value is { } rate)
+                {
+                    items.Add(new MetricItem(
+                        new DescribedObject("Pod", ns, result.Pod, "v1"), metricName, rate, round.FetchedAt, (int)Math.Ceiling(result.Rate!.Interval.TotalSeconds)));
+                }
+            }
+        }
+
+        if (pod is not null && pods == 0)
+        {
+            throw new ScalingException(ScalingErrorKind.NotFound, $"the server could not find the metric {metricName} for pods {Describe(pod)}: not a runner pod of {string.Join(", ", selected)}");
+        }
+
+        return items.Count > 0
+            ? items
+            : throw new ScalingException(
+                ScalingErrorKind.Unavailable,
+                $"{metricName} is not known yet for any of the {pods} runner pods of {string.Join(", ", selected)}: a pod's rate needs two scrapes in a row");
+    }
+
+    /// <summary>
+    /// The resource as a <c>function:</c> trigger in capacity mode (so its runner pods are read), resolved and cached
+    /// per resource as a ScaledObject's metadata is: the directory, the Function's ConfigMap, the configured clusters.
+    /// </summary>
+    private ScaleTarget Target(string ns, ComponentKind kind, string name) => triggers.Parse(new ScaledObjectRef
+    {
+        Name = $"metrics-api:{kind}/{name}",
+        Namespace = ns,
+        ScalerMetadata =
+        {
+            [TriggerMetadata.Function] = name,
+            [TriggerMetadata.FunctionKind] = kind.ToString(),
+            [TriggerMetadata.ScalingModeKey] = "capacity",
+        },
+    });
+
     private static JsonObject Group() => new()
     {
         ["kind"] = "APIGroup",
@@ -220,17 +291,28 @@ internal sealed class MetricsApiEndpoint(
         ["kind"] = "APIResourceList",
         ["apiVersion"] = "v1",
         ["groupVersion"] = $"{CustomGroup}/{version}",
-        ["resources"] = new JsonArray([.. ObjectMetric.Resources.SelectMany(r => ObjectMetric.For(r.Value).Select(m => (JsonNode)new JsonObject
-        {
-            ["name"] = $"{r.Key}/{m.Name}",
-            ["singularName"] = string.Empty,
-            ["namespaced"] = true,
-            ["kind"] = "MetricValueList",
-            ["verbs"] = new JsonArray("get"),
-        }))]),
+        ["resources"] = new JsonArray([.. ObjectMetric.Resources
+            .SelectMany(r => ObjectMetric.For(r.Value).Select(m => $"{r.Key}/{m.Name}"))
+            .Concat(ObjectMetric.Resources.Values.SelectMany(ObjectMetric.ForPods).Select(m => $"pods/{m.Name}").Distinct())
+            .Select(entry => (JsonNode)new JsonObject
+            {
+                ["name"] = entry,
+                ["singularName"] = string.Empty,
+                ["namespaced"] = true,
+                ["kind"] = "MetricValueList",
+                ["verbs"] = new JsonArray("get"),
+            })]),
     };
 
-    private JsonObject ValueList(string version, MetricItem item)
+    private JsonObject ValueList(string version, IReadOnlyList<MetricItem> items) => new()
+    {
+        ["kind"] = "MetricValueList",
+        ["apiVersion"] = $"{CustomGroup}/{version}",
+        ["metadata"] = new JsonObject(),
+        ["items"] = new JsonArray([.. items.Select(i => (JsonNode)Value(version, i))]),
+    };
+
+    private JsonObject Value(string version, MetricItem item)
     {
         var value = new JsonObject
         {
@@ -239,7 +321,7 @@ internal sealed class MetricsApiEndpoint(
                 ["kind"] = item.Object.Kind,
                 ["namespace"] = item.Object.Namespace,
                 ["name"] = item.Object.Name,
-                ["apiVersion"] = $"{ObjectMetric.Group}/v1alpha1",
+                ["apiVersion"] = item.Object.ApiVersion,
             },
         };
         if (version == "v1beta2")
@@ -251,7 +333,7 @@ internal sealed class MetricsApiEndpoint(
             value["metricName"] = item.Metric;
         }
 
-        // Second precision, as metav1.Time writes it; never in the future of the reader's clock.
+        // Second precision, as metav1.Time writes it.
         var at = item.ObservedAt == DateTimeOffset.MinValue ? time.GetUtcNow() : item.ObservedAt;
         value["timestamp"] = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
         if (item.WindowSeconds is { } window)
@@ -265,13 +347,7 @@ internal sealed class MetricsApiEndpoint(
             value["selector"] = null;
         }
 
-        return new JsonObject
-        {
-            ["kind"] = "MetricValueList",
-            ["apiVersion"] = $"{CustomGroup}/{version}",
-            ["metadata"] = new JsonObject(),
-            ["items"] = new JsonArray(value),
-        };
+        return value;
     }
 
     private static JsonObject OpenApiV2() => new()
@@ -298,7 +374,7 @@ internal sealed class MetricsApiEndpoint(
         await context.Response.WriteAsync(text, context.RequestAborted);
     }
 
-    private sealed record DescribedObject(string Kind, string Namespace, string Name);
+    private sealed record DescribedObject(string Kind, string Namespace, string Name, string ApiVersion);
 
     private sealed record MetricItem(DescribedObject Object, string Metric, double Value, DateTimeOffset ObservedAt, int? WindowSeconds);
 }

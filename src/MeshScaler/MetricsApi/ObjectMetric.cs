@@ -40,6 +40,10 @@ internal sealed record ObjectMetric(string Name, ObjectMetricSource Source, bool
         new("meshscaler_replicas_needed", ObjectMetricSource.ReplicasNeeded, false, "replicas capacity mode calls for, unrounded (target AverageValue 1)"),
     ];
 
+    /// <summary>The per-pod metrics of <paramref name="kind"/>'s runner pods: its runner rates, one value per pod.</summary>
+    public static IReadOnlyList<ObjectMetric> ForPods(ComponentKind kind) =>
+        [.. For(kind).Where(m => m.Source is ObjectMetricSource.Processed or ObjectMetricSource.Received)];
+
     /// <summary>The metrics of <paramref name="kind"/>, in the order discovery lists them.</summary>
     public static IReadOnlyList<ObjectMetric> For(ComponentKind kind) => kind switch
     {

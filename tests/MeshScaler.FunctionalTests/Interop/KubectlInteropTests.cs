@@ -37,6 +37,21 @@ public sealed class KubectlInteropTests
     }
 
     [Fact]
+    public async Task PodsMetric_WithTheFunctionsSelector()
+    {
+        await using var api = await MetricsApiTests.ApiHost.StartAsync();
+        api.StartRunnerPods();
+        var selector = Core.FunctionMeshLabels.Selector(Core.ComponentKind.Function, "fm", "enricher");
+        var path = $"/apis/custom.metrics.k8s.io/v1beta2/namespaces/fm/pods/*/pulsar_function_processed_successfully?labelSelector={Uri.EscapeDataString(selector)}";
+        await api.PodItemsAsync(path.Replace("/*/", "/%2A/", StringComparison.Ordinal), 2);
+
+        var list = JsonNode.Parse(await KubectlAsync(api, "get", "--raw", path))!;
+
+        Assert.Equal(2, list["items"]!.AsArray().Count);
+        Assert.All(list["items"]!.AsArray(), i => Assert.Equal("Pod", (string?)i!["describedObject"]!["kind"]));
+    }
+
+    [Fact]
     public async Task UnknownMetric_KubectlReadsTheStatus()
     {
         await using var api = await MetricsApiTests.ApiHost.StartAsync();

@@ -140,6 +140,54 @@ public sealed class MetricsApiTests
         Assert.True((int)item["windowSeconds"]! > 0);
     }
 
+    [Fact]
+    public async Task PodsMetric_TheHpasCall_EachRunnerPodsOwnRate()
+    {
+        await using var api = await ApiHost.StartAsync();
+        api.StartRunnerPods();
+        var selector = Uri.EscapeDataString(Core.FunctionMeshLabels.Selector(Core.ComponentKind.Function, "fm", "enricher"));
+
+        var items = await api.PodItemsAsync($"{Base}/v1beta2/namespaces/fm/pods/%2A/pulsar_function_processed_successfully?labelSelector={selector}", 2);
+
+        Assert.Equal(["enricher-function-0", "enricher-function-1"], items.Select(i => (string)i["describedObject"]!["name"]!).Order());
+        Assert.All(items, i =>
+        {
+            Assert.Equal("Pod", (string?)i["describedObject"]!["kind"]);
+            Assert.Equal("v1", (string?)i["describedObject"]!["apiVersion"]);
+            Assert.Equal("fm", (string?)i["describedObject"]!["namespace"]);
+            Assert.True((int)i["windowSeconds"]! > 0);
+        });
+    }
+
+    [Fact]
+    public async Task PodsMetric_OnePodByName_V1beta1()
+    {
+        await using var api = await ApiHost.StartAsync();
+        api.StartRunnerPods();
+        var selector = Uri.EscapeDataString("compute.functionmesh.io/name=enricher");
+
+        var items = await api.PodItemsAsync($"{Base}/v1beta1/namespaces/fm/pods/enricher-function-1/pulsar_function_received?labelSelector={selector}", 1);
+
+        Assert.Equal("enricher-function-1", (string?)items.Single()["describedObject"]!["name"]);
+        Assert.Equal("pulsar_function_received", (string?)items.Single()["metricName"]);
+    }
+
+    [Theory]
+    [InlineData("a selector that selects no runner pods", "/namespaces/fm/pods/%2A/pulsar_function_received?labelSelector=name%3Dghost", 404, "selects no Function runner pods")]
+    [InlineData("a sink's metric on a Function's pods", "/namespaces/fm/pods/%2A/pulsar_sink_written?labelSelector=name%3Denricher", 404, "selects no Sink runner pods")]
+    [InlineData("a metric pods do not have", "/namespaces/fm/pods/%2A/pulsar_rate_in?labelSelector=name%3Denricher", 404, "served on runner pods: pulsar_function_processed_successfully")]
+    [InlineData("a malformed selector", "/namespaces/fm/pods/%2A/pulsar_function_received?labelSelector=name%20in%20", 400, "unable to parse labelSelector")]
+    public async Task PodsMetric_BadRequests_GetTheirStatus(string name, string path, int code, string message)
+    {
+        await using var api = await ApiHost.StartAsync();
+        await api.WhenReadyAsync($"{Base}/v1beta2/namespaces/fm/{Function}/enricher/pulsar_subscription_back_log");
+
+        var (status, body) = await api.GetAsync($"{Base}/v1beta2{path}");
+
+        Assert.True((int)status == code, $"{name}: {(int)status} {body}");
+        Assert.Contains(message, (string?)body["message"], StringComparison.Ordinal);
+    }
+
     /// <summary>Name, path (under the v1beta2 base unless absolute), the code and reason, and what the message must say.</summary>
     public static TheoryData<string, string, int, string, string> Failures => new()
     {
@@ -308,6 +356,43 @@ public sealed class MetricsApiTests
 
                 Assert.True(DateTime.UtcNow < deadline, $"{path}: {(int)status} {body}");
                 await Task.Delay(50);
+            }
+        }
+
+        /// <summary>Two runner pods of fm/enricher, processing for as long as the host runs.</summary>
+        public void StartRunnerPods()
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                Host.Kubernetes.Apply("pods", FunctionMeshObjects.RunnerPod("fm", "enricher", i, "127.0.0.1", Host.Runners.Ports[i]));
+            }
+
+            var stopping = Host.App.Lifetime.ApplicationStopping;
+            _ = Task.Run(async () =>
+            {
+                while (!stopping.IsCancellationRequested)
+                {
+                    Host.Runners.Process(0, 20);
+                    Host.Runners.Process(1, 30);
+                    await Task.Delay(50, CancellationToken.None);
+                }
+            });
+        }
+
+        /// <summary>Asks until <paramref name="count"/> items come back (the pods were scraped twice), or fails with the last answer.</summary>
+        public async Task<IReadOnlyList<JsonNode>> PodItemsAsync(string path, int count)
+        {
+            var deadline = DateTime.UtcNow + Timeout;
+            while (true)
+            {
+                var (status, body) = await GetAsync(path);
+                if (status == HttpStatusCode.OK && body["items"]!.AsArray().Count == count)
+                {
+                    return [.. body["items"]!.AsArray().Select(i => i!)];
+                }
+
+                Assert.True(DateTime.UtcNow < deadline, $"{path}: {(int)status} {body}");
+                await Task.Delay(100);
             }
         }
 
