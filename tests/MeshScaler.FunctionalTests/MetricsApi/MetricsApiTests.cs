@@ -251,6 +251,33 @@ public sealed class MetricsApiTests
     }
 
     [Fact]
+    public async Task HundredHpas_ReadingTogether_ShareTheEnginesFetches()
+    {
+        await using var api = await ApiHost.StartAsync();
+        var path = $"{Base}/v1beta2/namespaces/fm/{Function}/enricher/pulsar_subscription_back_log";
+        await api.WhenReadyAsync(path);
+        const string Stats = "/admin/v2/persistent/public/default/orders/stats";
+        var before = api.Host.Emulator.RequestCount(Stats);
+        var started = DateTime.UtcNow;
+
+        // 100 HPAs, each reading its metric 10 times in a row: 1,000 reads.
+        await Task.WhenAll(Enumerable.Range(0, 100).Select(async _ =>
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                Assert.Equal(HttpStatusCode.OK, (await api.GetAsync(path)).Status);
+            }
+        }));
+
+        // One fetch per poll interval (200 ms here), plus at most one read refresh per interval for a metric read by one
+        // question: the bound counts the intervals the reads actually spanned.
+        var intervals = Math.Ceiling((DateTime.UtcNow - started) / TimeSpan.FromMilliseconds(200)) + 1;
+        var fetches = api.Host.Emulator.RequestCount(Stats) - before;
+        Assert.True(fetches <= 2 * intervals, $"{fetches} stats requests for 1,000 reads over {intervals} poll intervals");
+        Assert.True(api.Host.Emulator.RequestCount(Stats) > 0, "the stats path counted is not the one fetched");
+    }
+
+    [Fact]
     public async Task Write_IsRefused()
     {
         await using var api = await ApiHost.StartAsync();
