@@ -8,8 +8,8 @@ using MeshScaler.Ops;
 namespace MeshScaler.MetricsApi;
 
 /// <summary>
-/// The custom metrics API on its own listener: discovery, Object metrics on Function Mesh resources, Pods metrics on
-/// their runner pods, minimal OpenAPI
+/// The custom and external metrics APIs on their own listener: discovery, Object metrics on Function Mesh resources,
+/// Pods metrics on their runner pods, external metrics on subscriptions, minimal OpenAPI
 /// documents and the probes, every failure a <c>metav1.Status</c> (<see cref="ApiStatus"/>). Values come from the
 /// same Engine cache as KEDA's path: one upstream fetch per subject per interval, whoever asks.
 /// </summary>
@@ -86,15 +86,20 @@ internal sealed class MetricsApiEndpoint(
                 {
                     ["kind"] = "APIGroupList",
                     ["apiVersion"] = "v1",
-                    ["groups"] = new JsonArray(Group()),
+                    ["groups"] = new JsonArray(Group(), ExternalGroup()),
                 });
                 return null;
         }
 
         var segments = path.Trim('/').Split('/');
+        if (segments.Length >= 2 && segments[0] == "apis" && segments[1] == ExternalMetric.Group)
+        {
+            return await RouteExternalAsync(context, path, segments);
+        }
+
         if (segments.Length < 2 || segments[0] != "apis" || segments[1] != CustomGroup)
         {
-            return ApiStatus.NotFound($"the server could not find the requested resource: {Describe(path)}; MeshScaler serves /apis/{CustomGroup}");
+            return ApiStatus.NotFound($"the server could not find the requested resource: {Describe(path)}; MeshScaler serves /apis/{CustomGroup} and /apis/{ExternalMetric.Group}");
         }
 
         if (segments.Length == 2)
@@ -164,6 +169,97 @@ internal sealed class MetricsApiEndpoint(
         var item = await ReadAsync(ns, kind, name, metric, context.RequestAborted);
         await WriteAsync(context, StatusCodes.Status200OK, ValueList(version, [item]));
         return null;
+    }
+
+    /// <summary><c>external.metrics.k8s.io/v1beta1</c>: discovery, and <c>namespaces/{ns}/{metric}?labelSelector=…</c>.</summary>
+    private async Task<ApiStatus?> RouteExternalAsync(HttpContext context, string path, string[] segments)
+    {
+        if (segments.Length == 2)
+        {
+            await WriteAsync(context, StatusCodes.Status200OK, ExternalGroup());
+            return null;
+        }
+
+        if (segments[2] != ExternalMetric.Version)
+        {
+            return ApiStatus.NotFound($"{ExternalMetric.Group} has no version \"{Describe(segments[2])}\"; served: {ExternalMetric.Version}");
+        }
+
+        if (segments.Length == 3)
+        {
+            await WriteAsync(context, StatusCodes.Status200OK, new JsonObject
+            {
+                ["kind"] = "APIResourceList",
+                ["apiVersion"] = "v1",
+                ["groupVersion"] = $"{ExternalMetric.Group}/{ExternalMetric.Version}",
+                ["resources"] = new JsonArray([.. ExternalMetric.All.Select(m => (JsonNode)new JsonObject
+                {
+                    ["name"] = m.Name,
+                    ["singularName"] = string.Empty,
+                    ["namespaced"] = true,
+                    ["kind"] = "ExternalMetricValueList",
+                    ["verbs"] = new JsonArray("get"),
+                })]),
+            });
+            return null;
+        }
+
+        if (segments.Length != 6 || segments[3] != "namespaces")
+        {
+            return ApiStatus.NotFound($"the server could not find the requested resource: {Describe(path)}; served: /apis/{ExternalMetric.Group}/{ExternalMetric.Version}/namespaces/{{namespace}}/{{metric}}?labelSelector=...");
+        }
+
+        var (ns, metricName) = (segments[4], segments[5]);
+        if (!LabelSelector.TryParse(context.Request.Query["labelSelector"], out var selector, out var selectorError))
+        {
+            return ApiStatus.BadRequest($"unable to parse labelSelector: {selectorError}");
+        }
+
+        // The external-metrics client lowercases names: match as it sends them.
+        var metric = ExternalMetric.All.FirstOrDefault(m => string.Equals(m.Name, metricName, StringComparison.OrdinalIgnoreCase));
+        if (metric is null)
+        {
+            return ApiStatus.NotFound($"the server could not find the external metric {Describe(metricName)}; served: {string.Join(", ", ExternalMetric.All.Select(m => m.Name))}");
+        }
+
+        var (value, signal, labels) = await metric.ReadAsync(ns, selector, triggers, store, context.RequestAborted);
+        var item = new JsonObject
+        {
+            ["metricName"] = metric.Name,
+            ["metricLabels"] = new JsonObject([.. labels.Select(l => KeyValuePair.Create(l.Key, (JsonNode?)l.Value))]),
+            ["timestamp"] = Timestamp(signal.OldestFetch),
+        };
+        if (metric.IsRate)
+        {
+            item["window"] = signal.RatesFromCounters ? (int)Math.Ceiling(store.Options.PollInterval.TotalSeconds) : 60;
+        }
+
+        item["value"] = KubernetesQuantity.Format(value);
+        await WriteAsync(context, StatusCodes.Status200OK, new JsonObject
+        {
+            ["kind"] = "ExternalMetricValueList",
+            ["apiVersion"] = $"{ExternalMetric.Group}/{ExternalMetric.Version}",
+            ["metadata"] = new JsonObject(),
+            ["items"] = new JsonArray(item),
+        });
+        return null;
+    }
+
+    /// <summary>Second precision, as metav1.Time writes it; the read's own time when the data carries none.</summary>
+    private string Timestamp(DateTimeOffset at) =>
+        (at == DateTimeOffset.MinValue ? time.GetUtcNow() : at).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static JsonObject ExternalGroup()
+    {
+        var version = new JsonObject { ["groupVersion"] = $"{ExternalMetric.Group}/{ExternalMetric.Version}", ["version"] = ExternalMetric.Version };
+        return new JsonObject
+        {
+            ["kind"] = "APIGroup",
+            ["apiVersion"] = "v1",
+            ["name"] = ExternalMetric.Group,
+            ["versions"] = new JsonArray(version),
+            ["preferredVersion"] = version.DeepClone(),
+        };
     }
 
     /// <summary>One value, from the Engine's cache as a KEDA metric read would get it.</summary>
@@ -333,9 +429,7 @@ internal sealed class MetricsApiEndpoint(
             value["metricName"] = item.Metric;
         }
 
-        // Second precision, as metav1.Time writes it.
-        var at = item.ObservedAt == DateTimeOffset.MinValue ? time.GetUtcNow() : item.ObservedAt;
-        value["timestamp"] = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        value["timestamp"] = Timestamp(item.ObservedAt);
         if (item.WindowSeconds is { } window)
         {
             value[version == "v1beta2" ? "windowSeconds" : "window"] = window;

@@ -52,6 +52,19 @@ public sealed class KubectlInteropTests
     }
 
     [Fact]
+    public async Task ExternalMetric_SelectedByLabels()
+    {
+        await using var api = await MetricsApiTests.ApiHost.StartAsync();
+        var path = $"/apis/external.metrics.k8s.io/v1beta1/namespaces/fm/pulsar_subscription_back_log?labelSelector={Uri.EscapeDataString(MetricsApiTests.SubscriptionSelector)}";
+        await api.WhenReadyAsync(path);
+
+        var list = JsonNode.Parse(await KubectlAsync(api, "get", "--raw", path))!;
+
+        Assert.Equal("ExternalMetricValueList", (string?)list["kind"]);
+        Assert.Equal("1500", (string?)list["items"]![0]!["value"]);
+    }
+
+    [Fact]
     public async Task UnknownMetric_KubectlReadsTheStatus()
     {
         await using var api = await MetricsApiTests.ApiHost.StartAsync();

@@ -194,7 +194,7 @@ public sealed class MetricsApiTests
         { "unknown metric", $"/namespaces/fm/{Function}/enricher/nonsense", 404, "NotFound", "could not find the metric nonsense" },
         { "unknown resource", "/namespaces/fm/deployments.apps/enricher/pulsar_rate_in", 404, "NotFound", "MeshScaler serves metrics on functions.compute.functionmesh.io" },
         { "a Function that does not exist", $"/namespaces/fm/{Function}/ghost/pulsar_rate_in", 404, "NotFound", "ghost" },
-        { "unknown group", "/apis/external.metrics.k8s.io/v1beta1/namespaces/fm/backlog", 404, "NotFound", "MeshScaler serves /apis/custom.metrics.k8s.io" },
+        { "unknown group", "/apis/metrics.k8s.io/v1beta1/namespaces/fm/pods", 404, "NotFound", "MeshScaler serves /apis/custom.metrics.k8s.io and /apis/external.metrics.k8s.io" },
         { "unknown version", "/apis/custom.metrics.k8s.io/v2", 404, "NotFound", "no version \"v2\"" },
         { "cluster-scoped form", $"/{Function}/enricher/pulsar_rate_in", 404, "NotFound", "could not find the requested resource" },
         { "wildcard name", $"/namespaces/fm/{Function}/%2A/pulsar_rate_in", 404, "NotFound", "name one Function" },
@@ -248,6 +248,93 @@ public sealed class MetricsApiTests
         Assert.Equal("ServiceUnavailable", (string?)answer.Body["reason"]);
         Assert.DoesNotContain("items", answer.Body.AsObject().Select(p => p.Key));
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync($"{Base}/v1beta2/namespaces/fm/{Function}/enricher/pulsar_subscription_back_log")).Status);
+    }
+
+    private const string External = "/apis/external.metrics.k8s.io/v1beta1";
+
+    /// <summary>The selector of the test's subscription: a Function's subscription, so its '/' is written _2f.</summary>
+    internal const string SubscriptionSelector = "cluster=emulator,tenant=public,namespace=default,topic=orders,subscription=public_2fdefault_2fenricher";
+
+    [Fact]
+    public async Task ExternalDiscovery_ListsTheGroupAndItsMetrics()
+    {
+        await using var api = await ApiHost.StartAsync();
+
+        var groups = await api.GetJsonAsync("/apis");
+        var group = await api.GetJsonAsync("/apis/external.metrics.k8s.io");
+        var list = await api.GetJsonAsync(External);
+
+        Assert.Contains(groups["groups"]!.AsArray(), g => (string?)g!["name"] == "external.metrics.k8s.io");
+        Assert.Equal("external.metrics.k8s.io/v1beta1", (string?)group["preferredVersion"]!["groupVersion"]);
+        var backlog = list["resources"]!.AsArray().Single(r => (string?)r!["name"] == "pulsar_subscription_back_log")!;
+        Assert.Equal("ExternalMetricValueList", (string?)backlog["kind"]);
+        Assert.True((bool)backlog["namespaced"]!);
+    }
+
+    [Fact]
+    public async Task ExternalMetric_SelectedByLabels_TheSubscriptionsBacklog()
+    {
+        await using var api = await ApiHost.StartAsync();
+
+        var list = await api.WhenReadyAsync($"{External}/namespaces/fm/pulsar_subscription_back_log?labelSelector={Uri.EscapeDataString(SubscriptionSelector)}");
+
+        Assert.Equal("ExternalMetricValueList", (string?)list["kind"]);
+        Assert.Equal("external.metrics.k8s.io/v1beta1", (string?)list["apiVersion"]);
+        var item = list["items"]!.AsArray().Single()!;
+        Assert.Equal("pulsar_subscription_back_log", (string?)item["metricName"]);
+        Assert.Equal("1500", (string?)item["value"]);
+        Assert.Equal("public_2fdefault_2fenricher", (string?)item["metricLabels"]!["subscription"]);
+        Assert.Equal("orders", (string?)item["metricLabels"]!["topic"]);
+        Assert.False(item.AsObject().ContainsKey("window"));
+    }
+
+    [Fact]
+    public async Task ExternalMetric_Rate_HasItsWindow_AndTheLowercasedNameIsRead()
+    {
+        await using var api = await ApiHost.StartAsync();
+
+        var item = (await api.WhenReadyAsync($"{External}/namespaces/fm/PULSAR_RATE_IN?labelSelector={Uri.EscapeDataString(SubscriptionSelector)}"))["items"]![0]!;
+
+        Assert.Equal("25", (string?)item["value"]);
+        Assert.True((int)item["window"]! > 0);
+    }
+
+    /// <summary>Name, selector, code, what the message must say.</summary>
+    public static TheoryData<string, string, int, string> ExternalFailures => new()
+    {
+        { "a label missing", "cluster=emulator,tenant=public,namespace=default,topic=orders", 400, "subscription has none" },
+        { "a label not given with =", "cluster=emulator,tenant=public,namespace=default,topic=orders,subscription!=x", 400, "subscription has none" },
+        { "a value that is not an escaped name", "cluster=emulator,tenant=public,namespace=default,topic=orders,subscription=a_zz", 400, "subscription=a_zz is not a name written as a label value" },
+        { "an unknown cluster", "cluster=nowhere,tenant=public,namespace=default,topic=orders,subscription=s", 400, "nowhere" },
+        { "a topic that does not exist", "cluster=emulator,tenant=public,namespace=default,topic=ghost,subscription=s", 404, "ghost" },
+        { "a malformed selector", "cluster in (", 400, "unable to parse labelSelector" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ExternalFailures))]
+    public async Task ExternalMetric_BadSelectors_GetTheirStatus(string name, string selector, int code, string message)
+    {
+        await using var api = await ApiHost.StartAsync();
+
+        var (status, body) = await api.GetAsync($"{External}/namespaces/fm/pulsar_subscription_back_log?labelSelector={Uri.EscapeDataString(selector)}");
+
+        Assert.True((int)status == code, $"{name}: {(int)status} {body}");
+        Assert.Equal("Status", (string?)body["kind"]);
+        Assert.Contains(message, (string?)body["message"], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/namespaces/fm/nonsense", "could not find the external metric nonsense")]
+    [InlineData("/nonsense", "could not find the requested resource")]
+    [InlineData("/namespaces/fm", "could not find the requested resource")]
+    public async Task ExternalMetric_UnknownPaths_Are404(string path, string message)
+    {
+        await using var api = await ApiHost.StartAsync();
+
+        var (status, body) = await api.GetAsync(External + path);
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Contains(message, (string?)body["message"], StringComparison.Ordinal);
     }
 
     [Fact]
