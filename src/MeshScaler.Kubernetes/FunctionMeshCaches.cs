@@ -32,7 +32,7 @@ internal sealed class FunctionMeshCaches
         Sinks = Set(new CustomObjectApi<FunctionMeshResource>(client, "sinks", item => FunctionMeshJson.ReadComponent(item, ComponentKind.Sink)), new ResourceCache<FunctionMeshResource>());
         Sources = Set(new CustomObjectApi<FunctionMeshResource>(client, "sources", item => FunctionMeshJson.ReadComponent(item, ComponentKind.Source)), new ResourceCache<FunctionMeshResource>());
         Meshes = Set(new CustomObjectApi<FunctionMeshSet>(client, "functionmeshes", FunctionMeshJson.ReadMesh), new ResourceCache<FunctionMeshSet>());
-        ConfigMaps = Set(new ConfigMapApi(client), new ResourceCache<ConfigMapInfo>());
+        ConfigMaps = Set(new ConfigMapApi<ConfigMapInfo>(client, FunctionMeshJson.ReadConfigMap), new ResourceCache<ConfigMapInfo>());
         Pods = Set(new PodApi(client), new ResourceCache<RunnerPodInfo>(pod => PodIndex(pod.Namespace, pod.Kind, pod.Component)));
     }
 

@@ -37,4 +37,7 @@ public sealed class KubernetesOptions
 
     /// <summary>Whether the cluster is read: <see cref="Enabled"/>, or auto (a server, a kubeconfig or a service account).</summary>
     internal bool IsEnabled => KubernetesConnection.IsEnabled(this);
+
+    /// <summary>Whether <paramref name="options"/> has MeshScaler read a cluster (see <see cref="Enabled"/>).</summary>
+    public static bool ReadsCluster(KubernetesOptions options) => KubernetesConnection.IsEnabled(options);
 }

@@ -40,6 +40,24 @@ public static class KubernetesServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// Registers <see cref="IClusterReviews"/>, what an extension API server asks the cluster (the trust ConfigMap,
+    /// TokenReview, SubjectAccessReview), with the answers' TTLs from <see cref="ClusterReviewsOptions"/>. The caller runs
+    /// <see cref="IClusterReviews.RunAsync"/> when it serves authenticated requests; nothing is read before.
+    /// </summary>
+    public static IServiceCollection AddClusterReviews(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<ClusterReviewsOptions>();
+        services.TryAddSingleton<IClusterReviews>(sp => new ClusterReviews(
+            sp.GetRequiredService<k8s.Kubernetes>(),
+            sp.GetRequiredService<IOptions<KubernetesOptions>>().Value,
+            sp.GetRequiredService<IOptions<ClusterReviewsOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>()));
+        return services;
+    }
+
     /// <summary>Runs the caches' list and watch loops for the host's lifetime, when the cluster is read at all.</summary>
     private sealed class FunctionMeshWatcher(IServiceProvider services, IOptions<KubernetesOptions> options) : BackgroundService
     {

@@ -118,31 +118,35 @@ internal sealed class PodApi(IKubernetes client) : IResourceApi<RunnerPodInfo>
     }
 }
 
-/// <summary>ConfigMaps, read into <see cref="ConfigMapInfo"/> (only <c>webServiceURL</c> is kept).</summary>
-internal sealed class ConfigMapApi(IKubernetes client) : IResourceApi<ConfigMapInfo>
+/// <summary>
+/// ConfigMaps, read by <paramref name="read"/> into our model: the Pulsar cluster ConfigMaps Functions reference, and
+/// kube-system's <c>extension-apiserver-authentication</c> (one object, by <paramref name="fieldSelector"/>).
+/// </summary>
+internal sealed class ConfigMapApi<T>(IKubernetes client, Func<V1ConfigMap, T?> read, string? fieldSelector = null) : IResourceApi<T>
+    where T : class
 {
     public string Resource => "configmaps";
 
-    public async Task<ResourcePage<ConfigMapInfo>> ListAsync(string? @namespace, string? continueToken, string? resourceVersion, int limit, CancellationToken cancellationToken)
+    public async Task<ResourcePage<T>> ListAsync(string? @namespace, string? continueToken, string? resourceVersion, int limit, CancellationToken cancellationToken)
     {
         var list = @namespace is null
-            ? await client.CoreV1.ListConfigMapForAllNamespacesAsync(continueParameter: continueToken, limit: limit, resourceVersion: resourceVersion, cancellationToken: cancellationToken).ConfigureAwait(false)
-            : await client.CoreV1.ListNamespacedConfigMapAsync(@namespace, continueParameter: continueToken, limit: limit, resourceVersion: resourceVersion, cancellationToken: cancellationToken).ConfigureAwait(false);
+            ? await client.CoreV1.ListConfigMapForAllNamespacesAsync(continueParameter: continueToken, fieldSelector: fieldSelector, limit: limit, resourceVersion: resourceVersion, cancellationToken: cancellationToken).ConfigureAwait(false)
+            : await client.CoreV1.ListNamespacedConfigMapAsync(@namespace, continueParameter: continueToken, fieldSelector: fieldSelector, limit: limit, resourceVersion: resourceVersion, cancellationToken: cancellationToken).ConfigureAwait(false);
         var items = list.Items.Where(c => c.Metadata?.Name is not null)
-            .Select(c => (c.Metadata.NamespaceProperty ?? string.Empty, c.Metadata.Name, FunctionMeshJson.ReadConfigMap(c))).ToList();
-        return new ResourcePage<ConfigMapInfo>(items, list.Metadata?.ResourceVersion ?? string.Empty, string.IsNullOrEmpty(list.Metadata?.ContinueProperty) ? null : list.Metadata.ContinueProperty);
+            .Select(c => (c.Metadata.NamespaceProperty ?? string.Empty, c.Metadata.Name, read(c))).ToList();
+        return new ResourcePage<T>(items, list.Metadata?.ResourceVersion ?? string.Empty, string.IsNullOrEmpty(list.Metadata?.ContinueProperty) ? null : list.Metadata.ContinueProperty);
     }
 
-    public async IAsyncEnumerable<ResourceEvent<ConfigMapInfo>> WatchAsync(string? @namespace, string resourceVersion, int timeoutSeconds, Action<Exception> onError, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<ResourceEvent<T>> WatchAsync(string? @namespace, string resourceVersion, int timeoutSeconds, Action<Exception> onError, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var events = @namespace is null
-            ? client.CoreV1.WatchListConfigMapForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, onError: onError, cancellationToken: cancellationToken)
-            : client.CoreV1.WatchListNamespacedConfigMapAsync(@namespace, allowWatchBookmarks: true, resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, onError: onError, cancellationToken: cancellationToken);
+            ? client.CoreV1.WatchListConfigMapForAllNamespacesAsync(allowWatchBookmarks: true, fieldSelector: fieldSelector, resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, onError: onError, cancellationToken: cancellationToken)
+            : client.CoreV1.WatchListNamespacedConfigMapAsync(@namespace, allowWatchBookmarks: true, fieldSelector: fieldSelector, resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, onError: onError, cancellationToken: cancellationToken);
         await foreach (var (type, map) in events.ConfigureAwait(false))
         {
-            yield return new ResourceEvent<ConfigMapInfo>(
+            yield return new ResourceEvent<T>(
                 type, map.Metadata?.NamespaceProperty ?? string.Empty, map.Metadata?.Name ?? string.Empty,
-                type is WatchEventType.Deleted or WatchEventType.Bookmark ? null : FunctionMeshJson.ReadConfigMap(map), map.Metadata?.ResourceVersion);
+                type is WatchEventType.Deleted or WatchEventType.Bookmark ? null : read(map), map.Metadata?.ResourceVersion);
         }
     }
 }

@@ -46,6 +46,9 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
     /// <summary><c>http://127.0.0.1:port</c>; a KubernetesClient configuration with this <c>Host</c> talks to it.</summary>
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>TokenReview and SubjectAccessReview: the tokens and rules this cluster answers with.</summary>
+    public FakeAccessReviews Reviews { get; } = new();
+
     /// <summary>How often an open watch gets a BOOKMARK; the real server sends about one a minute.</summary>
     public TimeSpan BookmarkInterval { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -192,6 +195,12 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        if (context.Request.Method == HttpMethods.Post && ReviewRoute(context.Request.Path.Value ?? string.Empty) is { } review)
+        {
+            await ReviewAsync(context, review);
+            return;
+        }
+
         var route = Route(context.Request.Path.Value ?? string.Empty);
         if (route is not var (resource, ns) || context.Request.Method != HttpMethods.Get)
         {
@@ -217,13 +226,27 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
             return;
         }
 
+        // Only the field selector MeshScaler sends: metadata.name=<name>.
+        string? name = null;
+        if (query["fieldSelector"].ToString() is { Length: > 0 } field)
+        {
+            if (!field.StartsWith("metadata.name=", StringComparison.Ordinal))
+            {
+                await Status(context, 400, "BadRequest", $"unable to parse fieldSelector \"{field}\": this fake server supports metadata.name=<name> only");
+                return;
+            }
+
+            name = field["metadata.name=".Length..];
+        }
+
+        var filter = new Filter(selector, name);
         if (watch)
         {
-            await WatchAsync(context, resource, ns, selector);
+            await WatchAsync(context, resource, ns, filter);
         }
         else
         {
-            await ListAsync(context, resource, ns, selector);
+            await ListAsync(context, resource, ns, filter);
         }
 
         return;
@@ -235,7 +258,7 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
             $"{resource}{(group.Length > 0 ? "." + group : string.Empty)} is forbidden: User \"system:serviceaccount:meshscaler:meshscaler\" cannot {(watch ? "watch" : "list")} resource \"{resource}\" in API group \"{group}\" {scope}");
     }
 
-    private async Task ListAsync(HttpContext context, string resource, string? ns, LabelSelector selector)
+    private async Task ListAsync(HttpContext context, string resource, string? ns, Filter selector)
     {
         var limit = int.TryParse(context.Request.Query["limit"], out var l) && l > 0 ? l : int.MaxValue;
         var start = int.TryParse(context.Request.Query["continue"], out var c) ? c : 0;
@@ -268,7 +291,7 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
         await context.Response.WriteAsync(list.ToJsonString(), context.RequestAborted);
     }
 
-    private async Task WatchAsync(HttpContext context, string resource, string? ns, LabelSelector selector)
+    private async Task WatchAsync(HttpContext context, string resource, string? ns, Filter selector)
     {
         var from = long.TryParse(context.Request.Query["resourceVersion"], out var rv) ? rv : 0;
         var timeout = int.TryParse(context.Request.Query["timeoutSeconds"], out var t) && t > 0 ? TimeSpan.FromSeconds(t) : TimeSpan.FromMinutes(30);
@@ -408,7 +431,7 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
     }
 
     /// <returns>False when the stream was cut (the fault) and must end.</returns>
-    private async Task<bool> WriteEventAsync(HttpContext context, string resource, string? ns, LabelSelector selector, string kind, string type, JsonObject item)
+    private async Task<bool> WriteEventAsync(HttpContext context, string resource, string? ns, Filter selector, string kind, string type, JsonObject item)
     {
         if (kind != resource || (ns is not null && item["metadata"]?["namespace"]?.GetValue<string>() != ns) || !Selected(selector, item))
         {
@@ -439,6 +462,63 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
         await context.Response.Body.FlushAsync(context.RequestAborted);
     }
 
+    /// <summary>TokenReview or SubjectAccessReview: the review answered into the posted object, or 403 when the kind is denied.</summary>
+    private async Task ReviewAsync(HttpContext context, string review)
+    {
+        lock (_gate)
+        {
+            _requests[$"create {review}"] = _requests.GetValueOrDefault($"create {review}") + 1;
+        }
+
+        var group = review == "tokenreviews" ? "authentication.k8s.io" : "authorization.k8s.io";
+        bool denied;
+        lock (_gate)
+        {
+            denied = _denied.Contains(review);
+        }
+
+        if (denied)
+        {
+            await Status(context, 403, "Forbidden", $"{review}.{group} is forbidden: User \"system:serviceaccount:meshscaler:meshscaler\" cannot create resource \"{review}\" in API group \"{group}\" at the cluster scope");
+            return;
+        }
+
+        if (Reviews.Failing)
+        {
+            await Status(context, 500, "InternalError", "Internal error occurred: the fake API server fails reviews (FakeAccessReviews.Failing)");
+            return;
+        }
+
+        JsonObject? body;
+        try
+        {
+            body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted) as JsonObject;
+        }
+        catch (JsonException ex)
+        {
+            await Status(context, 400, "BadRequest", $"the request body is not JSON: {ex.Message}");
+            return;
+        }
+
+        if (body is null)
+        {
+            await Status(context, 400, "BadRequest", "the request body is not a JSON object");
+            return;
+        }
+
+        var answer = review == "tokenreviews" ? Reviews.ReviewToken(body) : Reviews.ReviewAccess(body);
+        context.Response.StatusCode = 201;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(answer.ToJsonString(), context.RequestAborted);
+    }
+
+    private static string? ReviewRoute(string path) => path.TrimEnd('/') switch
+    {
+        "/apis/authentication.k8s.io/v1/tokenreviews" => "tokenreviews",
+        "/apis/authorization.k8s.io/v1/subjectaccessreviews" => "subjectaccessreviews",
+        _ => null,
+    };
+
     /// <summary>(plural, namespace or null) for the paths KubernetesClient requests.</summary>
     private static (string Resource, string? Namespace)? Route(string path)
     {
@@ -452,6 +532,8 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
             _ => null,
         };
     }
+
+    private sealed record Filter(LabelSelector Labels, string? Name);
 
     private static string ItemKind(string resource) => resource switch
     {
@@ -484,8 +566,14 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
     }
 
     /// <summary>Whether <paramref name="item"/>'s labels are selected, as the API server's label selector matches them.</summary>
-    private static bool Selected(LabelSelector selector, JsonObject item)
+    private static bool Selected(Filter filter, JsonObject item)
     {
+        if (filter.Name is not null && item["metadata"]?["name"]?.GetValue<string>() != filter.Name)
+        {
+            return false;
+        }
+
+        var selector = filter.Labels;
         if (selector.IsEverything)
         {
             return true;

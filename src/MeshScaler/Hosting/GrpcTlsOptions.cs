@@ -4,7 +4,12 @@ namespace MeshScaler.Hosting;
 /// TLS for the gRPC listener. All paths are PEM files, read at start and again whenever they change (a Kubernetes
 /// Secret volume swaps a symlink), with no restart.
 /// </summary>
-public sealed class GrpcTlsOptions
+public sealed class GrpcTlsOptions : TlsFiles
+{
+}
+
+/// <summary>A server certificate, its key and optionally a client CA, as PEM files.</summary>
+public class TlsFiles
 {
     /// <summary>Server certificate (PEM). May be followed by intermediates. Required.</summary>
     public string? CertificateFile { get; set; }

@@ -97,20 +97,36 @@ internal static class MeshScalerApp
                 });
             }
 
-            // Only in the one mode that exists yet (insecure, loopback): the validator refuses every other at start.
+            // Insecure only on loopback (the validator refuses it elsewhere at start); otherwise HTTPS.
             var metricsApi = configuration.GetSection(MetricsApiOptions.SectionName).Get<MetricsApiOptions>() ?? new();
-            if (metricsApi.Enabled && metricsApi.Insecure && IsValid(metricsApi.Port, metricsApi.Address, out var metricsAddress) && IPAddress.IsLoopback(metricsAddress))
+            if (metricsApi.Enabled && IsValid(metricsApi.Port, metricsApi.Address, out var metricsAddress) 
+                && (metricsApi.Insecure ? IPAddress.IsLoopback(metricsAddress) : MetricsApiOptionsValidator.CertificateUsable(metricsApi)))
             {
+                var tls = metricsApi.Insecure ? null : LoadMetricsApiTls(metricsApi, loggers.CreateLogger<MetricsApiEndpoint>());
                 kestrel.Listen(metricsAddress, metricsApi.Port, listen =>
                 {
-                    listen.Protocols = HttpProtocols.Http1;
                     endpoints.MetricsApi = listen;
+                    listen.Protocols = tls is null ? HttpProtocols.Http1 : HttpProtocols.Http1AndHttp2;
+                    if (tls is not null)
+                    {
+                        listen.UseHttps(new TlsHandshakeCallbackOptions { OnConnection = _ => ValueTask.FromResult(tls()) });
+                    }
                 });
             }
         });
         services.AddOptions<MetricsApiOptions>().BindConfiguration(MetricsApiOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MetricsApiOptions>, MetricsApiOptionsValidator>();
         services.AddSingleton<MetricsApiEndpoint>();
+        services.AddSingleton<ApiAuthenticator>();
+        services.AddSingleton<ApiAuthorizer>();
+        services.AddClusterReviews();
+        services.AddOptions<ClusterReviewsOptions>().Configure<IOptions<MetricsApiOptions>>((reviews, api) =>
+        {
+            reviews.TokenTtl = api.Value.TokenCacheTtl;
+            reviews.AllowedTtl = api.Value.AllowedCacheTtl;
+            reviews.DeniedTtl = api.Value.DeniedCacheTtl;
+        });
+        services.AddHostedService<ClusterTrustWatcher>();
 
         services.AddPulsarAdmin();
         services.AddFunctionMesh();
@@ -152,7 +168,15 @@ internal static class MeshScalerApp
             api => api.Run(context => context.RequestServices.GetRequiredService<MetricsApiEndpoint>().HandleAsync(context)));
         if (app.Services.GetRequiredService<IOptions<MetricsApiOptions>>().Value is { Enabled: true } metricsApi)
         {
-            MetricsApiLog.Insecure(app.Services.GetRequiredService<ILogger<MetricsApiEndpoint>>(), metricsApi.Address, metricsApi.Port);
+            var log = app.Services.GetRequiredService<ILogger<MetricsApiEndpoint>>();
+            if (metricsApi.Insecure)
+            {
+                MetricsApiLog.Insecure(log, metricsApi.Address, metricsApi.Port);
+            }
+            else
+            {
+                MetricsApiLog.Secure(log, metricsApi.Address, metricsApi.Port);
+            }
         }
 
         app.UseRouting();
@@ -199,11 +223,24 @@ internal static class MeshScalerApp
     {
         try
         {
-            return new ReloadingTls(tls, logger);
+            return new ReloadingTls(tls, GrpcListenerOptions.SectionName + ":Tls", logger);
         }
         catch (ArgumentException ex)
         {
             throw new OptionsValidationException(GrpcListenerOptions.SectionName, typeof(GrpcListenerOptions), [ex.Message]);
+        }
+    }
+
+    /// <summary>The metrics API's certificate files are loaded while its listener is configured; a bad one is a named configuration error.</summary>
+    private static Func<System.Net.Security.SslServerAuthenticationOptions> LoadMetricsApiTls(MetricsApiOptions options, ILogger logger)
+    {
+        try
+        {
+            return MetricsApiTls.Create(options, TimeProvider.System, logger);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new OptionsValidationException(MetricsApiOptions.SectionName, typeof(MetricsApiOptions), [ex.Message]);
         }
     }
 

@@ -6,8 +6,8 @@ using MeshScaler.Pulsar;
 namespace MeshScaler.Hosting;
 
 /// <summary>
-/// The gRPC listener's TLS settings from PEM files, re-read when a file changes: the server certificate (with its
-/// intermediates) and key, and the client CA for mutual TLS. Each handshake checks the files' stamps (a few stat calls)
+/// A listener's TLS settings from PEM files, re-read when a file changes: the server certificate (with its
+/// intermediates) and key, and for the gRPC listener the client CA for mutual TLS. Each handshake checks the files' stamps (a few stat calls)
 /// and builds new options only after a change, so a rotated Secret takes effect on the next connection.
 /// </summary>
 /// <remarks>
@@ -18,16 +18,25 @@ internal sealed partial class ReloadingTls
 {
     private static readonly Oid ClientAuthentication = new("1.3.6.1.5.5.7.3.2");
 
-    private readonly GrpcTlsOptions _options;
+    private readonly TlsFiles _options;
+    private readonly string _section;
+    private readonly bool _requestClientCertificate;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private (FileStamp Certificate, FileStamp Key, FileStamp? Ca) _stamps;
     private SslServerAuthenticationOptions _current;
 
+    /// <param name="section">The settings' section, to name them in errors (e.g. <c>MeshScaler:Grpc:Tls</c>).</param>
+    /// <param name="requestClientCertificate">
+    /// Ask every client for a certificate without requiring or checking one (the application checks it against trust
+    /// that changes at run time, as an extension API server does); ignored when <see cref="TlsFiles.ClientCaFile"/> is set.
+    /// </param>
     /// <exception cref="ArgumentException">A file is missing or is not a usable PEM certificate, key or CA; the message names the setting.</exception>
-    public ReloadingTls(GrpcTlsOptions options, ILogger logger)
+    public ReloadingTls(TlsFiles options, string section, ILogger logger, bool requestClientCertificate = false)
     {
         _options = options;
+        _section = section;
+        _requestClientCertificate = requestClientCertificate;
         _logger = logger;
         _stamps = Stamps();
         _current = Load();
@@ -43,7 +52,7 @@ internal sealed partial class ReloadingTls
         }
         catch (ArgumentException ex)
         {
-            LogReloadFailed(_logger, ex.Message);
+            LogReloadFailed(_logger, _section, ex.Message);
             return _current;
         }
 
@@ -57,11 +66,11 @@ internal sealed partial class ReloadingTls
             try
             {
                 _current = Load();
-                LogReloaded(_logger, _options.CertificateFile!, _current.ServerCertificateContext!.TargetCertificate.Subject);
+                LogReloaded(_logger, _section, _options.CertificateFile!, _current.ServerCertificateContext!.TargetCertificate.Subject);
             }
             catch (ArgumentException ex)
             {
-                LogReloadFailed(_logger, ex.Message);
+                LogReloadFailed(_logger, _section, ex.Message);
             }
 
             // Also after a failure: a broken file is retried when it changes again, not on every handshake.
@@ -71,9 +80,9 @@ internal sealed partial class ReloadingTls
     }
 
     private (FileStamp, FileStamp, FileStamp?) Stamps() => (
-        Stamp(_options.CertificateFile, nameof(GrpcTlsOptions.CertificateFile)),
-        Stamp(_options.KeyFile, nameof(GrpcTlsOptions.KeyFile)),
-        _options.ClientCaFile is null ? null : Stamp(_options.ClientCaFile, nameof(GrpcTlsOptions.ClientCaFile)));
+        Stamp(_options.CertificateFile, nameof(TlsFiles.CertificateFile)),
+        Stamp(_options.KeyFile, nameof(TlsFiles.KeyFile)),
+        _options.ClientCaFile is null ? null : Stamp(_options.ClientCaFile, nameof(TlsFiles.ClientCaFile)));
 
     private SslServerAuthenticationOptions Load()
     {
@@ -92,7 +101,7 @@ internal sealed partial class ReloadingTls
         }
         catch (CryptographicException ex)
         {
-            throw new ArgumentException($"{Setting(nameof(GrpcTlsOptions.CertificateFile))} \"{certificateFile}\" with {Setting(nameof(GrpcTlsOptions.KeyFile))} \"{keyFile}\" is not a usable PEM certificate and key: {ex.Message}", ex);
+            throw new ArgumentException($"{Setting(nameof(TlsFiles.CertificateFile))} \"{certificateFile}\" with {Setting(nameof(TlsFiles.KeyFile))} \"{keyFile}\" is not a usable PEM certificate and key: {ex.Message}", ex);
         }
 
         if (chain.Count > 0)
@@ -105,7 +114,7 @@ internal sealed partial class ReloadingTls
         {
             ServerCertificateContext = SslStreamCertificateContext.Create(certificate, chain, offline: true),
             ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11],
-            ClientCertificateRequired = authorities is not null,
+            ClientCertificateRequired = authorities is not null || _requestClientCertificate,
 
             // A private CA publishes no revocation lists; trust is "signed by this CA", checked below.
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
@@ -115,11 +124,16 @@ internal sealed partial class ReloadingTls
             options.RemoteCertificateValidationCallback = (_, presented, presentedChain, _) =>
                 ValidateClientCertificate(presented as X509Certificate2, presentedChain, authorities);
         }
+        else if (_requestClientCertificate)
+        {
+            // Requested, not required: a probe or a bearer-token client connects without one (tls.RequestClientCert).
+            options.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
+        }
 
         return options;
     }
 
-    private static X509Certificate2Collection LoadAuthorities(string caFile)
+    private X509Certificate2Collection LoadAuthorities(string caFile)
     {
         var authorities = new X509Certificate2Collection();
         try
@@ -128,12 +142,12 @@ internal sealed partial class ReloadingTls
         }
         catch (CryptographicException ex)
         {
-            throw new ArgumentException($"{Setting(nameof(GrpcTlsOptions.ClientCaFile))} \"{caFile}\" is not a PEM certificate file: {ex.Message}", ex);
+            throw new ArgumentException($"{Setting(nameof(TlsFiles.ClientCaFile))} \"{caFile}\" is not a PEM certificate file: {ex.Message}", ex);
         }
 
         return authorities.Count > 0
             ? authorities
-            : throw new ArgumentException($"{Setting(nameof(GrpcTlsOptions.ClientCaFile))} \"{caFile}\" contains no certificate.");
+            : throw new ArgumentException($"{Setting(nameof(TlsFiles.ClientCaFile))} \"{caFile}\" contains no certificate.");
     }
 
     /// <summary>True when the client certificate's chain builds to one of the client CAs alone (the system store is ignored).</summary>
@@ -170,11 +184,11 @@ internal sealed partial class ReloadingTls
         return false;
     }
 
-    private static FileStamp Stamp(string? path, string setting)
+    private FileStamp Stamp(string? path, string setting)
     {
         if (string.IsNullOrWhiteSpace(path))
         {
-            throw new ArgumentException($"{Setting(setting)} is required for a TLS gRPC listener.");
+            throw new ArgumentException($"{Setting(setting)} is required for TLS.");
         }
 
         try
@@ -187,13 +201,13 @@ internal sealed partial class ReloadingTls
         }
     }
 
-    private static string Setting(string name) => $"{GrpcListenerOptions.SectionName}:Tls:{name}";
+    private string Setting(string name) => $"{_section}:{name}";
 
-    [LoggerMessage(5010, LogLevel.Information, "gRPC TLS: reloaded {CertificateFile} (subject {Subject})")]
-    private static partial void LogReloaded(ILogger logger, string certificateFile, string subject);
+    [LoggerMessage(5010, LogLevel.Information, "{Section}: reloaded {CertificateFile} (subject {Subject})")]
+    private static partial void LogReloaded(ILogger logger, string section, string certificateFile, string subject);
 
-    [LoggerMessage(5011, LogLevel.Warning, "gRPC TLS: keeping the previous certificate: {Reason}")]
-    private static partial void LogReloadFailed(ILogger logger, string reason);
+    [LoggerMessage(5011, LogLevel.Warning, "{Section}: keeping the previous certificate: {Reason}")]
+    private static partial void LogReloadFailed(ILogger logger, string section, string reason);
 
     [LoggerMessage(5012, LogLevel.Information, "gRPC TLS: client certificate {Subject} rejected: {Reason}")]
     private static partial void LogClientCertificateRejected(ILogger logger, string subject, string reason);

@@ -13,6 +13,10 @@ internal sealed record ApiStatus(int Code, string Reason, string Message)
 
     public static ApiStatus BadRequest(string message) => new(StatusCodes.Status400BadRequest, "BadRequest", message);
 
+    public static ApiStatus Forbidden(string message) => new(StatusCodes.Status403Forbidden, "Forbidden", message);
+
+    public static ApiStatus Unauthorized(string message) => new(StatusCodes.Status401Unauthorized, "Unauthorized", message);
+
     public static ApiStatus MethodNotAllowed(string method) =>
         new(StatusCodes.Status405MethodNotAllowed, "MethodNotAllowed", $"the server does not allow this method on the requested resource: {method} (the metrics API is read-only: GET)");
 
@@ -24,8 +28,8 @@ internal sealed record ApiStatus(int Code, string Reason, string Message)
     {
         ScalingErrorKind.NotFound => NotFound(error.Message),
         ScalingErrorKind.InvalidArgument => BadRequest(error.Message),
-        ScalingErrorKind.PermissionDenied => new(StatusCodes.Status403Forbidden, "Forbidden", error.Message),
-        ScalingErrorKind.Unauthenticated => new(StatusCodes.Status401Unauthorized, "Unauthorized", error.Message),
+        ScalingErrorKind.PermissionDenied => Forbidden(error.Message),
+        ScalingErrorKind.Unauthenticated => Unauthorized(error.Message),
         _ => new(StatusCodes.Status503ServiceUnavailable, "ServiceUnavailable", error.Message),
     };
 

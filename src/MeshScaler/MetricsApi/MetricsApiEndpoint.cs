@@ -4,6 +4,7 @@ using MeshScaler.Core;
 using MeshScaler.Engine;
 using MeshScaler.Keda;
 using MeshScaler.Ops;
+using Microsoft.Extensions.Options;
 
 namespace MeshScaler.MetricsApi;
 
@@ -14,7 +15,15 @@ namespace MeshScaler.MetricsApi;
 /// same Engine cache as KEDA's path: one upstream fetch per subject per interval, whoever asks.
 /// </summary>
 internal sealed class MetricsApiEndpoint(
-    SignalStore store, TriggerTargets triggers, IFunctionDirectory functions, ReadinessHealthCheck readiness, TimeProvider time, ILogger<MetricsApiEndpoint> logger)
+    SignalStore store,
+    TriggerTargets triggers,
+    IFunctionDirectory functions,
+    ReadinessHealthCheck readiness,
+    ApiAuthenticator authenticator,
+    ApiAuthorizer authorizer,
+    IOptions<MetricsApiOptions> options,
+    TimeProvider time,
+    ILogger<MetricsApiEndpoint> logger)
 {
     public const string CustomGroup = "custom.metrics.k8s.io";
 
@@ -56,14 +65,30 @@ internal sealed class MetricsApiEndpoint(
     private async Task<ApiStatus?> RouteAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "/";
-        if (!HttpMethods.IsGet(context.Request.Method))
-        {
-            return ApiStatus.MethodNotAllowed(context.Request.Method);
-        }
-
         if (path.Length > MaxPathLength)
         {
             return ApiStatus.NotFound($"the server could not find the requested resource (a path of {path.Length} characters)");
+        }
+
+        // The probes are always allowed, anonymous included (kubelet's); everything else is authenticated and authorized
+        // first, unless the API is the loopback-only insecure one.
+        if (!options.Value.Insecure && path is not ("/healthz" or "/livez" or "/readyz"))
+        {
+            var (user, unauthenticated) = await authenticator.AuthenticateAsync(context);
+            if (unauthenticated is not null)
+            {
+                return unauthenticated;
+            }
+
+            if (await authorizer.AuthorizeAsync(user!, path, context.RequestAborted) is { } forbidden)
+            {
+                return forbidden;
+            }
+        }
+
+        if (!HttpMethods.IsGet(context.Request.Method))
+        {
+            return ApiStatus.MethodNotAllowed(context.Request.Method);
         }
 
         switch (path)

@@ -6,6 +6,21 @@ internal static partial class MetricsApiLog
     [LoggerMessage(5300, LogLevel.Error, "The metrics API failed unexpectedly on {Path}")]
     public static partial void Unexpected(ILogger logger, string path, Exception exception);
 
-    [LoggerMessage(5301, LogLevel.Warning, "The custom metrics API is served on {Address}:{Port} without TLS or authentication (MeshScaler:MetricsApi:Insecure): loopback only, for the demo and tests")]
+    [LoggerMessage(5301, LogLevel.Warning, "The metrics API is served on {Address}:{Port} without TLS or authentication (MeshScaler:MetricsApi:Insecure): loopback only, for the demo and tests")]
     public static partial void Insecure(ILogger logger, string address, int port);
+
+    [LoggerMessage(5302, LogLevel.Warning, "The metrics API has no certificate configured (MeshScaler:MetricsApi:CertificateFile and KeyFile): serving a self-signed one made at start for {Names}; the aggregator cannot verify it, so its APIService needs insecureSkipTLSVerify: true. Configure a certificate for production.")]
+    public static partial void SelfSigned(ILogger logger, string names);
+
+    [LoggerMessage(5303, LogLevel.Warning, "The metrics API could not review a bearer token: {Reason}")]
+    public static partial void TokenReviewFailed(ILogger logger, string reason);
+
+    [LoggerMessage(5304, LogLevel.Warning, "The metrics API refused a front-proxy certificate: its common name {Name} is not in requestheader-allowed-names ({Allowed})")]
+    public static partial void FrontProxyNameRefused(ILogger logger, string name, string allowed);
+
+    [LoggerMessage(5305, LogLevel.Warning, "The metrics API's trust, kube-system/extension-apiserver-authentication: {Problem}")]
+    public static partial void TrustProblem(ILogger logger, string problem);
+
+    [LoggerMessage(5306, LogLevel.Information, "The metrics API serves HTTPS on {Address}:{Port}, authenticating and authorizing through the cluster")]
+    public static partial void Secure(ILogger logger, string address, int port);
 }

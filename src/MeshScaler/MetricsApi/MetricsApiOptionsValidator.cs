@@ -1,12 +1,18 @@
 using System.Net;
+using MeshScaler.Kubernetes;
 using Microsoft.Extensions.Options;
 
 namespace MeshScaler.MetricsApi;
 
 /// <summary>Checks the metrics API's settings, naming each bad one; refuses an unauthenticated API off loopback.</summary>
-internal sealed class MetricsApiOptionsValidator : IValidateOptions<MetricsApiOptions>
+internal sealed class MetricsApiOptionsValidator(IOptions<KubernetesOptions> kubernetes) : IValidateOptions<MetricsApiOptions>
 {
     private const string Prefix = MetricsApiOptions.SectionName;
+
+    /// <summary>Both certificate files set and present, or neither: what the listener can be built from (else start fails here, by name).</summary>
+    public static bool CertificateUsable(MetricsApiOptions options) =>
+        string.IsNullOrWhiteSpace(options.CertificateFile) && string.IsNullOrWhiteSpace(options.KeyFile)
+        || (File.Exists(options.CertificateFile) && File.Exists(options.KeyFile));
 
     public ValidateOptionsResult Validate(string? name, MetricsApiOptions options)
     {
@@ -23,16 +29,43 @@ internal sealed class MetricsApiOptionsValidator : IValidateOptions<MetricsApiOp
 
         if (!IPAddress.TryParse(options.Address, out var address))
         {
-            errors.Add($"{Prefix}:Address must be an IP address such as 127.0.0.1, got \"{options.Address}\"");
+            errors.Add($"{Prefix}:Address must be an IP address such as 0.0.0.0 or 127.0.0.1, got \"{options.Address}\"");
         }
         else if (options.Insecure && !IPAddress.IsLoopback(address))
         {
             errors.Add($"{Prefix}:Insecure serves the metrics API without TLS or authentication, so only on a loopback address (127.0.0.1 or ::1); {Prefix}:Address is {options.Address}");
         }
 
-        if (!options.Insecure)
+        if (options.Insecure)
         {
-            errors.Add($"{Prefix}: the authenticated HTTPS API for a cluster's aggregator (front-proxy certificates, TokenReview, SubjectAccessReview) is not built yet; set {Prefix}:Insecure=true with a loopback {Prefix}:Address to serve it locally (demo, tests, kubectl --server)");
+            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        }
+
+        if (string.IsNullOrWhiteSpace(options.CertificateFile) != string.IsNullOrWhiteSpace(options.KeyFile))
+        {
+            errors.Add($"{Prefix}:CertificateFile and {Prefix}:KeyFile must be set together (or neither, for a self-signed certificate)");
+        }
+
+        foreach (var (setting, file) in new[] { ("CertificateFile", options.CertificateFile), ("KeyFile", options.KeyFile) })
+        {
+            if (!string.IsNullOrWhiteSpace(file) && !File.Exists(file))
+            {
+                errors.Add($"{Prefix}:{setting} \"{file}\" does not exist");
+            }
+        }
+
+        foreach (var (setting, ttl) in new[] { ("TokenCacheTtl", options.TokenCacheTtl), ("AllowedCacheTtl", options.AllowedCacheTtl), ("DeniedCacheTtl", options.DeniedCacheTtl) })
+        {
+            if (ttl < TimeSpan.Zero || ttl > TimeSpan.FromMinutes(10))
+            {
+                errors.Add($"{Prefix}:{setting} must be between 0 and 10 minutes, got {ttl}");
+            }
+        }
+
+        // Authentication and authorization are the cluster's answers: without the API server there is nothing to ask.
+        if (!KubernetesOptions.ReadsCluster(kubernetes.Value))
+        {
+            errors.Add($"{Prefix}: the authenticated API asks the Kubernetes API server (TokenReview, SubjectAccessReview, {AuthenticationTrust.Namespace}/{AuthenticationTrust.Name}), and MeshScaler does not read it here: run it in the cluster, set {KubernetesOptions.SectionName}:Kubeconfig (or KUBECONFIG), or set {Prefix}:Insecure=true with a loopback {Prefix}:Address for a local API");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

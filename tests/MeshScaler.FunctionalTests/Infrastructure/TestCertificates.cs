@@ -77,7 +77,7 @@ internal sealed class TestCertificates : IDisposable
         System.IO.Directory.Delete(Directory, recursive: true);
     }
 
-    private static X509Certificate2 CreateCa(string name)
+    public static X509Certificate2 CreateCa(string name)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
@@ -87,7 +87,7 @@ internal sealed class TestCertificates : IDisposable
         return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
     }
 
-    private static X509Certificate2 CreateClient(X509Certificate2 ca, string subject)
+    public static X509Certificate2 CreateClient(X509Certificate2 ca, string subject)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);

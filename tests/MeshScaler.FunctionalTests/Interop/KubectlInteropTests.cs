@@ -15,7 +15,7 @@ public sealed class KubectlInteropTests
     [Fact]
     public async Task Discovery_BothVersions()
     {
-        await using var api = await MetricsApiTests.ApiHost.StartAsync();
+        await using var api = await ApiHost.StartAsync();
 
         var v1beta2 = JsonNode.Parse(await KubectlAsync(api, "get", "--raw", "/apis/custom.metrics.k8s.io/v1beta2"))!;
         var group = JsonNode.Parse(await KubectlAsync(api, "get", "--raw", "/apis/custom.metrics.k8s.io"))!;
@@ -27,7 +27,7 @@ public sealed class KubectlInteropTests
     [Fact]
     public async Task ObjectMetric_OnAFunction()
     {
-        await using var api = await MetricsApiTests.ApiHost.StartAsync();
+        await using var api = await ApiHost.StartAsync();
         await api.WhenReadyAsync(Object);
 
         var list = JsonNode.Parse(await KubectlAsync(api, "get", "--raw", Object))!;
@@ -39,7 +39,7 @@ public sealed class KubectlInteropTests
     [Fact]
     public async Task PodsMetric_WithTheFunctionsSelector()
     {
-        await using var api = await MetricsApiTests.ApiHost.StartAsync();
+        await using var api = await ApiHost.StartAsync();
         api.StartRunnerPods();
         var selector = Core.FunctionMeshLabels.Selector(Core.ComponentKind.Function, "fm", "enricher");
         var path = $"/apis/custom.metrics.k8s.io/v1beta2/namespaces/fm/pods/*/pulsar_function_processed_successfully?labelSelector={Uri.EscapeDataString(selector)}";
@@ -54,7 +54,7 @@ public sealed class KubectlInteropTests
     [Fact]
     public async Task ExternalMetric_SelectedByLabels()
     {
-        await using var api = await MetricsApiTests.ApiHost.StartAsync();
+        await using var api = await ApiHost.StartAsync();
         var path = $"/apis/external.metrics.k8s.io/v1beta1/namespaces/fm/pulsar_subscription_back_log?labelSelector={Uri.EscapeDataString(MetricsApiTests.SubscriptionSelector)}";
         await api.WhenReadyAsync(path);
 
@@ -67,7 +67,7 @@ public sealed class KubectlInteropTests
     [Fact]
     public async Task UnknownMetric_KubectlReadsTheStatus()
     {
-        await using var api = await MetricsApiTests.ApiHost.StartAsync();
+        await using var api = await ApiHost.StartAsync();
 
         var (exitCode, _, error) = await RunAsync(api, "get", "--raw", Object.Replace("pulsar_subscription_back_log", "nonsense", StringComparison.Ordinal));
 
@@ -76,7 +76,7 @@ public sealed class KubectlInteropTests
         Assert.Contains("could not find the metric nonsense", error, StringComparison.Ordinal);
     }
 
-    private static async Task<string> KubectlAsync(MetricsApiTests.ApiHost api, params string[] arguments)
+    private static async Task<string> KubectlAsync(ApiHost api, params string[] arguments)
     {
         var (exitCode, output, error) = await RunAsync(api, arguments);
         Assert.True(exitCode == 0, $"kubectl {string.Join(' ', arguments)} exited {exitCode}: {error}");
@@ -84,7 +84,7 @@ public sealed class KubectlInteropTests
     }
 
     /// <summary>kubectl against the API's loopback port, with no kubeconfig and a throwaway cache.</summary>
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(MetricsApiTests.ApiHost api, params string[] arguments)
+    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(ApiHost api, params string[] arguments)
     {
         var home = Directory.CreateTempSubdirectory("meshscaler-kubectl-");
         try

@@ -2,7 +2,7 @@ using MeshScaler.Hosting;
 
 namespace MeshScaler.FunctionalTests.MetricsApi;
 
-/// <summary>The metrics API starts only in the mode that exists: unauthenticated on loopback. Everything else is refused by name.</summary>
+/// <summary>The metrics API's settings: each bad one refused at start by name; the unauthenticated mode on loopback only.</summary>
 public sealed class MetricsApiOptionsTests
 {
     public static TheoryData<string, string[], string> Refused => new()
@@ -13,9 +13,24 @@ public sealed class MetricsApiOptionsTests
             "MeshScaler:MetricsApi:Insecure serves the metrics API without TLS or authentication, so only on a loopback address (127.0.0.1 or ::1); MeshScaler:MetricsApi:Address is 0.0.0.0"
         },
         {
-            "the authenticated API, not built yet",
-            ["--MeshScaler:MetricsApi:Enabled=true"],
-            "MeshScaler:MetricsApi: the authenticated HTTPS API for a cluster's aggregator (front-proxy certificates, TokenReview, SubjectAccessReview) is not built yet; set MeshScaler:MetricsApi:Insecure=true with a loopback MeshScaler:MetricsApi:Address to serve it locally (demo, tests, kubectl --server)"
+            "the authenticated API without a cluster to ask",
+            ["--MeshScaler:MetricsApi:Enabled=true", "--MeshScaler:Kubernetes:Enabled=false"],
+            "MeshScaler:MetricsApi: the authenticated API asks the Kubernetes API server (TokenReview, SubjectAccessReview, kube-system/extension-apiserver-authentication), and MeshScaler does not read it here: run it in the cluster, set MeshScaler:Kubernetes:Kubeconfig (or KUBECONFIG), or set MeshScaler:MetricsApi:Insecure=true with a loopback MeshScaler:MetricsApi:Address for a local API"
+        },
+        {
+            "a certificate without its key",
+            ["--MeshScaler:MetricsApi:Enabled=true", "--MeshScaler:Kubernetes:Server=http://127.0.0.1:1", "--MeshScaler:MetricsApi:CertificateFile=/tmp/x.crt"],
+            "MeshScaler:MetricsApi:CertificateFile and MeshScaler:MetricsApi:KeyFile must be set together (or neither, for a self-signed certificate)"
+        },
+        {
+            "a certificate file that does not exist",
+            ["--MeshScaler:MetricsApi:Enabled=true", "--MeshScaler:Kubernetes:Server=http://127.0.0.1:1", "--MeshScaler:MetricsApi:CertificateFile=/nonexistent/tls.crt", "--MeshScaler:MetricsApi:KeyFile=/nonexistent/tls.key"],
+            "MeshScaler:MetricsApi:CertificateFile \"/nonexistent/tls.crt\" does not exist"
+        },
+        {
+            "a cache kept too long",
+            ["--MeshScaler:MetricsApi:Enabled=true", "--MeshScaler:Kubernetes:Server=http://127.0.0.1:1", "--MeshScaler:MetricsApi:DeniedCacheTtl=01:00:00"],
+            "MeshScaler:MetricsApi:DeniedCacheTtl must be between 0 and 10 minutes, got 01:00:00"
         },
         {
             "bad port",
@@ -25,7 +40,7 @@ public sealed class MetricsApiOptionsTests
         {
             "not an address",
             ["--MeshScaler:MetricsApi:Enabled=true", "--MeshScaler:MetricsApi:Insecure=true", "--MeshScaler:MetricsApi:Address=localhost"],
-            "MeshScaler:MetricsApi:Address must be an IP address such as 127.0.0.1, got \"localhost\""
+            "MeshScaler:MetricsApi:Address must be an IP address such as 0.0.0.0 or 127.0.0.1, got \"localhost\""
         },
     };
 

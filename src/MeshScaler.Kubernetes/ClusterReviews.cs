@@ -1,0 +1,195 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace MeshScaler.Kubernetes;
+
+/// <summary>Who made a request, as an API server's authenticators report it.</summary>
+public sealed record ApiUser(string Name, string? Uid, IReadOnlyList<string> Groups, IReadOnlyDictionary<string, IReadOnlyList<string>> Extra);
+
+/// <summary>
+/// One authorization question, as kube-apiserver derives it from a request (<c>requestinfo.go</c>): a resource request
+/// (<see cref="Resource"/> set) or a non-resource one (<see cref="Path"/>).
+/// </summary>
+public sealed record AccessRequest(
+    ApiUser User, string Verb, string? Path = null, string? Namespace = null, string? Group = null, string? Version = null,
+    string? Resource = null, string? Subresource = null, string? Name = null);
+
+public enum AccessDecision
+{
+    Allowed,
+    Denied,
+
+    /// <summary>Neither allowed nor denied (or the review failed): a deny, as kube-apiserver's authorizer chain ends.</summary>
+    NoOpinion,
+}
+
+public sealed record AccessAnswer(AccessDecision Decision, string Reason);
+
+/// <summary>A TokenReview or SubjectAccessReview could not be made; the message says why and what to grant.</summary>
+public sealed class ClusterReviewException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>How long review answers are kept: kube-apiserver's defaults (10 s for tokens, allowed and denied answers).</summary>
+public sealed class ClusterReviewsOptions
+{
+    public TimeSpan TokenTtl { get; set; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan AllowedTtl { get; set; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan DeniedTtl { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>
+/// What an extension API server asks the cluster: the trust published in <c>kube-system/extension-apiserver-authentication</c>
+/// (listed and watched, so a rotated CA takes effect on its event), TokenReviews and SubjectAccessReviews, each answer
+/// cached for its TTL and each question asked once however many requests wait on it.
+/// </summary>
+public interface IClusterReviews
+{
+    /// <summary>The current trust; null until the ConfigMap has been read, or when it does not exist.</summary>
+    AuthenticationTrust? Trust { get; }
+
+    /// <summary>Why <see cref="Trust"/> is null or may be stale; null when it is current.</summary>
+    string? TrustError { get; }
+
+    /// <summary>The token's user, or null when the API server says it is not authenticated.</summary>
+    /// <exception cref="ClusterReviewException">The review itself failed.</exception>
+    Task<ApiUser?> ReviewTokenAsync(string token, CancellationToken cancellationToken);
+
+    /// <summary>The API server's decision; a failed review is <see cref="AccessDecision.NoOpinion"/> with the reason.</summary>
+    Task<AccessAnswer> ReviewAccessAsync(AccessRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Lists and watches the trust ConfigMap until <paramref name="cancellationToken"/> fires.</summary>
+    Task RunAsync(CancellationToken cancellationToken);
+}
+
+internal sealed class ClusterReviews : IClusterReviews
+{
+    private static readonly TimeSpan ReviewTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly IKubernetes _client;
+    private readonly ResourceInformer<AuthenticationTrust> _trust;
+    private readonly ReviewCache<ApiUser?> _tokens;
+    private readonly ReviewCache<AccessAnswer> _access;
+
+    public ClusterReviews(IKubernetes client, KubernetesOptions kubernetes, ClusterReviewsOptions options, TimeProvider time, ILoggerFactory loggers)
+    {
+        _client = client;
+        _trust = new ResourceInformer<AuthenticationTrust>(
+            new ConfigMapApi<AuthenticationTrust>(client, AuthenticationTrust.Read, $"metadata.name={AuthenticationTrust.Name}"),
+            new ResourceCache<AuthenticationTrust>(), AuthenticationTrust.Namespace, kubernetes, time, loggers.CreateLogger("MeshScaler.Kubernetes"));
+        _tokens = new ReviewCache<ApiUser?>(time, _ => options.TokenTtl);
+        _access = new ReviewCache<AccessAnswer>(time, answer => answer.Decision == AccessDecision.Allowed ? options.AllowedTtl : options.DeniedTtl);
+    }
+
+    public AuthenticationTrust? Trust => _trust.Cache.Get(AuthenticationTrust.Namespace, AuthenticationTrust.Name);
+
+    public string? TrustError => _trust.Error
+        ?? (!_trust.Synced ? $"{AuthenticationTrust.Namespace}/{AuthenticationTrust.Name} has not been read yet"
+            : Trust is null ? $"{AuthenticationTrust.Namespace}/{AuthenticationTrust.Name} does not exist (kube-apiserver writes it; is this a cluster with the aggregation layer?)"
+            : null);
+
+    public Task RunAsync(CancellationToken cancellationToken) => _trust.RunAsync(cancellationToken);
+
+    public Task<ApiUser?> ReviewTokenAsync(string token, CancellationToken cancellationToken) =>
+        _tokens.GetAsync(Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token))), () => TokenReviewAsync(token), cancellationToken);
+
+    public async Task<AccessAnswer> ReviewAccessAsync(AccessRequest request, CancellationToken cancellationToken)
+    {
+        var spec = Spec(request);
+        try
+        {
+            // Keyed by the spec's JSON, as kube-apiserver's webhook authorizer keys its cache.
+            return await _access.GetAsync(KubernetesJson.Serialize(spec), () => AccessReviewAsync(spec), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ClusterReviewException ex)
+        {
+            return new AccessAnswer(AccessDecision.NoOpinion, ex.Message);
+        }
+    }
+
+    private async Task<ApiUser?> TokenReviewAsync(string token)
+    {
+        using var timeout = new CancellationTokenSource(ReviewTimeout);
+        V1TokenReview review;
+        try
+        {
+            review = await _client.AuthenticationV1.CreateTokenReviewAsync(
+                new V1TokenReview { ApiVersion = "authentication.k8s.io/v1", Kind = "TokenReview", Spec = new V1TokenReviewSpec { Token = token } },
+                cancellationToken: timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpOperationException or HttpRequestException or OperationCanceledException or KubernetesException)
+        {
+            throw new ClusterReviewException(Describe("tokenreviews.authentication.k8s.io", ex), ex);
+        }
+
+        if (review.Status is not { Authenticated: true, User.Username: { Length: > 0 } name } status)
+        {
+            return null;
+        }
+
+        return new ApiUser(
+            name,
+            status.User.Uid,
+            [.. status.User.Groups ?? []],
+            (status.User.Extra ?? new Dictionary<string, IList<string>>()).ToDictionary(e => e.Key, e => (IReadOnlyList<string>)[.. e.Value ?? []], StringComparer.Ordinal));
+    }
+
+    private async Task<AccessAnswer> AccessReviewAsync(V1SubjectAccessReviewSpec spec)
+    {
+        using var timeout = new CancellationTokenSource(ReviewTimeout);
+        V1SubjectAccessReview review;
+        try
+        {
+            review = await _client.AuthorizationV1.CreateSubjectAccessReviewAsync(
+                new V1SubjectAccessReview { ApiVersion = "authorization.k8s.io/v1", Kind = "SubjectAccessReview", Spec = spec },
+                cancellationToken: timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpOperationException or HttpRequestException or OperationCanceledException or KubernetesException)
+        {
+            throw new ClusterReviewException(Describe("subjectaccessreviews.authorization.k8s.io", ex), ex);
+        }
+
+        var status = review.Status;
+        var reason = string.IsNullOrEmpty(status?.EvaluationError) ? status?.Reason ?? string.Empty : $"{status.Reason} ({status.EvaluationError})";
+        return (status?.Allowed, status?.Denied) switch
+        {
+            (true, true) => throw new ClusterReviewException($"the SubjectAccessReview answered both allowed and denied: {reason}"),
+            (true, _) => new AccessAnswer(AccessDecision.Allowed, reason),
+            (_, true) => new AccessAnswer(AccessDecision.Denied, reason),
+            _ => new AccessAnswer(AccessDecision.NoOpinion, reason),
+        };
+    }
+
+    private static V1SubjectAccessReviewSpec Spec(AccessRequest request) => new()
+    {
+        User = request.User.Name,
+        Uid = request.User.Uid,
+        Groups = [.. request.User.Groups],
+        Extra = request.User.Extra.Count == 0 ? null : request.User.Extra.ToDictionary(e => e.Key, e => (IList<string>)[.. e.Value], StringComparer.Ordinal),
+        ResourceAttributes = request.Resource is null ? null : new V1ResourceAttributes
+        {
+            NamespaceProperty = request.Namespace,
+            Verb = request.Verb,
+            Group = request.Group,
+            Version = request.Version,
+            Resource = request.Resource,
+            Subresource = request.Subresource,
+            Name = request.Name,
+        },
+        NonResourceAttributes = request.Resource is null ? new V1NonResourceAttributes { Path = request.Path, Verb = request.Verb } : null,
+    };
+
+    private static string Describe(string resource, Exception ex) => ex switch
+    {
+        HttpOperationException { Response.StatusCode: HttpStatusCode.Forbidden } =>
+            $"MeshScaler's service account may not create {resource}: bind it to the ClusterRole system:auth-delegator (deploy/metrics-api/rbac.yaml)",
+        HttpOperationException http => $"creating {resource} failed: HTTP {(int?)http.Response?.StatusCode} {http.Response?.Content}",
+        OperationCanceledException => $"creating {resource} took longer than {ReviewTimeout.TotalSeconds:0} s",
+        _ => $"creating {resource} failed: {ex.Message}",
+    };
+}

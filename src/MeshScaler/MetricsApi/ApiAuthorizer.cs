@@ -1,0 +1,35 @@
+using MeshScaler.Kubernetes;
+
+namespace MeshScaler.MetricsApi;
+
+/// <summary>
+/// Authorization as kube-apiserver's extension servers do it: group <c>system:masters</c> always (the aggregator's
+/// availability probe and discovery), everything else by SubjectAccessReview, whose allowed and denied answers are
+/// cached for a short time. A review that fails is no opinion: a deny, naming why.
+/// </summary>
+internal sealed class ApiAuthorizer(IClusterReviews cluster)
+{
+    private const string Masters = "system:masters";
+
+    /// <summary>Null when <paramref name="user"/> may make the request; otherwise the 403 to answer.</summary>
+    public async Task<ApiStatus?> AuthorizeAsync(ApiUser user, string path, CancellationToken cancellationToken)
+    {
+        if (user.Groups.Contains(Masters))
+        {
+            return null;
+        }
+
+        var request = RequestAttributes.Of(user, path);
+        var answer = await cluster.ReviewAccessAsync(request, cancellationToken);
+        if (answer.Decision == AccessDecision.Allowed)
+        {
+            return null;
+        }
+
+        var why = answer.Reason.Length == 0 ? string.Empty : $": {answer.Reason}";
+        var decision = answer.Decision == AccessDecision.Denied ? "denied" : "no RBAC rule allows it";
+        return ApiStatus.Forbidden(request.Resource is { } resource
+            ? $"{resource}.{request.Group} \"{request.Name ?? string.Empty}\" is forbidden: User \"{user.Name}\" cannot {request.Verb} resource \"{resource}\" in API group \"{request.Group}\"{(request.Namespace is { } ns ? $" in the namespace \"{ns}\"" : string.Empty)} ({decision}{why})"
+            : $"forbidden: User \"{user.Name}\" cannot get path \"{path}\" ({decision}{why})");
+    }
+}
