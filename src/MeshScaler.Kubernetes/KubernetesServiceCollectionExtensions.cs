@@ -49,13 +49,32 @@ public static class KubernetesServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<ClusterReviewsOptions>();
-        services.TryAddSingleton<IClusterReviews>(sp => new ClusterReviews(
-            sp.GetRequiredService<k8s.Kubernetes>(),
-            sp.GetRequiredService<IOptions<KubernetesOptions>>().Value,
-            sp.GetRequiredService<IOptions<ClusterReviewsOptions>>().Value,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>()));
+        services.TryAddSingleton<IClusterReviews>(sp => sp.GetRequiredService<IOptions<KubernetesOptions>>().Value.IsEnabled
+            ? new ClusterReviews(
+                sp.GetRequiredService<k8s.Kubernetes>(),
+                sp.GetRequiredService<IOptions<KubernetesOptions>>().Value,
+                sp.GetRequiredService<IOptions<ClusterReviewsOptions>>().Value,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILoggerFactory>())
+            : new NoClusterReviews());
         return services;
+    }
+
+    /// <summary>No cluster to ask: nothing is trusted and every review fails, saying why.</summary>
+    private sealed class NoClusterReviews : IClusterReviews
+    {
+        private const string Reason = "MeshScaler does not read a Kubernetes API server here, so it cannot review credentials or access";
+
+        public AuthenticationTrust? Trust => null;
+
+        public string? TrustError => Reason;
+
+        public Task<ApiUser?> ReviewTokenAsync(string token, CancellationToken cancellationToken) => throw new ClusterReviewException(Reason);
+
+        public Task<AccessAnswer> ReviewAccessAsync(AccessRequest request, CancellationToken cancellationToken) =>
+            Task.FromResult(new AccessAnswer(AccessDecision.NoOpinion, Reason));
+
+        public Task RunAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     /// <summary>Runs the caches' list and watch loops for the host's lifetime, when the cluster is read at all.</summary>

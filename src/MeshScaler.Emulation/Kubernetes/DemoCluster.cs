@@ -21,6 +21,9 @@ public sealed class DemoCluster : IAsyncDisposable
         _reported = new long[maxReplicas];
     }
 
+    /// <summary>The bearer token the demo cluster's TokenReview knows as the HPA's service account.</summary>
+    public const string HpaToken = "demo-hpa-token";
+
     public FakeKubernetesApiServer Server { get; }
 
     public EmulatedRunnerPods Pods { get; }
@@ -36,6 +39,12 @@ public sealed class DemoCluster : IAsyncDisposable
         var pods = await EmulatedRunnerPods.StartAsync(maxReplicas, $"public/default/{function}", RunnerFlavor.Java, cancellationToken);
         server.Apply("configmaps", FunctionMeshObjects.ConfigMap(@namespace, "pulsar-config", webServiceUrl.ToString().TrimEnd('/')));
         server.Apply("functions", FunctionMeshObjects.Function(@namespace, function, [topic]));
+
+        // The HPA's identity and RBAC as deploy/metrics-api grants them, so the demo's metrics API can be read over
+        // HTTPS with a bearer token, as the HPA reads it through the aggregator.
+        server.Reviews.AddToken(HpaToken, "system:serviceaccount:kube-system:horizontal-pod-autoscaler", "system:serviceaccounts", "system:serviceaccounts:kube-system");
+        server.Reviews.Allow("system:serviceaccount:kube-system:horizontal-pod-autoscaler", "get", "custom.metrics.k8s.io", "*");
+        server.Reviews.Allow("system:serviceaccount:kube-system:horizontal-pod-autoscaler", "list", "external.metrics.k8s.io", "*");
         return new DemoCluster(server, pods, @namespace, function, maxReplicas);
     }
 

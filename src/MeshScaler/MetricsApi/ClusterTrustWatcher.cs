@@ -7,7 +7,8 @@ namespace MeshScaler.MetricsApi;
 /// Keeps <c>kube-system/extension-apiserver-authentication</c> read (list, then watch) while the authenticated metrics
 /// API is served, and says in the log when a version of it has keys that cannot be used.
 /// </summary>
-internal sealed class ClusterTrustWatcher(IClusterReviews cluster, IOptions<MetricsApiOptions> options, TimeProvider time, ILogger<ClusterTrustWatcher> logger) : BackgroundService
+/// <remarks>Resolves the cluster only when it is needed: without the authenticated API, MeshScaler may read no cluster at all.</remarks>
+internal sealed class ClusterTrustWatcher(IServiceProvider services, IOptions<MetricsApiOptions> options, TimeProvider time, ILogger<ClusterTrustWatcher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -16,6 +17,7 @@ internal sealed class ClusterTrustWatcher(IClusterReviews cluster, IOptions<Metr
             return;
         }
 
+        var cluster = services.GetRequiredService<IClusterReviews>();
         var watching = cluster.RunAsync(stoppingToken);
         AuthenticationTrust? seen = null;
         try

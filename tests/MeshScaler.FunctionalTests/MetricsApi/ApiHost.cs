@@ -18,12 +18,21 @@ namespace MeshScaler.FunctionalTests.MetricsApi;
 internal sealed class ApiHost : IAsyncDisposable
 {
     public const string Topic = "persistent://public/default/orders";
+
+    /// <summary>The HPA's identity, as kube-controller-manager's service account credentials give it.</summary>
+    public const string Hpa = "system:serviceaccount:kube-system:horizontal-pod-autoscaler";
+
+    /// <summary>A bearer token the fake cluster reviews as <see cref="Hpa"/>, after <see cref="AuthorizeHpa"/>.</summary>
+    public const string HpaToken = "hpa-token";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
     private readonly List<HttpClient> _clients = [];
+    private readonly bool _https;
+    private HttpClient? _reader;
 
     private ApiHost(ScalerHost host, bool https)
     {
         Host = host;
+        _https = https;
         Port = host.App.Services.GetRequiredService<ListenerEndpoints>().MetricsApiPort;
         BaseAddress = new Uri($"{(https ? "https" : "http")}://127.0.0.1:{Port}");
         Http = Client();
@@ -35,6 +44,9 @@ internal sealed class ApiHost : IAsyncDisposable
     public HttpClient Http { get; }
 
     public int Port { get; }
+
+    /// <summary>The client the waiting helpers read with: the HPA's token on the HTTPS API (after <see cref="AuthorizeHpa"/>).</summary>
+    public HttpClient Reader => _reader ??= _https ? Client(token: HpaToken) : Http;
 
     public Uri BaseAddress { get; }
 
@@ -58,6 +70,17 @@ internal sealed class ApiHost : IAsyncDisposable
         host.Kubernetes.Apply("configmaps", FunctionMeshObjects.ConfigMap("fm", "pulsar-config", host.AdminUrl));
         host.Kubernetes.Apply("functions", FunctionMeshObjects.Function("fm", "enricher", [Topic]));
         return new ApiHost(host, https);
+    }
+
+    /// <summary>
+    /// The HPA's token, and the RBAC the shipped manifests grant it: get on custom metrics, list on external metrics.
+    /// </summary>
+    public void AuthorizeHpa()
+    {
+        var reviews = Host.Kubernetes.Reviews;
+        reviews.AddToken(HpaToken, Hpa, "system:serviceaccounts", "system:serviceaccounts:kube-system");
+        reviews.Allow(Hpa, "get", "custom.metrics.k8s.io", "*");
+        reviews.Allow(Hpa, "list", "external.metrics.k8s.io", "*");
     }
 
     /// <summary>
@@ -109,7 +132,7 @@ internal sealed class ApiHost : IAsyncDisposable
         var deadline = DateTime.UtcNow + Timeout;
         while (true)
         {
-            var (status, body) = await GetAsync(path);
+            var (status, body) = await GetAsync(Reader, path);
             if (status == HttpStatusCode.OK)
             {
                 return body;
@@ -146,7 +169,7 @@ internal sealed class ApiHost : IAsyncDisposable
         var deadline = DateTime.UtcNow + Timeout;
         while (true)
         {
-            var (status, body) = await GetAsync(path);
+            var (status, body) = await GetAsync(Reader, path);
             if (status == HttpStatusCode.OK && body["items"]!.AsArray().Count == count)
             {
                 return [.. body["items"]!.AsArray().Select(i => i!)];

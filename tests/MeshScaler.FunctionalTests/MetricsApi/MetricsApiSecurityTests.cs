@@ -15,8 +15,8 @@ namespace MeshScaler.FunctionalTests.MetricsApi;
 /// </summary>
 public sealed class MetricsApiSecurityTests : IDisposable
 {
-    private const string Hpa = "system:serviceaccount:kube-system:horizontal-pod-autoscaler";
-    private const string HpaToken = "hpa-token";
+    private const string Hpa = ApiHost.Hpa;
+    private const string HpaToken = ApiHost.HpaToken;
     private const string ObjectPath = "/apis/custom.metrics.k8s.io/v1beta2/namespaces/fm/functions.compute.functionmesh.io/enricher/pulsar_subscription_back_log";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
@@ -391,10 +391,7 @@ public sealed class MetricsApiSecurityTests : IDisposable
     private async Task<ApiHost> StartAsync(Action<Dictionary<string, string?>>? configure = null, bool publishTrust = true)
     {
         var api = await ApiHost.StartAsync(https: true, configure);
-        var reviews = api.Host.Kubernetes.Reviews;
-        reviews.AddToken(HpaToken, Hpa, "system:serviceaccounts", "system:serviceaccounts:kube-system");
-        reviews.Allow(Hpa, "get", "custom.metrics.k8s.io", "*");
-        reviews.Allow(Hpa, "list", "external.metrics.k8s.io", "*");
+        api.AuthorizeHpa();
         if (publishTrust)
         {
             api.Host.Kubernetes.Apply("configmaps", Trust(_frontProxyCa, _clientCa));

@@ -408,4 +408,21 @@ public sealed class MetricsApiTests
 
     private static double KubernetesQuantityValue(string text) =>
         Core.KubernetesQuantity.TryParse(text, out var value, out var error) ? (double)value : throw new InvalidOperationException(error);
+
+    [Fact]
+    public async Task WithoutACluster_TheInsecureApiServesDiscovery_AndAMetricSaysWhyNot()
+    {
+        await using var api = await ApiHost.StartAsync(https: false, settings =>
+        {
+            settings["MeshScaler:Kubernetes:Server"] = null;
+            settings["MeshScaler:Kubernetes:Enabled"] = "false";
+        });
+
+        var discovery = await api.GetJsonAsync($"{Base}/v1beta2");
+        var (status, body) = await api.GetAsync($"{Base}/v1beta2/namespaces/fm/{Function}/enricher/pulsar_subscription_back_log");
+
+        Assert.Equal("APIResourceList", (string?)discovery["kind"]);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("function: needs the Kubernetes API", (string?)body["message"]);
+    }
 }
