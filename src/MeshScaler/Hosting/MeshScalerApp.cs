@@ -119,6 +119,7 @@ internal static class MeshScalerApp
         services.AddSingleton<MetricsApiEndpoint>();
         services.AddSingleton<ApiAuthenticator>();
         services.AddSingleton<ApiAuthorizer>();
+        services.AddSingleton<UpstreamAdapter>();
         services.AddClusterReviews();
         services.AddOptions<ClusterReviewsOptions>().Configure<IOptions<MetricsApiOptions>>((reviews, api) =>
         {

@@ -32,26 +32,7 @@ internal sealed record ExternalMetric(string Name, ObjectMetricSource Source, bo
     public async Task<(double Value, ScalingSignal Signal, IReadOnlyDictionary<string, string> Labels)> ReadAsync(
         string @namespace, LabelSelector selector, TriggerTargets triggers, SignalStore store, CancellationToken cancellationToken)
     {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        var names = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var label in Labels)
-        {
-            if (selector.RequiredValue(label) is not { } value)
-            {
-                throw new ScalingException(
-                    ScalingErrorKind.InvalidArgument,
-                    $"the labelSelector of {Name} must give each of {string.Join(", ", Labels)} one value with '=' (names written as label values: every character but letters, digits, '-' and '.' as _xx, so public/default/fn is public_2fdefault_2ffn); {label} has none in \"{selector}\"");
-            }
-
-            if (!LabelValues.TryUnescape(value, out var name))
-            {
-                throw new ScalingException(ScalingErrorKind.InvalidArgument, $"the labelSelector's {label}={value} is not a name written as a label value (an '_' must start _xx, and only what must be escaped is)");
-            }
-
-            values[label] = value;
-            names[label] = name;
-        }
-
+        var (values, names) = Subscription(selector);
         var topic = $"persistent://{names["tenant"]}/{names["namespace"]}/{names["topic"]}";
         var target = triggers.Parse(new ScaledObjectRef
         {
@@ -72,5 +53,32 @@ internal sealed record ExternalMetric(string Name, ObjectMetricSource Source, bo
             _ => signal.OutRate,
         };
         return (number, signal, values);
+    }
+
+    /// <summary>The subscription a selector names: its labels' values as written, and the names they stand for.</summary>
+    /// <exception cref="ScalingException">A label is missing, not required with <c>=</c>, or not a name written as a label value.</exception>
+    public (IReadOnlyDictionary<string, string> Values, IReadOnlyDictionary<string, string> Names) Subscription(LabelSelector selector)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var label in Labels)
+        {
+            if (selector.RequiredValue(label) is not { } value)
+            {
+                throw new ScalingException(
+                    ScalingErrorKind.InvalidArgument,
+                    $"the labelSelector of {Name} must give each of {string.Join(", ", Labels)} one value with '=' (names written as label values: every character but letters, digits, '-' and '.' as _xx, so public/default/fn is public_2fdefault_2ffn); {label} has none in \"{selector}\"");
+            }
+
+            if (!LabelValues.TryUnescape(value, out var name))
+            {
+                throw new ScalingException(ScalingErrorKind.InvalidArgument, $"the labelSelector's {label}={value} is not a name written as a label value (an '_' must start _xx, and only what must be escaped is)");
+            }
+
+            values[label] = value;
+            names[label] = name;
+        }
+
+        return (values, names);
     }
 }

@@ -21,6 +21,7 @@ internal sealed class MetricsApiEndpoint(
     ReadinessHealthCheck readiness,
     ApiAuthenticator authenticator,
     ApiAuthorizer authorizer,
+    UpstreamAdapter upstream,
     IOptions<MetricsApiOptions> options,
     TimeProvider time,
     ILogger<MetricsApiEndpoint> logger)
@@ -29,6 +30,8 @@ internal sealed class MetricsApiEndpoint(
 
     /// <summary>Preferred first, as the aggregator orders them when both are registered.</summary>
     public static readonly string[] Versions = ["v1beta2", "v1beta1"];
+
+    private static readonly object CallerKey = new();
 
     /// <summary>Longer paths are refused before they are split: no served path comes near it.</summary>
     private const int MaxPathLength = 1024;
@@ -84,6 +87,8 @@ internal sealed class MetricsApiEndpoint(
             {
                 return forbidden;
             }
+
+            context.Items[CallerKey] = user;
         }
 
         if (!HttpMethods.IsGet(context.Request.Method))
@@ -141,14 +146,15 @@ internal sealed class MetricsApiEndpoint(
 
         if (segments.Length == 3)
         {
-            await WriteAsync(context, StatusCodes.Status200OK, ResourceList(version));
+            await WriteAsync(context, StatusCodes.Status200OK, await WithUpstreamAsync(ResourceList(version), path, context.RequestAborted));
             return null;
         }
 
         // namespaces/{ns}/{resource}/{name}/{metric}: the only form served (Object metrics on namespaced resources).
+        // Cluster-scoped objects (nodes) and the namespace pseudo-resource "metrics" are someone else's.
         if (segments.Length != 8 || segments[3] != "namespaces")
         {
-            return ApiStatus.NotFound($"the server could not find the requested resource: {Describe(path)}; served: /apis/{CustomGroup}/{version}/namespaces/{{namespace}}/{{functions|sinks|sources}}.{ObjectMetric.Group}/{{name}}/{{metric}} and .../namespaces/{{namespace}}/pods/*/{{metric}}?labelSelector=...");
+            return await NotOursAsync(context, $"the server could not find the requested resource: {Describe(path)}; served: /apis/{CustomGroup}/{version}/namespaces/{{namespace}}/{{functions|sinks|sources}}.{ObjectMetric.Group}/{{name}}/{{metric}} and .../namespaces/{{namespace}}/pods/*/{{metric}}?labelSelector=...");
         }
 
         var (ns, resource, name, metricName) = (segments[4], segments[5], segments[6], segments[7]);
@@ -164,6 +170,11 @@ internal sealed class MetricsApiEndpoint(
 
         if (resource == "pods")
         {
+            if (!ObjectMetric.Resources.Values.Any(k => ObjectMetric.ForPods(k).Any(m => m.Name == metricName)) && upstream.Configured)
+            {
+                return await NotOursAsync(context, ApiStatus.NotFound(string.Empty));
+            }
+
             var items = await ReadPodsAsync(ns, name, metricName, podSelector, metricSelector, context.RequestAborted);
             await WriteAsync(context, StatusCodes.Status200OK, ValueList(version, items));
             return null;
@@ -171,13 +182,13 @@ internal sealed class MetricsApiEndpoint(
 
         if (!ObjectMetric.Resources.TryGetValue(resource, out var kind))
         {
-            return ApiStatus.NotFound($"the server could not find the metric {Describe(metricName)} for {Describe(resource)}: MeshScaler serves metrics on {string.Join(", ", ObjectMetric.Resources.Keys)} and on their runner pods");
+            return await NotOursAsync(context, $"the server could not find the metric {Describe(metricName)} for {Describe(resource)}: MeshScaler serves metrics on {string.Join(", ", ObjectMetric.Resources.Keys)} and on their runner pods");
         }
 
         var metric = ObjectMetric.For(kind).FirstOrDefault(m => m.Name == metricName);
         if (metric is null)
         {
-            return ApiStatus.NotFound($"the server could not find the metric {Describe(metricName)} for {resource} {Describe(name)}; served on {resource}: {string.Join(", ", ObjectMetric.For(kind).Select(m => m.Name))}");
+            return await NotOursAsync(context, $"the server could not find the metric {Describe(metricName)} for {resource} {Describe(name)}; served on {resource}: {string.Join(", ", ObjectMetric.For(kind).Select(m => m.Name))}");
         }
 
         if (name == "*")
@@ -212,7 +223,7 @@ internal sealed class MetricsApiEndpoint(
 
         if (segments.Length == 3)
         {
-            await WriteAsync(context, StatusCodes.Status200OK, new JsonObject
+            await WriteAsync(context, StatusCodes.Status200OK, await WithUpstreamAsync(new JsonObject
             {
                 ["kind"] = "APIResourceList",
                 ["apiVersion"] = "v1",
@@ -225,7 +236,7 @@ internal sealed class MetricsApiEndpoint(
                     ["kind"] = "ExternalMetricValueList",
                     ["verbs"] = new JsonArray("get"),
                 })]),
-            });
+            }, path, context.RequestAborted));
             return null;
         }
 
@@ -244,7 +255,7 @@ internal sealed class MetricsApiEndpoint(
         var metric = ExternalMetric.All.FirstOrDefault(m => string.Equals(m.Name, metricName, StringComparison.OrdinalIgnoreCase));
         if (metric is null)
         {
-            return ApiStatus.NotFound($"the server could not find the external metric {Describe(metricName)}; served: {string.Join(", ", ExternalMetric.All.Select(m => m.Name))}");
+            return await NotOursAsync(context, $"the server could not find the external metric {Describe(metricName)}; served: {string.Join(", ", ExternalMetric.All.Select(m => m.Name))}");
         }
 
         var (value, signal, labels) = await metric.ReadAsync(ns, selector, triggers, store, context.RequestAborted);
@@ -268,6 +279,31 @@ internal sealed class MetricsApiEndpoint(
             ["items"] = new JsonArray(item),
         });
         return null;
+    }
+
+    /// <summary>
+    /// A request for a metric MeshScaler does not serve: forwarded to the upstream adapter when one is configured (so an
+    /// HPA that read it there before still gets its answer), else 404 saying what is served.
+    /// </summary>
+    private async Task<ApiStatus?> NotOursAsync(HttpContext context, string notFound) =>
+        upstream.Configured ? await upstream.ForwardAsync(context, context.Items[CallerKey] as Kubernetes.ApiUser) : ApiStatus.NotFound(notFound);
+
+    private Task<ApiStatus?> NotOursAsync(HttpContext context, ApiStatus notFound) => NotOursAsync(context, notFound.Message);
+
+    /// <summary>A version's resource list with the upstream adapter's resources after ours, when it answers.</summary>
+    private async Task<JsonObject> WithUpstreamAsync(JsonObject list, string path, CancellationToken cancellationToken)
+    {
+        if (await upstream.DiscoveryAsync(path, cancellationToken) is JsonObject { } theirs && theirs["resources"] is JsonArray resources)
+        {
+            var ours = list["resources"]!.AsArray();
+            var names = ours.Select(r => (string?)r!["name"]).ToHashSet(StringComparer.Ordinal);
+            foreach (var resource in resources.Where(r => r is JsonObject && !names.Contains((string?)r["name"])).ToList())
+            {
+                ours.Add(resource!.DeepClone());
+            }
+        }
+
+        return list;
     }
 
     /// <summary>Second precision, as metav1.Time writes it; the read's own time when the data carries none.</summary>

@@ -42,6 +42,9 @@ public sealed class MetricsApiOptions
     /// <summary>How long a denied SubjectAccessReview is kept.</summary>
     public TimeSpan DeniedCacheTtl { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The adapter to forward the metrics MeshScaler does not serve to; none by default.</summary>
+    public MetricsApiUpstreamOptions Upstream { get; set; } = new();
+
     /// <summary>
     /// Plain HTTP without authentication or authorization, on a loopback address only (MeshScaler refuses to start it on
     /// any other): for the demo, tests and <c>kubectl --server</c>.

@@ -36,6 +36,30 @@ internal sealed class MetricsApiOptionsValidator(IOptions<KubernetesOptions> kub
             errors.Add($"{Prefix}:Insecure serves the metrics API without TLS or authentication, so only on a loopback address (127.0.0.1 or ::1); {Prefix}:Address is {options.Address}");
         }
 
+        var upstream = options.Upstream;
+        if (upstream.Url is { } url && (!url.IsAbsoluteUri || url.Scheme != Uri.UriSchemeHttps))
+        {
+            errors.Add($"{Prefix}:Upstream:Url must be an https:// URL (the caller's identity travels in its headers, so never in clear), got {url}");
+        }
+
+        if (string.IsNullOrWhiteSpace(upstream.CertificateFile) != string.IsNullOrWhiteSpace(upstream.KeyFile))
+        {
+            errors.Add($"{Prefix}:Upstream:CertificateFile and {Prefix}:Upstream:KeyFile must be set together");
+        }
+
+        foreach (var (setting, file) in new[] { ("CaFile", upstream.CaFile), ("CertificateFile", upstream.CertificateFile), ("KeyFile", upstream.KeyFile) })
+        {
+            if (!string.IsNullOrWhiteSpace(file) && !File.Exists(file))
+            {
+                errors.Add($"{Prefix}:Upstream:{setting} \"{file}\" does not exist");
+            }
+        }
+
+        if (upstream.Timeout <= TimeSpan.Zero || upstream.Timeout > TimeSpan.FromMinutes(1))
+        {
+            errors.Add($"{Prefix}:Upstream:Timeout must be more than 0 and at most 1 minute, got {upstream.Timeout}");
+        }
+
         if (options.Insecure)
         {
             return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -1,0 +1,121 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json.Nodes;
+using MeshScaler.FunctionalTests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+
+namespace MeshScaler.FunctionalTests.MetricsApi;
+
+/// <summary>
+/// A second custom metrics adapter (the prometheus-adapter a cluster already had), over HTTPS on loopback: it requires a
+/// client certificate, records each request with its identity headers, and answers a Pods metric, an Object metric on
+/// a Deployment, discovery, and 404 Statuses for anything else.
+/// </summary>
+internal sealed class FakeMetricsAdapter : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly List<Seen> _requests = [];
+    private readonly Lock _gate = new();
+
+    private FakeMetricsAdapter(WebApplication app, TestCertificates certificates)
+    {
+        _app = app;
+        Certificates = certificates;
+    }
+
+    public TestCertificates Certificates { get; }
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public IReadOnlyList<Seen> Requests
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _requests];
+            }
+        }
+    }
+
+    public static async Task<FakeMetricsAdapter> StartAsync()
+    {
+        var certificates = new TestCertificates();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(new HttpsConnectionAdapterOptions
+        {
+            ServerCertificate = X509CertificateLoader.LoadPkcs12(certificates.ServerCertificate.Export(X509ContentType.Pkcs12), null),
+            ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.RequireCertificate,
+            ClientCertificateValidation = static (_, _, _) => true,
+        })));
+        var app = builder.Build();
+        var adapter = new FakeMetricsAdapter(app, certificates);
+        app.Run(adapter.HandleAsync);
+        await app.StartAsync();
+        adapter.BaseAddress = new Uri(app.Urls.First());
+        return adapter;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Certificates.Dispose();
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value ?? string.Empty;
+        lock (_gate)
+        {
+            _requests.Add(new Seen(
+                context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()!.RawTarget,
+                context.Connection.ClientCertificate?.Subject,
+                context.Request.Headers["X-Remote-User"].ToString(),
+                [.. context.Request.Headers["X-Remote-Group"].Select(g => g!)],
+                context.Request.Headers.Where(h => h.Key.StartsWith("X-Remote-Extra-", StringComparison.OrdinalIgnoreCase)).ToDictionary(h => h.Key, h => h.Value.ToString())));
+        }
+
+        context.Response.ContentType = "application/json";
+        JsonObject body;
+        if (path == "/apis/custom.metrics.k8s.io/v1beta2")
+        {
+            body = new JsonObject
+            {
+                ["kind"] = "APIResourceList",
+                ["apiVersion"] = "v1",
+                ["groupVersion"] = "custom.metrics.k8s.io/v1beta2",
+                ["resources"] = new JsonArray(
+                    new JsonObject { ["name"] = "pods/http_requests_per_second", ["singularName"] = string.Empty, ["namespaced"] = true, ["kind"] = "MetricValueList", ["verbs"] = new JsonArray("get") }),
+            };
+        }
+        else if (path.EndsWith("/http_requests_per_second", StringComparison.Ordinal) || path.EndsWith("/queue_depth", StringComparison.Ordinal))
+        {
+            body = new JsonObject
+            {
+                ["kind"] = "MetricValueList",
+                ["apiVersion"] = "custom.metrics.k8s.io/v1beta2",
+                ["metadata"] = new JsonObject(),
+                ["items"] = new JsonArray(new JsonObject
+                {
+                    ["describedObject"] = new JsonObject { ["kind"] = "Pod", ["namespace"] = "demo", ["name"] = "express-0", ["apiVersion"] = "v1" },
+                    ["metric"] = new JsonObject { ["name"] = path[(path.LastIndexOf('/') + 1)..], ["selector"] = null },
+                    ["timestamp"] = "2026-12-03T00:00:00Z",
+                    ["value"] = "42",
+                }),
+            };
+        }
+        else
+        {
+            context.Response.StatusCode = 404;
+            body = new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["status"] = "Failure", ["reason"] = "NotFound", ["code"] = 404, ["message"] = $"the upstream adapter has no {path}" };
+        }
+
+        await context.Response.WriteAsync(body.ToJsonString());
+    }
+
+    internal sealed record Seen(string PathAndQuery, string? ClientCertificate, string User, IReadOnlyList<string> Groups, IReadOnlyDictionary<string, string> Extra);
+}

@@ -1,0 +1,162 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using MeshScaler.FunctionalTests.Infrastructure;
+
+namespace MeshScaler.FunctionalTests.MetricsApi;
+
+/// <summary>
+/// Coexistence: with MeshScaler registered for <c>v1beta2.custom.metrics.k8s.io</c>, the HPAs that read another adapter
+/// before still get their answers, because what MeshScaler does not serve is forwarded there over TLS as the caller.
+/// </summary>
+public sealed class MetricsApiForwardingTests : IAsyncLifetime
+{
+    private const string TheirPodsMetric = "/apis/custom.metrics.k8s.io/v1beta2/namespaces/demo/pods/%2A/http_requests_per_second?labelSelector=app%3Dexpress";
+    private const string OurObjectMetric = "/apis/custom.metrics.k8s.io/v1beta2/namespaces/fm/functions.compute.functionmesh.io/enricher/pulsar_subscription_back_log";
+
+    private readonly X509Certificate2 _frontProxyCa = TestCertificates.CreateCa("front-proxy-ca");
+    private readonly string _files = Directory.CreateTempSubdirectory("meshscaler-upstream-").FullName;
+    private FakeMetricsAdapter _adapter = null!;
+    private ApiHost _api = null!;
+
+    public async Task InitializeAsync()
+    {
+        _adapter = await FakeMetricsAdapter.StartAsync();
+
+        // MeshScaler's client certificate for the adapter: one the front proxy's CA signed, as the adapter trusts.
+        using var proxy = TestCertificates.CreateClient(_frontProxyCa, "CN=front-proxy-client");
+        File.WriteAllText(Path.Combine(_files, "proxy.crt"), proxy.ExportCertificatePem());
+        File.WriteAllText(Path.Combine(_files, "proxy.key"), proxy.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
+        _api = await ApiHost.StartAsync(https: true, settings =>
+        {
+            settings["MeshScaler:MetricsApi:Upstream:Url"] = _adapter.BaseAddress.ToString();
+            settings["MeshScaler:MetricsApi:Upstream:CaFile"] = _adapter.Certificates.ServerCertificateFile;
+            settings["MeshScaler:MetricsApi:Upstream:CertificateFile"] = Path.Combine(_files, "proxy.crt");
+            settings["MeshScaler:MetricsApi:Upstream:KeyFile"] = Path.Combine(_files, "proxy.key");
+        });
+        _api.AuthorizeHpa();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _api.DisposeAsync();
+        await _adapter.DisposeAsync();
+        _frontProxyCa.Dispose();
+        Directory.Delete(_files, recursive: true);
+    }
+
+    [Fact]
+    public async Task TheirMetric_IsForwarded_AsTheCaller_PathAndQueryUnchanged()
+    {
+        var (status, body) = await ApiHost.GetAsync(_api.Reader, TheirPodsMetric);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("42", (string?)body["items"]![0]!["value"]);
+        var seen = Assert.Single(_adapter.Requests);
+        Assert.Equal(TheirPodsMetric, seen.PathAndQuery);
+        Assert.Equal("CN=front-proxy-client", seen.ClientCertificate);
+        Assert.Equal(ApiHost.Hpa, seen.User);
+        Assert.Equal(["system:serviceaccounts", "system:serviceaccounts:kube-system", "system:authenticated"], seen.Groups);
+    }
+
+    [Theory]
+    [InlineData("an Object metric on a Deployment", "/apis/custom.metrics.k8s.io/v1beta2/namespaces/demo/deployments.apps/express/queue_depth")]
+    [InlineData("the namespace pseudo-resource", "/apis/custom.metrics.k8s.io/v1beta2/namespaces/demo/metrics/queue_depth")]
+    [InlineData("a cluster-scoped object", "/apis/custom.metrics.k8s.io/v1beta2/nodes/node-1/queue_depth")]
+    [InlineData("another metric on a Function", "/apis/custom.metrics.k8s.io/v1beta2/namespaces/fm/functions.compute.functionmesh.io/enricher/queue_depth")]
+    public async Task EveryFormMeshScalerDoesNotServe_IsForwarded(string name, string path)
+    {
+        var (status, body) = await ApiHost.GetAsync(_api.Reader, path);
+
+        Assert.True(status == HttpStatusCode.OK, $"{name}: {(int)status} {body}");
+        Assert.Equal(path, Assert.Single(_adapter.Requests).PathAndQuery);
+    }
+
+    [Fact]
+    public async Task OurMetric_IsNotForwarded()
+    {
+        var body = await _api.WhenReadyAsync(OurObjectMetric);
+
+        Assert.Equal("1500", (string?)body["items"]![0]!["value"]);
+        Assert.DoesNotContain(_adapter.Requests, r => r.PathAndQuery.Contains("functions", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Discovery_ListsOursAndTheirs()
+    {
+        var (_, body) = await ApiHost.GetAsync(_api.Reader, "/apis/custom.metrics.k8s.io/v1beta2");
+
+        var names = body["resources"]!.AsArray().Select(r => (string?)r!["name"]).ToList();
+        Assert.Contains("functions.compute.functionmesh.io/pulsar_subscription_back_log", names);
+        Assert.Contains("pods/http_requests_per_second", names);
+    }
+
+    [Fact]
+    public async Task TheirStatus_PassesThroughUnchanged()
+    {
+        var (status, body) = await ApiHost.GetAsync(_api.Reader, "/apis/custom.metrics.k8s.io/v1beta2/namespaces/demo/pods/%2A/unknown_to_both?labelSelector=app%3Dexpress");
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.StartsWith("the upstream adapter has no", (string?)body["message"]);
+    }
+
+    [Fact]
+    public async Task AForbiddenCaller_IsRefusedHere_NothingIsForwarded()
+    {
+        _api.Host.Kubernetes.Reviews.AddToken("nobody", "system:serviceaccount:team:nobody");
+
+        var (status, _) = await ApiHost.GetAsync(_api.Client(token: "nobody"), TheirPodsMetric);
+
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Empty(_adapter.Requests);
+    }
+
+    [Fact]
+    public async Task ForgedIdentityHeaders_AreNeverForwarded()
+    {
+        var (status, _) = await ApiHost.GetAsync(_api.Reader, TheirPodsMetric, request =>
+        {
+            request.Headers.Add("X-Remote-User", "system:admin");
+            request.Headers.Add("X-Remote-Extra-Scopes", "everything");
+        });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var seen = Assert.Single(_adapter.Requests);
+        Assert.Equal(ApiHost.Hpa, seen.User);
+        Assert.Empty(seen.Extra);
+    }
+
+    [Fact]
+    public async Task TheAdapterDown_Is503NamingIt_AndOurMetricsStillServe()
+    {
+        await _api.WhenReadyAsync(OurObjectMetric);
+        await _adapter.DisposeAsync();
+
+        var (status, body) = await ApiHost.GetAsync(_api.Reader, TheirPodsMetric);
+        var (ours, _) = await ApiHost.GetAsync(_api.Reader, OurObjectMetric);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Contains($"the adapter it forwards the others to ({_adapter.BaseAddress}) did not answer", (string?)body["message"]);
+        Assert.Equal(HttpStatusCode.OK, ours);
+        _adapter = await FakeMetricsAdapter.StartAsync();
+    }
+
+    [Fact]
+    public async Task AnAdapterWhoseCertificateTheCaDidNotSign_IsNeverAsked()
+    {
+        using var other = new TestCertificates();
+        await using var api = await ApiHost.StartAsync(https: true, settings =>
+        {
+            settings["MeshScaler:MetricsApi:Upstream:Url"] = _adapter.BaseAddress.ToString();
+            settings["MeshScaler:MetricsApi:Upstream:CaFile"] = other.ServerCertificateFile;
+            settings["MeshScaler:MetricsApi:Upstream:CertificateFile"] = Path.Combine(_files, "proxy.crt");
+            settings["MeshScaler:MetricsApi:Upstream:KeyFile"] = Path.Combine(_files, "proxy.key");
+        });
+        api.AuthorizeHpa();
+
+        var (status, body) = await ApiHost.GetAsync(api.Reader, TheirPodsMetric);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Contains("did not answer", (string?)body["message"]);
+        Assert.Empty(_adapter.Requests);
+    }
+}
