@@ -8,5 +8,11 @@ public static class PolicyIds
     public const string MeshScalerBacklog = "meshscaler-backlog";
     public const string MeshScalerCapacity = "meshscaler-capacity";
 
-    public static IReadOnlyList<string> All { get; } = [KedaBacklog, CpuHpa, MeshScalerBacklog, MeshScalerCapacity];
+    /// <summary>The operator's HPA on MeshScaler's capacity metric through the metrics API (min 1, no KEDA).</summary>
+    public const string MeshScalerHpa = "meshscaler-hpa";
+
+    public static IReadOnlyList<string> All { get; } = [KedaBacklog, CpuHpa, MeshScalerBacklog, MeshScalerCapacity, MeshScalerHpa];
+
+    /// <summary>The policies whose MeshScaler reads runner metrics from the model's replicas.</summary>
+    public static IReadOnlyList<string> MeshScaler { get; } = [MeshScalerBacklog, MeshScalerCapacity, MeshScalerHpa];
 }

@@ -26,6 +26,7 @@ internal static class ReportPage
         [PolicyIds.CpuHpa] = "#868e96",
         [PolicyIds.MeshScalerBacklog] = "#1c7ed6",
         [PolicyIds.MeshScalerCapacity] = "#2b8a3e",
+        [PolicyIds.MeshScalerHpa] = "#7048e8",
     };
 
     private static readonly (string Heading, string Definition)[] Columns =

@@ -58,7 +58,7 @@ public static class WhatIfRunner
 
         // The MeshScaler policies name their function, and read its replicas' runner metrics from the model.
         var runners = new ModelRunnerPods(clock, backend.AdminUrl);
-        foreach (var policy in new[] { PolicyIds.MeshScalerBacklog, PolicyIds.MeshScalerCapacity })
+        foreach (var policy in PolicyIds.MeshScaler)
         {
             runners.Add(policy, models[Array.IndexOf(PolicyIds.All.ToArray(), policy)], TopicOf(policy), SubscriptionOf(policy));
         }
@@ -93,7 +93,10 @@ public static class WhatIfRunner
             PolicyIds.MeshScalerBacklog, models[2], phases, new SignalStoreSource(store, backlogTarget), new KedaController(pushKeda, start), new HpaController(kedaHpa));
         var meshCapacity = new KedaHpaLane(
             PolicyIds.MeshScalerCapacity, models[3], phases, new SignalStoreSource(store, capacityTarget), new KedaController(pushKeda, start), new HpaController(kedaHpa));
-        PolicyLane[] lanes = [keda, cpu, meshBacklog, meshCapacity];
+        var hpaTarget = Target(backend.AdminUrl, PolicyIds.MeshScalerHpa, "capacity", options, runners);
+        var meshHpa = new OperatorHpaLane(
+            PolicyIds.MeshScalerHpa, models[4], phases, new SignalStoreSource(store, hpaTarget), new HpaController(options.Hpa with { MinReplicas = Math.Max(options.Hpa.MinReplicas, 1) }), start);
+        PolicyLane[] lanes = [keda, cpu, meshBacklog, meshCapacity, meshHpa];
 
         // KEDA opens StreamIsActive when the ScaledObject is created: the watches exist from the start.
         using var backlogWatch = store.Watch(backlogTarget);

@@ -52,7 +52,7 @@ public sealed class ReportPageTests
         var html = ReportPage.Render(Report());
         var svgs = Regex.Matches(html, "<svg.*?</svg>", RegexOptions.Singleline);
 
-        Assert.Equal(16, svgs.Count);
+        Assert.Equal(1 + (3 * PolicyIds.All.Count) + 3, svgs.Count);
         Assert.All(svgs, svg =>
         {
             Assert.Contains("<rect x=", svg.Value, StringComparison.Ordinal);

@@ -39,7 +39,7 @@ public sealed class ReportBrowserTests
             var svgs = json.RootElement.GetProperty("svgs").EnumerateArray().ToList();
 
             // Inflow, 4 panels each of replicas, backlog and lag, and the three zoomed charts of the worst burst.
-            Assert.Equal(16, svgs.Count);
+            Assert.Equal(1 + (3 * MeshScaler.Emulation.Simulation.PolicyIds.All.Count) + 3, svgs.Count);
             Assert.All(svgs, svg => Assert.True(
                 svg.GetProperty("width").GetDouble() > 100 && svg.GetProperty("height").GetDouble() > 100 && svg.GetProperty("drawn").GetInt32() >= 1, svg.ToString()));
             Assert.True(new FileInfo(screenshot).Length > 10_000, "the screenshot is empty");
