@@ -16,14 +16,14 @@ dll="${MESHSCALER_DLL:-src/MeshScaler/bin/Release/net10.0/MeshScaler.dll}"
 dotnet "$dll" serve --emulator --Logging:LogLevel:Default=Warning \
   --MeshScaler:MetricsApi:Enabled=true --MeshScaler:MetricsApi:Address=127.0.0.1 >"$work/serve.log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $server 2>/dev/null; sleep 2; grep PROF "$work/serve.log"; rm -rf "$work"' EXIT
 token="Authorization: Bearer demo-hpa-token"
 object="https://127.0.0.1:6443/apis/custom.metrics.k8s.io/v1beta2/namespaces/fm/functions.compute.functionmesh.io/order-enricher/pulsar_subscription_back_log"
 for _ in $(seq 100); do curl -skf -H "$token" "$object" >/dev/null && break; sleep 0.2; done
 curl -skf -H "$token" "$object" >/dev/null || { echo "the object metric never answered:"; cat "$work/serve.log"; exit 1; }
 
 # Every answer must be a 2xx: a fast error would be a meaningless rate.
-run() { h2load -n "$reads" -c 4 -m 32 -t 1 -H "$token" "$1" 2>&1 | awk -v n="$reads" '/finished in/ { rate = $4 } /^status codes:/ { ok = $3 } END { if (ok != n) { print "not every read was a 2xx: " ok " of " n > "/dev/stderr"; exit 1 } print rate }'; }
+run() { h2load ${H2LOAD_ARGS:--c 4 -m 32} -n "$reads" -t 1 -H "$token" "$1" 2>&1 | awk -v n="$reads" '/finished in/ { rate = $4 } /^status codes:/ { ok = $3 } END { if (ok != n) { print "not every read was a 2xx: " ok " of " n > "/dev/stderr"; exit 1 } print rate }'; }
 run https://127.0.0.1:6443/healthz >/dev/null   # warm-up
 run "$object" >/dev/null
 printf '%-6s %14s %14s %7s\n' round healthz/s object/s ratio

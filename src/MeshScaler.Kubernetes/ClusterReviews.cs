@@ -100,16 +100,52 @@ internal sealed class ClusterReviews : IClusterReviews
 
     public async Task<AccessAnswer> ReviewAccessAsync(AccessRequest request, CancellationToken cancellationToken)
     {
-        var spec = Spec(request);
         try
         {
-            // Keyed by the spec's JSON, as kube-apiserver's webhook authorizer keys its cache.
-            return await _access.GetAsync(KubernetesJson.Serialize(spec), () => AccessReviewAsync(spec), cancellationToken).ConfigureAwait(false);
+            return await _access.GetAsync(Key(request), () => AccessReviewAsync(Spec(request)), cancellationToken).ConfigureAwait(false);
         }
         catch (ClusterReviewException ex)
         {
             return new AccessAnswer(AccessDecision.NoOpinion, ex.Message);
         }
+    }
+
+    /// <summary>
+    /// Everything the review's spec holds, each field separated by a control character no name can contain: what
+    /// kube-apiserver's webhook authorizer keys its cache by (the spec's JSON), without serializing on every request.
+    /// </summary>
+    private static string Key(AccessRequest request)
+    {
+        var key = new StringBuilder(256);
+        void Field(string? value) => key.Append(value).Append('\u0001');
+        var user = request.User;
+        Field(user.Name);
+        Field(user.Uid);
+        foreach (var group in user.Groups)
+        {
+            key.Append(group).Append('\u0002');
+        }
+
+        key.Append('\u0001');
+        foreach (var (name, values) in user.Extra.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            key.Append(name).Append('\u0003');
+            foreach (var value in values)
+            {
+                key.Append(value).Append('\u0002');
+            }
+        }
+
+        key.Append('\u0001');
+        Field(request.Verb);
+        Field(request.Path);
+        Field(request.Namespace);
+        Field(request.Group);
+        Field(request.Version);
+        Field(request.Resource);
+        Field(request.Subresource);
+        Field(request.Name);
+        return key.ToString();
     }
 
     private async Task<ApiUser?> TokenReviewAsync(string token)

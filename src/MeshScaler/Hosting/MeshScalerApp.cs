@@ -110,6 +110,7 @@ internal static class MeshScalerApp
                     if (tls is not null)
                     {
                         listen.UseHttps(new TlsHandshakeCallbackOptions { OnConnection = _ => ValueTask.FromResult(tls()) });
+                        listen.Use(ConnectionAuthCache.Attach);
                     }
                 });
             }

@@ -42,7 +42,7 @@ internal sealed partial class TriggerTargets(IFunctionDirectory functions, IPuls
 
         if (result.Function is { } function)
         {
-            return Resolve(scaledObject, function);
+            return Resolve(scaledObject.Namespace, function);
         }
 
         if (result.Target is null)
@@ -58,14 +58,15 @@ internal sealed partial class TriggerTargets(IFunctionDirectory functions, IPuls
     /// A <c>function:</c> trigger, from the watched resource in the ScaledObject's namespace: a changed resource is
     /// read on the next call, with no restart. The admin URL found in its ConfigMap must be a configured cluster.
     /// </summary>
-    private ScaleTarget Resolve(ScaledObjectRef scaledObject, FunctionTrigger function)
+    /// <remarks>Also the metrics API's way in, with the namespace of the request and a trigger it parsed once.</remarks>
+    public ScaleTarget Resolve(string? @namespace, FunctionTrigger function)
     {
-        if (string.IsNullOrEmpty(scaledObject.Namespace))
+        if (string.IsNullOrEmpty(@namespace))
         {
             throw new ScalingException(ScalingErrorKind.InvalidArgument, $"function: {function.Name} needs the ScaledObject's namespace, and the request has none");
         }
 
-        var facts = functions.Resolve(function.In(scaledObject.Namespace));
+        var facts = functions.Resolve(function.In(@namespace));
         var target = function.Resolve(facts);
         if (target.ClusterName is null && target.AdminUrl is { } url && url == facts.AdminUrl)
         {

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using MeshScaler.Kubernetes;
-using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.Extensions.Options;
 
 namespace MeshScaler.MetricsApi;
 
@@ -17,11 +17,10 @@ namespace MeshScaler.MetricsApi;
 /// believed. The trust is <c>kube-system/extension-apiserver-authentication</c> as last read, so a rotated CA counts
 /// from its watch event on.
 /// </summary>
-internal sealed class ApiAuthenticator(IClusterReviews cluster, ILogger<ApiAuthenticator> logger)
+internal sealed class ApiAuthenticator(IClusterReviews cluster, IOptions<MetricsApiOptions> options, TimeProvider time, ILogger<ApiAuthenticator> logger)
 {
     private const string Authenticated = "system:authenticated";
     private static readonly Oid ClientAuthentication = new("1.3.6.1.5.5.7.3.2");
-    private static readonly object VerdictKey = new();
 
     /// <summary>The user, or the 401 to answer.</summary>
     public async Task<(ApiUser? User, ApiStatus? Failure)> AuthenticateAsync(HttpContext context)
@@ -29,7 +28,8 @@ internal sealed class ApiAuthenticator(IClusterReviews cluster, ILogger<ApiAuthe
         var trust = cluster.Trust;
         var certificate = context.Connection.ClientCertificate;
         var request = context.Request;
-        var verdict = certificate is null || trust is null ? CertificateVerdict.None : Verify(context, certificate, trust);
+        var connection = ConnectionAuthCache.Of(context);
+        var verdict = certificate is null || trust is null ? CertificateVerdict.None : Verify(connection, certificate, trust);
 
         ApiUser? user = null;
         if (verdict == CertificateVerdict.FrontProxy)
@@ -51,9 +51,21 @@ internal sealed class ApiAuthenticator(IClusterReviews cluster, ILogger<ApiAuthe
         if (user is null && request.Headers.Authorization.ToString() is { Length: > 7 } authorization
             && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
+            // The same token on the same connection within the token TTL: the user it was reviewed as.
+            var now = time.GetUtcNow().UtcTicks;
+            if (connection?.UserOf(authorization, now) is { } known)
+            {
+                return (known, null);
+            }
+
             try
             {
                 user = await cluster.ReviewTokenAsync(authorization[7..].Trim(), context.RequestAborted);
+                if (user is not null && connection is not null)
+                {
+                    user = WithAuthenticated(user);
+                    connection.SetUser(authorization, user, now + options.Value.TokenCacheTtl.Ticks);
+                }
             }
             catch (ClusterReviewException ex)
             {
@@ -77,16 +89,17 @@ internal sealed class ApiAuthenticator(IClusterReviews cluster, ILogger<ApiAuthe
             return (null, ApiStatus.Unauthorized($"Unauthorized: anonymous requests are refused ({why}); the aggregator's front-proxy certificate, client certificates and bearer tokens are accepted"));
         }
 
-        return (user.Groups.Contains(Authenticated) ? user : user with { Groups = [.. user.Groups, Authenticated] }, null);
+        return (WithAuthenticated(user), null);
     }
 
+    private static ApiUser WithAuthenticated(ApiUser user) => user.Groups.Contains(Authenticated) ? user : user with { Groups = [.. user.Groups, Authenticated] };
+
     /// <summary>What the certificate proves, checked once per connection and trust (a TLS connection keeps its certificate).</summary>
-    private CertificateVerdict Verify(HttpContext context, X509Certificate2 certificate, AuthenticationTrust trust)
+    private CertificateVerdict Verify(ConnectionAuthCache? connection, X509Certificate2 certificate, AuthenticationTrust trust)
     {
-        var items = context.Features.Get<IConnectionItemsFeature>()?.Items;
-        if (items is not null && items.TryGetValue(VerdictKey, out var cached) && cached is (AuthenticationTrust seen, CertificateVerdict known) && ReferenceEquals(seen, trust))
+        if (connection is not null && connection.TryGetVerdict(trust, out var cached))
         {
-            return known;
+            return (CertificateVerdict)cached;
         }
 
         var verdict = CertificateVerdict.None;
@@ -108,11 +121,7 @@ internal sealed class ApiAuthenticator(IClusterReviews cluster, ILogger<ApiAuthe
             verdict = CertificateVerdict.Client;
         }
 
-        if (items is not null)
-        {
-            items[VerdictKey] = (trust, verdict);
-        }
-
+        connection?.SetVerdict(trust, verdict);
         return verdict;
     }
 
@@ -170,15 +179,53 @@ internal sealed class ApiAuthenticator(IClusterReviews cluster, ILogger<ApiAuthe
     /// <summary>The configured identity headers, and kube-apiserver's defaults whatever the configuration says.</summary>
     private static void RemoveIdentityHeaders(IHeaderDictionary headers, AuthenticationTrust? trust)
     {
-        string[] names = [.. trust?.UsernameHeaders ?? [], .. trust?.GroupHeaders ?? [], .. trust?.UidHeaders ?? [], "X-Remote-User", "X-Remote-Group", "X-Remote-Uid"];
-        string[] prefixes = [.. trust?.ExtraHeaderPrefixes ?? [], "X-Remote-Extra-"];
-        foreach (var header in headers.Keys.ToList())
+        List<string>? identity = null;
+        foreach (var (header, _) in headers)
         {
-            if (names.Contains(header, StringComparer.OrdinalIgnoreCase) || prefixes.Any(p => header.StartsWith(p, StringComparison.OrdinalIgnoreCase)))
+            if (IsIdentityHeader(header, trust))
             {
-                headers.Remove(header);
+                (identity ??= []).Add(header);
             }
         }
+
+        identity?.ForEach(h => headers.Remove(h));
+    }
+
+    private static bool IsIdentityHeader(string header, AuthenticationTrust? trust)
+    {
+        // Every identity header kube-apiserver knows starts X-Remote- unless the ConfigMap renames them: the cheap test first.
+        if (header.StartsWith("X-Remote-", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        if (trust is null)
+        {
+            return false;
+        }
+
+        static bool Named(IReadOnlyList<string> names, string header)
+        {
+            foreach (var name in names)
+            {
+                if (string.Equals(name, header, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        foreach (var prefix in trust.ExtraHeaderPrefixes)
+        {
+            if (header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return Named(trust.UsernameHeaders, header) || Named(trust.GroupHeaders, header) || Named(trust.UidHeaders, header);
     }
 
     private enum CertificateVerdict

@@ -1,4 +1,5 @@
 using MeshScaler.Kubernetes;
+using Microsoft.Extensions.Options;
 
 namespace MeshScaler.MetricsApi;
 
@@ -7,14 +8,21 @@ namespace MeshScaler.MetricsApi;
 /// availability probe and discovery), everything else by SubjectAccessReview, whose allowed and denied answers are
 /// cached for a short time. A review that fails is no opinion: a deny, naming why.
 /// </summary>
-internal sealed class ApiAuthorizer(IClusterReviews cluster)
+internal sealed class ApiAuthorizer(IClusterReviews cluster, IOptions<MetricsApiOptions> options, TimeProvider time)
 {
     private const string Masters = "system:masters";
 
     /// <summary>Null when <paramref name="user"/> may make the request; otherwise the 403 to answer.</summary>
-    public async Task<ApiStatus?> AuthorizeAsync(ApiUser user, string path, CancellationToken cancellationToken)
+    public async Task<ApiStatus?> AuthorizeAsync(ApiUser user, string path, ConnectionAuthCache? connection, CancellationToken cancellationToken)
     {
         if (user.Groups.Contains(Masters))
+        {
+            return null;
+        }
+
+        // The same user (the same reviewed token on this connection) on the same path, within the allowed TTL.
+        var now = time.GetUtcNow().UtcTicks;
+        if (connection is not null && connection.Allowed(user, path, now))
         {
             return null;
         }
@@ -23,6 +31,7 @@ internal sealed class ApiAuthorizer(IClusterReviews cluster)
         var answer = await cluster.ReviewAccessAsync(request, cancellationToken);
         if (answer.Decision == AccessDecision.Allowed)
         {
+            connection?.SetAllowed(user, path, now + options.Value.AllowedCacheTtl.Ticks);
             return null;
         }
 

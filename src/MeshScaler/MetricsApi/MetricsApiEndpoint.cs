@@ -33,6 +33,9 @@ internal sealed class MetricsApiEndpoint(
 
     private static readonly object CallerKey = new();
 
+    /// <summary>Each resource's trigger, parsed once (names are the same in every namespace, so keyed without one).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(ComponentKind Kind, string Name), FunctionTrigger> _triggers = new();
+
     /// <summary>Longer paths are refused before they are split: no served path comes near it.</summary>
     private const int MaxPathLength = 1024;
 
@@ -83,7 +86,7 @@ internal sealed class MetricsApiEndpoint(
                 return unauthenticated;
             }
 
-            if (await authorizer.AuthorizeAsync(user!, path, context.RequestAborted) is { } forbidden)
+            if (await authorizer.AuthorizeAsync(user!, path, ConnectionAuthCache.Of(context), context.RequestAborted) is { } forbidden)
             {
                 return forbidden;
             }
@@ -176,7 +179,7 @@ internal sealed class MetricsApiEndpoint(
             }
 
             var items = await ReadPodsAsync(ns, name, metricName, podSelector, metricSelector, context.RequestAborted);
-            await WriteAsync(context, StatusCodes.Status200OK, ValueList(version, items));
+            await WriteValueListAsync(context, version, items);
             return null;
         }
 
@@ -203,7 +206,7 @@ internal sealed class MetricsApiEndpoint(
         }
 
         var item = await ReadAsync(ns, kind, name, metric, context.RequestAborted);
-        await WriteAsync(context, StatusCodes.Status200OK, ValueList(version, [item]));
+        await WriteValueListAsync(context, version, [item]);
         return null;
     }
 
@@ -416,20 +419,31 @@ internal sealed class MetricsApiEndpoint(
     }
 
     /// <summary>
-    /// The resource as a <c>function:</c> trigger in capacity mode (so its runner pods are read), resolved and cached
-    /// per resource as a ScaledObject's metadata is: the directory, the Function's ConfigMap, the configured clusters.
+    /// The resource as a <c>function:</c> trigger in capacity mode (so its runner pods are read), parsed once per resource
+    /// and resolved on each read as a ScaledObject's is: the directory, the Function's ConfigMap, the configured clusters
+    /// (so a changed resource counts from its watch event on).
     /// </summary>
-    private ScaleTarget Target(string ns, ComponentKind kind, string name) => triggers.Parse(new ScaledObjectRef
+    private ScaleTarget Target(string ns, ComponentKind kind, string name)
     {
-        Name = $"metrics-api:{kind}/{name}",
-        Namespace = ns,
-        ScalerMetadata =
+        if (!_triggers.TryGetValue((kind, name), out var function))
         {
-            [TriggerMetadata.Function] = name,
-            [TriggerMetadata.FunctionKind] = kind.ToString(),
-            [TriggerMetadata.ScalingModeKey] = "capacity",
-        },
-    });
+            var parsed = TriggerMetadata.Parse(new Dictionary<string, string>
+            {
+                [TriggerMetadata.Function] = name,
+                [TriggerMetadata.FunctionKind] = kind.ToString(),
+                [TriggerMetadata.ScalingModeKey] = "capacity",
+            });
+            function = parsed.Function ?? throw new ScalingException(ScalingErrorKind.InvalidArgument, $"{kind} {ns}/{name}: {parsed.ErrorMessage}");
+            if (_triggers.Count >= TriggerTargets.MaxEntries)
+            {
+                _triggers.Clear();
+            }
+
+            _triggers[(kind, name)] = function;
+        }
+
+        return triggers.Resolve(ns, function);
+    }
 
     private static JsonObject Group() => new()
     {
@@ -461,48 +475,66 @@ internal sealed class MetricsApiEndpoint(
             })]),
     };
 
-    private JsonObject ValueList(string version, IReadOnlyList<MetricItem> items) => new()
+    /// <summary>
+    /// A MetricValueList in the version's own field names (v1beta2: <c>metric.name</c>, <c>windowSeconds</c>; v1beta1:
+    /// <c>metricName</c>, <c>window</c>, <c>selector</c>), written straight to the response: the HPA's hot path.
+    /// </summary>
+    private async Task WriteValueListAsync(HttpContext context, string version, IReadOnlyList<MetricItem> items)
     {
-        ["kind"] = "MetricValueList",
-        ["apiVersion"] = $"{CustomGroup}/{version}",
-        ["metadata"] = new JsonObject(),
-        ["items"] = new JsonArray([.. items.Select(i => (JsonNode)Value(version, i))]),
-    };
-
-    private JsonObject Value(string version, MetricItem item)
-    {
-        var value = new JsonObject
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
         {
-            ["describedObject"] = new JsonObject
+            var v1beta2 = version == "v1beta2";
+            json.WriteStartObject();
+            json.WriteString("kind", "MetricValueList");
+            json.WriteString("apiVersion", $"{CustomGroup}/{version}");
+            json.WriteStartObject("metadata");
+            json.WriteEndObject();
+            json.WriteStartArray("items");
+            foreach (var item in items)
             {
-                ["kind"] = item.Object.Kind,
-                ["namespace"] = item.Object.Namespace,
-                ["name"] = item.Object.Name,
-                ["apiVersion"] = item.Object.ApiVersion,
-            },
-        };
-        if (version == "v1beta2")
-        {
-            value["metric"] = new JsonObject { ["name"] = item.Metric, ["selector"] = null };
-        }
-        else
-        {
-            value["metricName"] = item.Metric;
+                json.WriteStartObject();
+                json.WriteStartObject("describedObject");
+                json.WriteString("kind", item.Object.Kind);
+                json.WriteString("namespace", item.Object.Namespace);
+                json.WriteString("name", item.Object.Name);
+                json.WriteString("apiVersion", item.Object.ApiVersion);
+                json.WriteEndObject();
+                if (v1beta2)
+                {
+                    json.WriteStartObject("metric");
+                    json.WriteString("name", item.Metric);
+                    json.WriteNull("selector");
+                    json.WriteEndObject();
+                }
+                else
+                {
+                    json.WriteString("metricName", item.Metric);
+                }
+
+                json.WriteString("timestamp", Timestamp(item.ObservedAt));
+                if (item.WindowSeconds is { } window)
+                {
+                    json.WriteNumber(v1beta2 ? "windowSeconds" : "window", window);
+                }
+
+                json.WriteString("value", KubernetesQuantity.Format(item.Value));
+                if (!v1beta2)
+                {
+                    json.WriteNull("selector");
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
         }
 
-        value["timestamp"] = Timestamp(item.ObservedAt);
-        if (item.WindowSeconds is { } window)
-        {
-            value[version == "v1beta2" ? "windowSeconds" : "window"] = window;
-        }
-
-        value["value"] = KubernetesQuantity.Format(item.Value);
-        if (version != "v1beta2")
-        {
-            value["selector"] = null;
-        }
-
-        return value;
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = buffer.WrittenCount;
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
     }
 
     private static JsonObject OpenApiV2() => new()

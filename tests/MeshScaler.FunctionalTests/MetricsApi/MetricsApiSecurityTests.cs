@@ -237,6 +237,24 @@ public sealed class MetricsApiSecurityTests : IDisposable
     }
 
     [Fact]
+    public async Task OneConnection_TwoTokens_EachRequestIsItsOwnUser()
+    {
+        await using var api = await StartAsync();
+        api.Host.Kubernetes.Reviews.AddToken("nobody", "system:serviceaccount:team:nobody");
+        var shared = api.Client();
+        void As(HttpRequestMessage request, string token) => request.Headers.Authorization = new("Bearer", token);
+        await WhenOkAsync(shared, ObjectPath, r => As(r, HpaToken));
+
+        var (other, _) = await ApiHost.GetAsync(shared, ObjectPath, r => As(r, "nobody"));
+        var (again, _) = await ApiHost.GetAsync(shared, ObjectPath, r => As(r, HpaToken));
+        var (none, _) = await ApiHost.GetAsync(shared, ObjectPath);
+
+        Assert.Equal(HttpStatusCode.Forbidden, other);
+        Assert.Equal(HttpStatusCode.OK, again);
+        Assert.Equal(HttpStatusCode.Unauthorized, none);
+    }
+
+    [Fact]
     public async Task FailingReviews_Are401Or403NamingWhy_AndTheApiRecovers()
     {
         await using var api = await StartAsync(settings => settings["MeshScaler:MetricsApi:AllowedCacheTtl"] = "00:00:00");

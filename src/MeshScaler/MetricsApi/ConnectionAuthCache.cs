@@ -1,0 +1,75 @@
+using System.Collections.Concurrent;
+using MeshScaler.Kubernetes;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
+
+namespace MeshScaler.MetricsApi;
+
+/// <summary>
+/// What one TLS connection has already proven, so its next requests skip the work: the client certificate's verdict
+/// (a connection keeps its certificate), the user its bearer token was reviewed as, and the paths that user was allowed,
+/// each kept no longer than the cluster-wide caches keep the same answer. The aggregator and a bearer-token client
+/// send every request over the same few connections. HTTP/2 runs a connection's streams concurrently, so every read is
+/// lock-free: immutable entries swapped whole.
+/// </summary>
+internal sealed class ConnectionAuthCache
+{
+    private const int MaxPaths = 256;
+    private static readonly object Key = new();
+
+    private readonly ConcurrentDictionary<string, Allowance> _allowed = new(StringComparer.Ordinal);
+    private Verdict? _verdict;
+    private TokenUser? _token;
+
+    /// <summary>
+    /// Kestrel connection middleware for the metrics API's listener: every connection gets its cache before its first
+    /// request, so requests (concurrent on HTTP/2) only ever read the connection's items.
+    /// </summary>
+    public static ConnectionDelegate Attach(ConnectionDelegate next) => connection =>
+    {
+        connection.Items[Key] = new ConnectionAuthCache();
+        return next(connection);
+    };
+
+    /// <summary>The connection's cache; null on a connection <see cref="Attach"/> did not see.</summary>
+    public static ConnectionAuthCache? Of(HttpContext context) =>
+        context.Features.Get<IConnectionItemsFeature>()?.Items is { } items && items.TryGetValue(Key, out var cache) ? cache as ConnectionAuthCache : null;
+
+    public bool TryGetVerdict(AuthenticationTrust trust, out object verdict)
+    {
+        if (Volatile.Read(ref _verdict) is { } known && ReferenceEquals(known.Trust, trust))
+        {
+            verdict = known.Value;
+            return true;
+        }
+
+        verdict = null!;
+        return false;
+    }
+
+    public void SetVerdict(AuthenticationTrust trust, object verdict) => Volatile.Write(ref _verdict, new Verdict(trust, verdict));
+
+    public ApiUser? UserOf(string token, long now) =>
+        Volatile.Read(ref _token) is { } known && now < known.Expires && string.Equals(known.Token, token, StringComparison.Ordinal) ? known.User : null;
+
+    public void SetUser(string token, ApiUser user, long expires) => Volatile.Write(ref _token, new TokenUser(token, user, expires));
+
+    public bool Allowed(ApiUser user, string path, long now) =>
+        _allowed.TryGetValue(path, out var known) && ReferenceEquals(known.User, user) && now < known.Expires;
+
+    public void SetAllowed(ApiUser user, string path, long expires)
+    {
+        if (_allowed.Count >= MaxPaths)
+        {
+            _allowed.Clear();
+        }
+
+        _allowed[path] = new Allowance(user, expires);
+    }
+
+    private sealed record Verdict(AuthenticationTrust Trust, object Value);
+
+    private sealed record TokenUser(string Token, ApiUser User, long Expires);
+
+    private sealed record Allowance(ApiUser User, long Expires);
+}
