@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Grpc.Core;
 using System.Globalization;
-using System.Threading.Channels;
 using MeshScaler.Emulation.Kubernetes;
 using MeshScaler.Emulation.PulsarAdmin;
 using MeshScaler.Emulation.Simulation;
@@ -47,6 +46,12 @@ internal static class SimulateCommand
 
     private static readonly Option<TimeSpan?> DurationOption = CliOptions.OptionalDuration("--duration", "Stop by itself after this long (default: run until Ctrl+C).");
 
+    private static readonly Option<bool> HpaOption = new("--hpa")
+    {
+        Description = "No KEDA: the Function Mesh operator's HPA (min 1 replica) reads meshscaler_replicas_needed from MeshScaler's "
+            + "metrics API over HTTPS with a bearer token, as the HPA's metrics client does (v1beta2, falling back to v1beta1).",
+    };
+
     /// <summary>The verb, built once: System.CommandLine gives each option one parent, and parsing only reads the tree.</summary>
     public static Command Command { get; } = Create();
 
@@ -58,15 +63,16 @@ internal static class SimulateCommand
             + "a scale from zero, a burst and back to zero every 150 s. Ctrl+C stops it. Settings: --MeshScaler:Section:Key=value.")
         {
             DurationOption,
+            HpaOption,
         };
         command.AcceptingSettings().SetAction((result, _) =>
             ConfigurationErrors.ReportingAsync(
-                () => RunAsync(result.GetValue(DurationOption), ConfigurationArguments.From(result), result.InvocationConfiguration.Error),
+                () => RunAsync(result.GetValue(DurationOption), result.GetValue(HpaOption), ConfigurationArguments.From(result), result.InvocationConfiguration.Error),
                 result.InvocationConfiguration.Error));
         return command;
     }
 
-    private static async Task<int> RunAsync(TimeSpan? duration, string[] settings, TextWriter error)
+    private static async Task<int> RunAsync(TimeSpan? duration, bool hpaMode, string[] settings, TextWriter error)
     {
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
@@ -90,6 +96,11 @@ internal static class SimulateCommand
             {
                 [$"MeshScaler:Pulsar:Clusters:{EmulatorMode.ClusterName}:AdminUrl"] = emulator.BaseAddress.ToString().TrimEnd('/'),
                 ["MeshScaler:Kubernetes:Server"] = cluster.Server.BaseAddress.ToString(),
+
+                // The HPA mode reads the authenticated metrics API (HTTPS, self-signed) on a free loopback port.
+                ["MeshScaler:MetricsApi:Enabled"] = hpaMode ? "true" : "false",
+                ["MeshScaler:MetricsApi:Port"] = "0",
+                ["MeshScaler:MetricsApi:Address"] = "127.0.0.1",
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
             });
@@ -123,10 +134,30 @@ internal static class SimulateCommand
 
         try
         {
-            var spec = (await client.GetMetricSpecAsync(scaledObject, stop.Token)).MetricSpecs.Single();
             var console = Terminal.Create();
-            PrintBanner(console, emulator.BaseAddress, cluster.Server.BaseAddress, grpcPort, httpPort, spec.MetricName);
-            await RunLoopAsync(console, client, scaledObject, spec, model, workload.Gate, cluster, stop.Token);
+            IDemoAutoscaler autoscaler;
+            if (hpaMode)
+            {
+                var apiPort = endpoints.MetricsApiPort.ToString(CultureInfo.InvariantCulture);
+                PrintBanner(console, emulator.BaseAddress, cluster.Server.BaseAddress, grpcPort, httpPort, HpaDemoAutoscaler.Metric, $"https://127.0.0.1:{apiPort}");
+                lock (workload.Gate)
+                {
+                    model.SetReplicas(1, TimeProvider.System.GetUtcNow());
+                }
+
+                autoscaler = new HpaDemoAutoscaler(new Uri($"https://127.0.0.1:{apiPort}"), DemoCluster.HpaToken, Namespace, Function, new HpaController(DemoHpa with { MinReplicas = 1 }), DemoHpa.SyncPeriod);
+            }
+            else
+            {
+                var spec = (await client.GetMetricSpecAsync(scaledObject, stop.Token)).MetricSpecs.Single();
+                PrintBanner(console, emulator.BaseAddress, cluster.Server.BaseAddress, grpcPort, httpPort, spec.MetricName, null);
+                autoscaler = new KedaDemoAutoscaler(client, scaledObject, spec, DemoKeda, new HpaController(DemoHpa), DemoHpa.SyncPeriod, stop.Token);
+            }
+
+            using (autoscaler)
+            {
+                await RunLoopAsync(console, autoscaler, model, workload.Gate, cluster, stop.Token);
+            }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -135,6 +166,11 @@ internal static class SimulateCommand
         catch (RpcException ex)
         {
             await error.WriteLineAsync($"{Cli.Name} simulate: the scaler failed: {ex.Message}");
+            return 1;
+        }
+        catch (HpaMetricsException ex)
+        {
+            await error.WriteLineAsync($"{Cli.Name} simulate: the HPA could not read the metrics API: {ex.Message}");
             return 1;
         }
         catch (HttpRequestException ex)
@@ -170,41 +206,38 @@ internal static class SimulateCommand
         _ => "scale to zero",
     };
 
-    private static void PrintBanner(IAnsiConsole console, Uri emulator, Uri kubernetes, string grpcPort, string httpPort, string metricName)
+    private static void PrintBanner(IAnsiConsole console, Uri emulator, Uri kubernetes, string grpcPort, string httpPort, string metricName, string? metricsApi)
     {
         console.MarkupLineInterpolated($"[bold]MeshScaler live demo[/] (Ctrl+C to stop)");
         console.MarkupLineInterpolated($"  Pulsar admin emulator  {emulator}admin/v2/{Topic.Replace("persistent://", "persistent/", StringComparison.Ordinal)}/stats");
         console.MarkupLineInterpolated($"  Fake Kubernetes API    {kubernetes}apis/compute.functionmesh.io/v1alpha1/namespaces/{Namespace}/functions (trigger: function: {Function})");
-        console.MarkupLineInterpolated($"  MeshScaler gRPC        127.0.0.1:{grpcPort} (externalscaler.ExternalScaler, metric {metricName})");
+        if (metricsApi is null)
+        {
+            console.MarkupLineInterpolated($"  MeshScaler gRPC        127.0.0.1:{grpcPort} (externalscaler.ExternalScaler, metric {metricName})");
+        }
+        else
+        {
+            console.MarkupLineInterpolated($"  MeshScaler metrics API {metricsApi} (custom.metrics.k8s.io, Object metric {metricName} on Function {Function}; token {DemoCluster.HpaToken})");
+        }
+
         console.MarkupLineInterpolated($"  Prometheus metrics     http://127.0.0.1:{httpPort}/metrics");
         var defaults = (Keda: new KedaSettings(), Hpa: new HpaSettings());
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"  [yellow]Demo timings, shortened so a cycle fits in 150 s:[/] replica startup {DemoModel.StartupDelay.TotalSeconds:0.#} s, {DemoModel.PerReplicaRate:0.#} msg/s per replica,"));
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"  broker stats window {DemoModel.StatsUpdateFrequency.TotalSeconds:0.#} s, KEDA pollingInterval {DemoKeda.PollingInterval.TotalSeconds:0.#} s and cooldownPeriod {DemoKeda.CooldownPeriod.TotalSeconds:0.#} s, HPA sync {DemoHpa.SyncPeriod.TotalSeconds:0.#} s and"));
-        console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"  scale-down stabilization {DemoHpa.Behavior.ScaleDown.StabilizationWindow.TotalSeconds:0.#} s (defaults: {defaults.Keda.PollingInterval.TotalSeconds:0.#} s, {defaults.Keda.CooldownPeriod.TotalSeconds:0.#} s, {defaults.Hpa.SyncPeriod.TotalSeconds:0.#} s, {defaults.Hpa.Behavior.ScaleDown.StabilizationWindow.TotalSeconds:0.#} s). Scaling mode: capacity, push on."));
+        console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"  scale-down stabilization {DemoHpa.Behavior.ScaleDown.StabilizationWindow.TotalSeconds:0.#} s (defaults: {defaults.Keda.PollingInterval.TotalSeconds:0.#} s, {defaults.Keda.CooldownPeriod.TotalSeconds:0.#} s, {defaults.Hpa.SyncPeriod.TotalSeconds:0.#} s, {defaults.Hpa.Behavior.ScaleDown.StabilizationWindow.TotalSeconds:0.#} s). {(metricsApi is null ? "Scaling mode: capacity, push on." : "The operator's HPA: min 1 replica, target AverageValue 1; the active column shows the value it read.")}"));
     }
 
     /// <remarks>
     /// The emulator reads the model on Kestrel's threads (<see cref="ModelWorkload.Advance"/> under
-    /// <paramref name="gate"/>), so every step, scale and read of the model here holds the same gate; gRPC calls are
-    /// awaited outside it.
+    /// <paramref name="gate"/>), so every step, scale and read of the model here holds the same gate; the autoscaler's
+    /// calls are awaited outside it.
     /// </remarks>
-    private static async Task RunLoopAsync(
-        IAnsiConsole console,
-        KedaGrpcClient client, ScaledObjectRef scaledObject, MetricSpec spec, FunctionModel model, Lock gate, DemoCluster cluster, CancellationToken cancellationToken)
+    private static async Task RunLoopAsync(IAnsiConsole console, IDemoAutoscaler autoscaler, FunctionModel model, Lock gate, DemoCluster cluster, CancellationToken cancellationToken)
     {
         var time = TimeProvider.System;
-        var keda = new KedaController(DemoKeda, time.GetUtcNow());
-        var hpa = new HpaController(DemoHpa);
-        var source = new GrpcScalerSource(client, scaledObject, spec.MetricName, spec.TargetSizeFloat > 0 ? spec.TargetSizeFloat : spec.TargetSize);
-
-        // The push stream is read on its own task; the loop drains what it received, so one loop makes every decision.
-        var pushes = Channel.CreateUnbounded<bool>();
-        var pushTask = PumpPushesAsync(client, scaledObject, pushes.Writer, cancellationToken);
-
         var rows = new Queue<string[]>();
-        var table = NewTable();
+        var table = NewTable(autoscaler.Title);
         var interactive = Terminal.IsInteractive;
-        var lastActive = false;
         using var timer = new PeriodicTimer(Tick, time);
         var started = time.GetUtcNow();
         async Task LoopAsync(Action refresh)
@@ -216,53 +249,10 @@ internal static class SimulateCommand
                 lock (gate)
                 {
                     model.Step(now, Tick, rate);
-                    while (pushes.Reader.TryRead(out var pushed))
-                    {
-                        lastActive = pushed;
-                        Scale(keda.OnPush(now, pushed, model.Requested), model, now);
-                    }
-
                     cluster.Mirror(model.ReplicaProcessed, 1000 / DemoModel.PerReplicaRate);
                 }
 
-                var elapsed = tick * Tick;
-                var polls = ControllerPhases.IsDue(elapsed, DemoKeda.PollingInterval, TimeSpan.Zero);
-                var syncs = ControllerPhases.IsDue(elapsed, DemoHpa.SyncPeriod, TimeSpan.Zero);
-                if (polls || syncs)
-                {
-                    try
-                    {
-                        int requested;
-                        if (polls)
-                        {
-                            lastActive = (await source.GetMetricsAndActivityAsync(cancellationToken)).Active;
-                            lock (gate)
-                            {
-                                Scale(keda.OnPoll(now, lastActive, model.Requested), model, now);
-                            }
-                        }
-
-                        lock (gate)
-                        {
-                            requested = model.Requested;
-                        }
-
-                        if (syncs && requested > 0)
-                        {
-                            var value = (await source.GetMetricsAndActivityAsync(cancellationToken)).Metric;
-                            lock (gate)
-                            {
-                                var proposal = HpaFormulas.AverageValue(value, source.Target, model.Requested);
-                                model.SetReplicas(hpa.Decide(now, model.Requested, proposal), now);
-                            }
-                        }
-                    }
-                    catch (RpcException)
-                    {
-                        // The scaler had no answer yet (first poll of the emulator): KEDA changes nothing on errors.
-                    }
-                }
-
+                await autoscaler.ControlAsync(tick * Tick, now, model, gate, cancellationToken);
                 string[] row;
                 lock (gate)
                 {
@@ -271,10 +261,11 @@ internal static class SimulateCommand
                         $"{(now - started).TotalSeconds:0}s",
                         PhaseAt(tick),
                         Fmt(rate), Fmt(model.Backlog), Fmt(model.LastProcessed / Tick.TotalSeconds),
-                        $"{model.Ready}/{model.Requested}", lastActive ? "yes" : "no",
+                        $"{model.Ready}/{model.Requested}", autoscaler.Active,
                         $"{model.OldestAge(now).TotalSeconds:0}s",
                     ];
                 }
+
                 if (interactive)
                 {
                     rows.Enqueue(row);
@@ -283,7 +274,7 @@ internal static class SimulateCommand
                         rows.Dequeue();
                     }
 
-                    table = NewTable();
+                    table = NewTable(autoscaler.Title);
                     foreach (var r in rows)
                     {
                         table.AddRow([.. r.Select((cell, i) => i == ActiveColumn && cell == "yes" && Terminal.UsesColour ? "[green]yes[/]" : Markup.Escape(cell))]);
@@ -300,58 +291,21 @@ internal static class SimulateCommand
             }
         }
 
-        try
+        if (interactive)
         {
-            if (interactive)
-            {
-                await console.Live(table).StartAsync(async ctx => await LoopAsync(() => ctx.UpdateTarget(table)));
-            }
-            else
-            {
-                console.WriteLine(PlainRow(Columns));
-                await LoopAsync(() => { });
-            }
+            await console.Live(table).StartAsync(async ctx => await LoopAsync(() => ctx.UpdateTarget(table)));
         }
-        finally
+        else
         {
-            await pushTask.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-    }
-
-    /// <summary>KEDA's change, if any. The HPA is not told: like the real one, it only records its own changes.</summary>
-    private static void Scale(int? replicas, FunctionModel model, DateTimeOffset now)
-    {
-        if (replicas is { } r)
-        {
-            model.SetReplicas(r, now);
-        }
-    }
-
-    private static async Task PumpPushesAsync(KedaGrpcClient client, ScaledObjectRef scaledObject, ChannelWriter<bool> writer, CancellationToken cancellationToken)
-    {
-        // Like KEDA: reconnect after 2 s when the stream ends or fails.
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                await foreach (var active in client.StreamIsActiveAsync(scaledObject, cancellationToken))
-                {
-                    writer.TryWrite(active);
-                }
-            }
-            catch (Exception ex) when (ex is RpcException or HttpRequestException or IOException)
-            {
-                // Retried below.
-            }
-
-            await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+            console.WriteLine(PlainRow(Columns));
+            await LoopAsync(() => { });
         }
     }
 
     private static readonly string[] Columns = ["time", "phase", "inflow msg/s", "backlog", "processing msg/s", "ready/replicas", "active", "lag"];
     private const int ActiveColumn = 6;
 
-    private static Table NewTable() => new Table().Title("demo-enricher (capacity mode)").AddColumns(Columns);
+    private static Table NewTable(string title) => new Table().Title(title).AddColumns(Columns);
 
     /// <summary>A row as fixed-width columns, for a file or a pipe: every value under its heading.</summary>
     internal static string PlainRow(IReadOnlyList<string> cells)

@@ -45,6 +45,26 @@ public sealed class VerbOutputTests
     }
 
     [Fact]
+    public async Task SimulateHpa_TheOperatorsHpa_ReadsTheMetricsApiOverHttps_AndScalesOnTheBurst()
+    {
+        // The burst starts at 40 s; the HPA reads every 5 s, so by 50 s it has asked for more than its one replica.
+        var (exit, output, error) = await RunAsync(Path.GetTempPath(), "simulate", "--hpa", "--duration", "52s", "--MeshScaler:Grpc:Port=0", "--MeshScaler:Http:Port=0");
+
+        Assert.True(exit == 0, $"simulate --hpa exited {exit}: {error}");
+        Assert.Contains("MeshScaler metrics API https://127.0.0.1:", output, StringComparison.Ordinal);
+        var lines = output.Split('\n');
+        var header = lines.Single(l => l.TrimStart().StartsWith("time", StringComparison.Ordinal));
+        var rows = lines.SkipWhile(l => l != header).Skip(1).Where(l => l.Trim().Length > 0)
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
+        var replicas = rows.Select(r => r.Single(c => c.Contains('/', StringComparison.Ordinal))).Select(c => int.Parse(c.Split('/')[1], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.All(replicas, r => Assert.True(r >= 1, "the operator's HPA went below one replica"));
+        Assert.True(replicas.Max() > 1, $"the HPA never scaled up: {output}");
+
+        // The "active" column is the value the HPA read: a number once the Engine has the Function's signal.
+        Assert.Contains(rows, r => double.TryParse(r[^2], System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 1);
+    }
+
+    [Fact]
     public void DotnetRun_RunsWhereTheUserRanIt_NotInTheProjectFolder()
     {
         var project = File.ReadAllText(Infrastructure.Repository.Path("src", "MeshScaler", "MeshScaler.csproj"));
