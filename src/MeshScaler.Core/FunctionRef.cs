@@ -54,4 +54,9 @@ public interface IFunctionDirectory
     /// <c>status.selector</c>, which holds only those.
     /// </summary>
     IReadOnlyList<FunctionRef> Select(string @namespace, LabelSelector selector);
+
+    /// <summary>The Functions, Sinks and Sources FunctionMesh <paramref name="name"/> in <paramref name="namespace"/> creates, by their own names.</summary>
+    /// <exception cref="ScalingException">The FunctionMesh does not exist (NotFound), or the directory cannot tell.</exception>
+    IReadOnlyList<FunctionRef> MeshMembers(string @namespace, string name) =>
+        throw new ScalingException(ScalingErrorKind.NotFound, $"FunctionMesh {@namespace}/{name}: this directory knows no FunctionMeshes");
 }

@@ -84,6 +84,15 @@ internal sealed class FunctionMeshDirectory : IFunctionDirectory
         return [.. selected.OrderBy(f => f.Kind).ThenBy(f => f.Name, StringComparer.Ordinal)];
     }
 
+    public IReadOnlyList<FunctionRef> MeshMembers(string @namespace, string name)
+    {
+        CheckWatched(@namespace);
+        EnsureSynced(_caches.Meshes, @namespace);
+        var mesh = _caches.Meshes.Single(@namespace).Cache.Get(@namespace, name)
+            ?? throw new ScalingException(ScalingErrorKind.NotFound, $"FunctionMesh {@namespace}/{name} not found");
+        return mesh.Children;
+    }
+
     private FunctionMeshResource Find(FunctionRef function)
     {
         CheckWatched(function.Namespace);

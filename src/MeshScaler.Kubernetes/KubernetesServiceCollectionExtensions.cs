@@ -94,5 +94,7 @@ public static class KubernetesServiceCollectionExtensions
         public IReadOnlyList<RunnerPod> Pods(FunctionRef function) => throw new ScalingException(ScalingErrorKind.InvalidArgument, Reason);
 
         public IReadOnlyList<FunctionRef> Select(string @namespace, LabelSelector selector) => throw new ScalingException(ScalingErrorKind.InvalidArgument, Reason);
+
+        public IReadOnlyList<FunctionRef> MeshMembers(string @namespace, string name) => throw new ScalingException(ScalingErrorKind.InvalidArgument, Reason);
     }
 }

@@ -183,6 +183,17 @@ internal sealed class MetricsApiEndpoint(
             return null;
         }
 
+        if (resource == ObjectMetric.Meshes && ObjectMetric.ForMesh.FirstOrDefault(m => m.Name == metricName) is { } meshMetric && name != "*")
+        {
+            if (!metricSelector.Matches(new Dictionary<string, string>()))
+            {
+                return ApiStatus.NotFound($"the server could not find the metric {metricName} for {resource} {name} matching metricLabelSelector {metricSelector}");
+            }
+
+            await WriteValueListAsync(context, version, [await ReadMeshAsync(ns, name, meshMetric, context.RequestAborted)]);
+            return null;
+        }
+
         if (!ObjectMetric.Resources.TryGetValue(resource, out var kind))
         {
             return await NotOursAsync(context, $"the server could not find the metric {Describe(metricName)} for {Describe(resource)}: MeshScaler serves metrics on {string.Join(", ", ObjectMetric.Resources.Keys)} and on their runner pods");
@@ -359,6 +370,32 @@ internal sealed class MetricsApiEndpoint(
     }
 
     /// <summary>
+    /// A FunctionMesh's value: its Functions' and Sinks' values summed, each read as that member's own Object metric is
+    /// (through the same Engine cache); one member that cannot be read fails the whole, never a partial sum.
+    /// </summary>
+    private async Task<MetricItem> ReadMeshAsync(string ns, string name, ObjectMetric metric, CancellationToken cancellationToken)
+    {
+        var members = functions.MeshMembers(ns, name).Where(m => m.Kind is ComponentKind.Function or ComponentKind.Sink).ToList();
+        if (members.Count == 0)
+        {
+            throw new ScalingException(ScalingErrorKind.NotFound, $"FunctionMesh {ns}/{name} has no Function or Sink, so no subscription to measure");
+        }
+
+        var items = new List<MetricItem>();
+        foreach (var member in members)
+        {
+            items.Add(await ReadAsync(ns, member.Kind, member.Name, metric, cancellationToken));
+        }
+
+        return new MetricItem(
+            new DescribedObject("FunctionMesh", ns, name, $"{ObjectMetric.Group}/v1alpha1"),
+            metric.Name,
+            items.Sum(i => i.Value),
+            items.Min(i => i.ObservedAt),
+            items.Select(i => i.WindowSeconds).Max());
+    }
+
+    /// <summary>
     /// A runner metric per pod (the HPA's Pods metric): the pods of every resource the selector selects by the operator's
     /// labels, each pod's rate over its last two scrapes. A pod without one yet (it failed this round, or is new) is left
     /// out, never shown as 0; when none has one, the answer is 503.
@@ -464,6 +501,7 @@ internal sealed class MetricsApiEndpoint(
         ["groupVersion"] = $"{CustomGroup}/{version}",
         ["resources"] = new JsonArray([.. ObjectMetric.Resources
             .SelectMany(r => ObjectMetric.For(r.Value).Select(m => $"{r.Key}/{m.Name}"))
+            .Concat(ObjectMetric.ForMesh.Select(m => $"{ObjectMetric.Meshes}/{m.Name}"))
             .Concat(ObjectMetric.Resources.Values.SelectMany(ObjectMetric.ForPods).Select(m => $"pods/{m.Name}").Distinct())
             .Select(entry => (JsonNode)new JsonObject
             {

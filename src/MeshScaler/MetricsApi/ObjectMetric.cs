@@ -32,6 +32,20 @@ internal sealed record ObjectMetric(string Name, ObjectMetricSource Source, bool
         [$"sources.{Group}"] = ComponentKind.Source,
     };
 
+    /// <summary>A FunctionMesh, as the HPA names its resource: no kind of its own, it is what its members add up to.</summary>
+    public const string Meshes = $"functionmeshes.{Group}";
+
+    /// <summary>
+    /// The metrics of a FunctionMesh: its Functions' and Sinks' subscription signals summed (the messages waiting in, and
+    /// flowing through, the whole pipeline). Its Sources have no subscription and add nothing.
+    /// </summary>
+    public static IReadOnlyList<ObjectMetric> ForMesh { get; } =
+    [
+        new("pulsar_subscription_back_log", ObjectMetricSource.Backlog, false, "backlog (entries) of its Functions' and Sinks' subscriptions, summed"),
+        new("pulsar_rate_in", ObjectMetricSource.Inflow, true, "messages per second into its Functions' and Sinks' input topics, summed"),
+        new("pulsar_subscription_msg_rate_out", ObjectMetricSource.OutRate, true, "messages per second their subscriptions dispatch, summed"),
+    ];
+
     private static readonly ObjectMetric[] Subscription =
     [
         new("pulsar_subscription_back_log", ObjectMetricSource.Backlog, false, "backlog (entries) of its subscription on its input topics"),

@@ -86,6 +86,30 @@ public sealed class MetricsApiTests
     }
 
     [Fact]
+    public async Task ObjectMetric_OnAFunctionMesh_ItsMembersSummed_AndAnUnknownMeshIs404()
+    {
+        await using var api = await ApiHost.StartAsync();
+        var state = api.Host.Emulator.State;
+        state.CreateTopic("persistent://public/default/stage2");
+        state.SetSubscription(ApiHost.Topic, "public/default/pipe-a", backlog: 100, msgRateOut: 5, consumers: 1);
+        state.SetSubscription("persistent://public/default/stage2", "public/default/pipe-b", backlog: 23, msgRateOut: 5, consumers: 1);
+        api.Host.Kubernetes.Apply("functions", FunctionMeshObjects.Function("fm", "pipe-a", [ApiHost.Topic]));
+        api.Host.Kubernetes.Apply("functions", FunctionMeshObjects.Function("fm", "pipe-b", ["persistent://public/default/stage2"]));
+        api.Host.Kubernetes.Apply("functionmeshes", FunctionMeshObjects.Mesh("fm", "pipe", "a", "b"));
+
+        var item = (await api.WhenReadyAsync($"{Base}/v1beta2/namespaces/fm/functionmeshes.compute.functionmesh.io/pipe/pulsar_subscription_back_log"))["items"]!.AsArray().Single()!;
+        var (missing, body) = await api.GetAsync($"{Base}/v1beta2/namespaces/fm/functionmeshes.compute.functionmesh.io/nope/pulsar_subscription_back_log");
+        var discovery = await api.GetJsonAsync($"{Base}/v1beta2");
+
+        Assert.Equal("123", (string?)item["value"]);
+        Assert.Equal("FunctionMesh", (string?)item["describedObject"]!["kind"]);
+        Assert.Equal("pipe", (string?)item["describedObject"]!["name"]);
+        Assert.Equal(HttpStatusCode.NotFound, missing);
+        Assert.Contains("FunctionMesh fm/nope not found", (string?)body["message"]);
+        Assert.Contains(discovery["resources"]!.AsArray(), r => (string?)r!["name"] == "functionmeshes.compute.functionmesh.io/pulsar_subscription_back_log");
+    }
+
+    [Fact]
     public async Task ObjectMetric_V1beta1_UsesItsOwnFieldNames()
     {
         await using var api = await ApiHost.StartAsync();
