@@ -38,6 +38,16 @@ public sealed record ScalingSignal(
     public bool CountersReported { get; init; }
 
     /// <summary>
+    /// When the oldest message waiting in the subscription's backlog was published, the earliest over the target's
+    /// topics; null when there is no backlog, or when a topic with a backlog did not say (then the age is unknown,
+    /// never guessed from the others).
+    /// </summary>
+    public DateTimeOffset? OldestBacklogPublishTime { get; init; }
+
+    /// <summary>Whether every topic with a backlog reported its oldest message's publish time.</summary>
+    public bool BacklogAgeKnown { get; init; } = true;
+
+    /// <summary>
     /// Messages per second one replica processed over the last poll interval while it was saturated (backlog at both
     /// ends of the interval, the same consumers throughout, rates from counters); null when the interval does not
     /// measure capacity. What <see cref="RateLearner"/> learns from.

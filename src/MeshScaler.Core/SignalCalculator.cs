@@ -48,6 +48,8 @@ public static class SignalCalculator
         var saturated = observations.Count > 0;
         double previousBacklog = 0, previousBacklogMessages = 0;
         var previousConsumers = 0;
+        DateTimeOffset? earliestInBacklog = null;
+        var ageKnown = true;
 
         foreach (var observation in observations)
         {
@@ -68,6 +70,12 @@ public static class SignalCalculator
                 reported &= sub.MsgOutCounter is not null;
                 backlog += sub.MsgBacklog;
                 backlogMessages += sub.MsgBacklog * Math.Max(1, sub.AvgMessagesPerEntry);
+                if (sub.MsgBacklog > 0)
+                {
+                    ageKnown &= sub.EarliestPublishTimeInBacklog is not null;
+                    earliestInBacklog = sub.EarliestPublishTimeInBacklog is { } published && (earliestInBacklog is null || published < earliestInBacklog) ? published : earliestInBacklog;
+                }
+
                 outRate += counterOut ?? sub.MsgRateOut;
                 consumers = Math.Max(consumers, sub.ConsumerCount);
                 if (counterOut is not null && observation.Previous!.Subscriptions.TryGetValue(target.Subscription, out var before))
@@ -116,6 +124,8 @@ public static class SignalCalculator
             RatesFromCounters = exact,
             CountersReported = reported,
             CapacitySample = capacitySample,
+            OldestBacklogPublishTime = ageKnown ? earliestInBacklog : null,
+            BacklogAgeKnown = ageKnown,
         };
     }
 

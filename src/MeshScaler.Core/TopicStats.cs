@@ -27,10 +27,15 @@ public sealed record TopicStats(
 /// Pulsar's cumulative <c>msgOutCounter</c> (messages dispatched, summed over partitions); null when not reported.
 /// Reset on topic unload and broker restart like every counter.
 /// </param>
+/// <param name="EarliestPublishTimeInBacklog">
+/// When the oldest message in the backlog was published (<c>earliestMsgPublishTimeInBacklog</c>, the earliest over
+/// partitions); null when the broker did not report one (no backlog, a broker before 2.11, or not asked for).
+/// </param>
 public sealed record SubscriptionStats(
     long MsgBacklog,
     double MsgRateOut,
     int ConsumerCount,
     double AvgMessagesPerEntry,
     string? Type,
-    long? MsgOutCounter = null);
+    long? MsgOutCounter = null,
+    DateTimeOffset? EarliestPublishTimeInBacklog = null);

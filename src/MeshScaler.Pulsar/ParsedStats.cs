@@ -10,7 +10,8 @@ internal sealed record ParsedSubscription(
     int ConsumerCount,
     double MaxNamedAvgMessagesPerEntry,
     string? Type,
-    long? MsgOutCounter = null);
+    long? MsgOutCounter = null,
+    DateTimeOffset? EarliestPublishTimeInBacklog = null);
 
 /// <summary>One topic (or partition) stats object.</summary>
 /// <param name="MsgInCounter">Cumulative <c>msgInCounter</c>; null when absent or unusable.</param>

@@ -71,7 +71,7 @@ internal sealed partial class PulsarAdminClient : IPulsarAdmin, IDisposable
         }
 
         // perPartition=true is Pulsar's default; sent explicitly because the missing-partition check depends on it.
-        var body = await connection.GetAsync($"/admin/v2/{topic.AdminPath}/partitioned-stats?perPartition=true", cancellationToken);
+        var body = await connection.GetAsync($"/admin/v2/{topic.AdminPath}/partitioned-stats?perPartition=true&getEarliestTimeInBacklog=true", cancellationToken);
         var partitioned = Parse(() => PulsarStatsParser.ParsePartitionedStats(body, $"cluster '{cluster.Name}': invalid stats for {topic.FullName}"));
         var count = partitioned.MetadataPartitions ?? partitions;
         var missing = Enumerable.Range(0, count)
@@ -160,7 +160,7 @@ internal sealed partial class PulsarAdminClient : IPulsarAdmin, IDisposable
     private static async Task<ParsedTopicStats> GetStatsAsync(
         PulsarClusterConnection connection, PulsarClusterRef cluster, TopicName topic, CancellationToken cancellationToken)
     {
-        var body = await connection.GetAsync($"/admin/v2/{topic.AdminPath}/stats", cancellationToken);
+        var body = await connection.GetAsync($"/admin/v2/{topic.AdminPath}/stats?getEarliestTimeInBacklog=true", cancellationToken);
         return PulsarStatsParser.ParseTopicStats(body, $"cluster '{cluster.Name}': invalid stats for {topic.FullName}");
     }
 

@@ -205,8 +205,17 @@ internal static class PulsarStatsParser
             }
         }
 
-        return new ParsedSubscription(backlog, msgRateOut, consumerCount, maxAvg, type, OptionalCounter(subscription, "msgOutCounter"));
+        return new ParsedSubscription(backlog, msgRateOut, consumerCount, maxAvg, type, OptionalCounter(subscription, "msgOutCounter"), EarliestInBacklog(subscription));
     }
+
+    /// <summary>
+    /// <c>earliestMsgPublishTimeInBacklog</c> (epoch milliseconds) when it names a moment: brokers write 0 when not asked
+    /// (<c>getEarliestTimeInBacklog</c>) or before 2.11, and −1 when there is no backlog; both are "unknown", never a time.
+    /// </summary>
+    private static DateTimeOffset? EarliestInBacklog(JsonElement subscription) =>
+        OptionalCounter(subscription, "earliestMsgPublishTimeInBacklog") is { } ms && ms > 0 && ms <= DateTimeOffset.MaxValue.ToUnixTimeMilliseconds()
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            : null;
 
     private static long? OptionalCounter(JsonElement element, string name) =>
         TryGetValue(element, name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var counter) && counter >= 0

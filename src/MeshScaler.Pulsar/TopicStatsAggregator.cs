@@ -18,7 +18,8 @@ internal static class TopicStatsAggregator
                     s.Value.ConsumerCount,
                     Math.Max(1, s.Value.MaxNamedAvgMessagesPerEntry),
                     s.Value.Type,
-                    s.Value.MsgOutCounter),
+                    s.Value.MsgOutCounter,
+                    s.Value.EarliestPublishTimeInBacklog),
                 StringComparer.Ordinal),
             stats.MsgInCounter);
 
@@ -60,7 +61,12 @@ internal static class TopicStatsAggregator
                 partitionEntries.Count == 0 ? 0 : partitionEntries.Max(s => s.ConsumerCount));
             var avg = partitionEntries.Count == 0 ? 0 : partitionEntries.Max(s => s.MaxNamedAvgMessagesPerEntry);
             var type = aggregate?.Type ?? partitionEntries.Select(s => s.Type).FirstOrDefault(t => t is not null);
-            subscriptions[name] = new SubscriptionStats(backlog, msgRateOut, consumers, Math.Max(1, avg), type, msgOutCounter);
+
+            // Timestamps are not aggregated by the broker: the earliest over the partitions that have a backlog, and
+            // unknown when one of those did not say.
+            var withBacklog = partitionEntries.Where(s => s.MsgBacklog > 0).ToList();
+            var earliest = withBacklog.Count > 0 && withBacklog.All(s => s.EarliestPublishTimeInBacklog is not null) ? withBacklog.Min(s => s.EarliestPublishTimeInBacklog) : null;
+            subscriptions[name] = new SubscriptionStats(backlog, msgRateOut, consumers, Math.Max(1, avg), type, msgOutCounter, earliest);
         }
 
         return new TopicStats(msgRateIn, partitionCount, subscriptions, msgInCounter);

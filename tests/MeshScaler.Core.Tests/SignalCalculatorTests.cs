@@ -214,4 +214,24 @@ public sealed class SignalCalculatorTests
         Assert.False(signal.IsActive);
         Assert.Equal([Orders], signal.MissingSubscriptionTopics);
     }
+
+    [Fact]
+    public void Compute_OldestBacklogMessage_TheEarliestOverTopicsWithABacklog_UnknownWhenOneDidNotSay()
+    {
+        static TopicObservation With(TopicName topic, long backlog, DateTimeOffset? earliest) =>
+            new(topic, new TopicStats(0, 0, new Dictionary<string, SubscriptionStats> { ["sub"] = new(backlog, 0, 1, 1, "Shared", null, earliest) }), T0);
+        var target = Target(topics: [Orders, Refunds]);
+
+        var known = SignalCalculator.Compute(target, [With(Orders, 5, T0.AddSeconds(-30)), With(Refunds, 7, T0.AddSeconds(-90))], null);
+        var idleTopicSaysNothing = SignalCalculator.Compute(target, [With(Orders, 5, T0.AddSeconds(-30)), With(Refunds, 0, null)], null);
+        var unknown = SignalCalculator.Compute(target, [With(Orders, 5, T0.AddSeconds(-30)), With(Refunds, 7, null)], null);
+        var noBacklog = SignalCalculator.Compute(target, [With(Orders, 0, null)], null);
+
+        Assert.Equal(T0.AddSeconds(-90), known.OldestBacklogPublishTime);
+        Assert.Equal(T0.AddSeconds(-30), idleTopicSaysNothing.OldestBacklogPublishTime);
+        Assert.Null(unknown.OldestBacklogPublishTime);
+        Assert.False(unknown.BacklogAgeKnown);
+        Assert.Null(noBacklog.OldestBacklogPublishTime);
+        Assert.True(noBacklog.BacklogAgeKnown);
+    }
 }

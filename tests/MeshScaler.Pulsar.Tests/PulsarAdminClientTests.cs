@@ -157,7 +157,7 @@ public sealed class PulsarAdminClientTests : IAsyncLifetime
         Assert.Equal("Bearer secret-token", seen.Authorization);
         Assert.Equal("token", seen.AuthMethodName);
         Assert.Equal(StatsPath, seen.Path);
-        Assert.Equal("?authoritative=false", seen.Query);
+        Assert.Equal("?getEarliestTimeInBacklog=true&authoritative=false", seen.Query);
     }
 
     [Fact]

@@ -70,6 +70,40 @@ public sealed class PulsarStatsParserTests
         Assert.Equal($"{Context}: partition 'persistent://t/ns/x-partition-0': 'subscriptions' is missing", ex.Message);
     }
 
+    public static TheoryData<string, string, DateTimeOffset?> EarliestCases => new()
+    {
+        { "a time (getEarliestTimeInBacklog=true)", "1747214500000", DateTimeOffset.FromUnixTimeMilliseconds(1747214500000) },
+        { "0: not asked for, or a broker before 2.11", "0", null },
+        { "-1: no backlog", "-1", null },
+        { "not a number", "\"soon\"", null },
+    };
+
+    [Theory]
+    [MemberData(nameof(EarliestCases))]
+    public void ParseTopicStats_EarliestMsgPublishTimeInBacklog_OnlyATimeIsATime(string name, string value, DateTimeOffset? expected)
+    {
+        var json = """{"msgRateIn":1,"subscriptions":{"s":{"msgRateOut":0,"msgBacklog":5,"earliestMsgPublishTimeInBacklog":""" + value + "}}}";
+
+        var stats = TopicStatsAggregator.FromTopic(PulsarStatsParser.ParseTopicStats(System.Text.Encoding.UTF8.GetBytes(json), Context));
+
+        Assert.True(expected == stats.Subscriptions["s"].EarliestPublishTimeInBacklog, name);
+    }
+
+    [Fact]
+    public void FromPartitioned_EarliestInBacklog_TheEarliestOfThePartitions_UnknownWhenOneWithABacklogDidNotSay()
+    {
+        static byte[] Payload(string first, string second) => System.Text.Encoding.UTF8.GetBytes(
+            """{"msgRateIn":2,"subscriptions":{"s":{"msgRateOut":0,"msgBacklog":8,"earliestMsgPublishTimeInBacklog":0}},"metadata":{"partitions":2},"partitions":{"""
+            + "\"persistent://t/ns/x-partition-0\":{\"msgRateIn\":1,\"subscriptions\":{\"s\":{\"msgRateOut\":0,\"msgBacklog\":5,\"earliestMsgPublishTimeInBacklog\":" + first + "}}},"
+            + "\"persistent://t/ns/x-partition-1\":{\"msgRateIn\":1,\"subscriptions\":{\"s\":{\"msgRateOut\":0,\"msgBacklog\":3,\"earliestMsgPublishTimeInBacklog\":" + second + "}}}}}");
+
+        var known = PulsarStatsParser.ParsePartitionedStats(Payload("2000", "1000"), Context);
+        var unknown = PulsarStatsParser.ParsePartitionedStats(Payload("2000", "0"), Context);
+
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1000), TopicStatsAggregator.FromPartitioned(known, 2, []).Subscriptions["s"].EarliestPublishTimeInBacklog);
+        Assert.Null(TopicStatsAggregator.FromPartitioned(unknown, 2, []).Subscriptions["s"].EarliestPublishTimeInBacklog);
+    }
+
     [Fact]
     public void FromPartitioned_TwoPartitions_SumsAndLargestPerPartitionConsumerCount()
     {

@@ -87,10 +87,12 @@ public sealed class EmulatedPulsar
     /// <paramref name="avgMessagesPerEntry"/>. <paramref name="msgOutCounter"/> is the cumulative count of messages
     /// dispatched; null keeps the subscription's current counter. <paramref name="unackedMessages"/> is the number of
     /// messages dispatched to consumers and not yet acknowledged (they are also part of <paramref name="backlog"/>).
+    /// <paramref name="earliestPublish"/> is when the oldest message in the backlog was published, served as
+    /// <c>earliestMsgPublishTimeInBacklog</c> to a request with <c>getEarliestTimeInBacklog=true</c>; null: unknown (0).
     /// </summary>
     public void SetSubscription(
         string topic, string name, long backlog, double msgRateOut = 0, int consumers = 0, string? type = "Shared", int avgMessagesPerEntry = 1,
-        long? msgOutCounter = null, long unackedMessages = 0)
+        long? msgOutCounter = null, long unackedMessages = 0, DateTimeOffset? earliestPublish = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentOutOfRangeException.ThrowIfNegative(backlog);
@@ -112,7 +114,7 @@ public sealed class EmulatedPulsar
             }
 
             var outCounter = msgOutCounter ?? (state.Subscriptions.TryGetValue(name, out var existing) ? existing.MsgOutCounter : null);
-            state.Subscriptions[name] = new SubscriptionState(type, perPartition, msgRateOut, consumers, avgMessagesPerEntry, outCounter, unackedMessages);
+            state.Subscriptions[name] = new SubscriptionState(type, perPartition, msgRateOut, consumers, avgMessagesPerEntry, outCounter, unackedMessages, earliestPublish);
         }
     }
 
@@ -217,10 +219,11 @@ public sealed class EmulatedPulsar
                 MsgRateIn,
                 [.. Subscriptions.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => new SubscriptionSnapshot(
                     s.Key, s.Value.Type, [.. s.Value.Backlog], s.Value.MsgRateOut, s.Value.Consumers, s.Value.AvgMessagesPerEntry, s.Value.MsgOutCounter,
-                    s.Value.UnackedMessages))],
+                    s.Value.UnackedMessages, s.Value.EarliestPublish))],
                 new HashSet<int>(Hidden),
                 MsgInCounter);
     }
 
-    private sealed record SubscriptionState(string? Type, long[] Backlog, double MsgRateOut, int Consumers, int AvgMessagesPerEntry, long? MsgOutCounter, long UnackedMessages = 0);
+    private sealed record SubscriptionState(
+        string? Type, long[] Backlog, double MsgRateOut, int Consumers, int AvgMessagesPerEntry, long? MsgOutCounter, long UnackedMessages = 0, DateTimeOffset? EarliestPublish = null);
 }

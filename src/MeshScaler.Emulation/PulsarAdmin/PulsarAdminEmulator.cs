@@ -325,7 +325,7 @@ public sealed class PulsarAdminEmulator : IAsyncDisposable
                     return;
                 }
 
-                await WriteJsonAsync(context, StatusCodes.Status200OK, PulsarStatsWriter.PartitionedStats(partitioned, now, _ownerBroker));
+                await WriteJsonAsync(context, StatusCodes.Status200OK, PulsarStatsWriter.PartitionedStats(partitioned, now, _ownerBroker, EarliestAsked(context)));
                 return;
             case "stats":
                 var (snapshot, partition) = FindForStats(topic);
@@ -335,7 +335,7 @@ public sealed class PulsarAdminEmulator : IAsyncDisposable
                     return;
                 }
 
-                await WriteJsonAsync(context, StatusCodes.Status200OK, PulsarStatsWriter.TopicStats(snapshot, partition, now, _ownerBroker));
+                await WriteJsonAsync(context, StatusCodes.Status200OK, PulsarStatsWriter.TopicStats(snapshot, partition, now, _ownerBroker, EarliestAsked(context)));
                 return;
             default:
                 await WriteReasonAsync(context, StatusCodes.Status404NotFound, "HTTP 404 Not Found");
@@ -455,4 +455,8 @@ public sealed class PulsarAdminEmulator : IAsyncDisposable
         "\tat java.base/java.util.concurrent.CompletableFuture.encodeThrowable(CompletableFuture.java:332)\n" +
         "\tat org.apache.pulsar.broker.admin.impl.PersistentTopicsBase.internalGetStats(PersistentTopicsBase.java:1312)\n" +
         "\tat org.apache.pulsar.broker.admin.v2.PersistentTopics.getStats(PersistentTopics.java:1176)\n";
+
+    /// <summary>A broker reads the oldest backlog message's publish time only when asked (it costs a read per subscription).</summary>
+    private static bool EarliestAsked(HttpContext context) =>
+        string.Equals(context.Request.Query["getEarliestTimeInBacklog"], "true", StringComparison.OrdinalIgnoreCase);
 }

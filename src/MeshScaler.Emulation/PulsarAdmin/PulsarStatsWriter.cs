@@ -16,21 +16,22 @@ internal static class PulsarStatsWriter
 {
     private const double AverageMessageSize = 1024;
 
-    public static byte[] TopicStats(TopicSnapshot topic, int partition, DateTimeOffset now, string ownerBroker)
+    /// <param name="earliest">Whether the request asked for <c>getEarliestTimeInBacklog</c>.</param>
+    public static byte[] TopicStats(TopicSnapshot topic, int partition, DateTimeOffset now, string ownerBroker, bool earliest = false)
     {
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream))
         {
-            WriteTopic(writer, Slice(topic, partition), now, ownerBroker);
+            WriteTopic(writer, Slice(topic, partition, earliest), now, ownerBroker);
         }
 
         return stream.ToArray();
     }
 
-    public static byte[] PartitionedStats(TopicSnapshot topic, DateTimeOffset now, string ownerBroker)
+    public static byte[] PartitionedStats(TopicSnapshot topic, DateTimeOffset now, string ownerBroker, bool earliest = false)
     {
         var visible = Enumerable.Range(0, topic.Partitions).Where(p => !topic.Hidden.Contains(p)).ToList();
-        var slices = visible.Select(p => Slice(topic, p)).ToList();
+        var slices = visible.Select(p => Slice(topic, p, earliest)).ToList();
         var aggregate = new TopicValues(
             slices.Sum(s => s.MsgRateIn),
             [
@@ -38,9 +39,11 @@ internal static class PulsarStatsWriter
                 {
                     var parts = slices.Select(s => s.Subscriptions.First(x => x.Name == sub.Name)).ToList();
                     var merged = Enumerable.Range(0, sub.Consumers).Select(i => parts.Sum(p => p.ConsumerRates[i])).ToArray();
+                    // The aggregate does not combine timestamps (0 with a backlog, as a broker writes it).
+                    var backlog = parts.Sum(p => p.Backlog);
                     return new SubscriptionValues(
-                        sub.Name, sub.Type, parts.Sum(p => p.Backlog), parts.Sum(p => p.MsgRateOut), merged, false, 0, Counters.SumOrNull(parts.Select(p => p.MsgOutCounter)),
-                        parts.Sum(p => p.UnackedMessages));
+                        sub.Name, sub.Type, backlog, parts.Sum(p => p.MsgRateOut), merged, false, 0, Counters.SumOrNull(parts.Select(p => p.MsgOutCounter)),
+                        parts.Sum(p => p.UnackedMessages), backlog == 0 ? -1 : 0);
                 }),
             ],
             null,
@@ -68,7 +71,7 @@ internal static class PulsarStatsWriter
         return stream.ToArray();
     }
 
-    private static TopicValues Slice(TopicSnapshot topic, int partition)
+    private static TopicValues Slice(TopicSnapshot topic, int partition, bool earliest)
     {
         var share = Math.Max(1, topic.Partitions);
         return new TopicValues(
@@ -78,16 +81,18 @@ internal static class PulsarStatsWriter
                 {
                     var rateOut = sub.MsgRateOut / share;
                     var perConsumer = sub.Consumers == 0 ? 0 : rateOut / sub.Consumers;
+                    var backlog = sub.Backlog[Math.Min(partition, sub.Backlog.Count - 1)];
                     return new SubscriptionValues(
                         sub.Name,
                         sub.Type,
-                        sub.Backlog[Math.Min(partition, sub.Backlog.Count - 1)],
+                        backlog,
                         rateOut,
                         [.. Enumerable.Repeat(perConsumer, sub.Consumers)],
                         true,
                         sub.AvgMessagesPerEntry,
                         Split(sub.MsgOutCounter, share, partition),
-                        Split(sub.UnackedMessages, share, partition) ?? 0);
+                        Split(sub.UnackedMessages, share, partition) ?? 0,
+                        backlog == 0 ? -1 : earliest && sub.EarliestPublish is { } published ? published.ToUnixTimeMilliseconds() : 0);
                 }),
             ],
             partition,
@@ -218,7 +223,7 @@ internal static class PulsarStatsWriter
         writer.WriteNumber("chunkedMessageRate", 0.0);
         writer.WriteNumber("msgBacklog", sub.Backlog);
         writer.WriteNumber("backlogSize", sub.Backlog * (long)AverageMessageSize);
-        writer.WriteNumber("earliestMsgPublishTimeInBacklog", sub.Backlog == 0 ? -1 : 0);
+        writer.WriteNumber("earliestMsgPublishTimeInBacklog", sub.EarliestInBacklog);
         writer.WriteNumber("msgBacklogNoDelayed", sub.Backlog);
         writer.WriteBoolean("blockedSubscriptionOnUnackedMsgs", false);
         writer.WriteNumber("msgDelayed", 0);
@@ -336,5 +341,5 @@ internal static class PulsarStatsWriter
 
     private sealed record SubscriptionValues(
         string Name, string? Type, long Backlog, double MsgRateOut, IReadOnlyList<double> ConsumerRates, bool Named, int AvgMessagesPerEntry,
-        long? MsgOutCounter, long UnackedMessages = 0);
+        long? MsgOutCounter, long UnackedMessages = 0, long EarliestInBacklog = 0);
 }

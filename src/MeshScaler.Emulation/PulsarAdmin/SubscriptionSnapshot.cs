@@ -9,4 +9,5 @@ internal sealed record SubscriptionSnapshot(
     int Consumers,
     int AvgMessagesPerEntry,
     long? MsgOutCounter = null,
-    long UnackedMessages = 0);
+    long UnackedMessages = 0,
+    DateTimeOffset? EarliestPublish = null);

@@ -37,7 +37,7 @@ public sealed class ModelWorkload : IPulsarWorkload
                 state.SetRates(topic, model.ReportedRateIn, model.TotalIn);
                 state.SetSubscription(
                     topic, subscription, model.BacklogEntries, model.ReportedRateOut, model.Ready, "Shared", model.Options.MessagesPerEntry, model.TotalProcessed,
-                    model.InFlight);
+                    model.InFlight, model.OldestArrival);
             }
         }
     }

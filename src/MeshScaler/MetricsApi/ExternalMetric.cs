@@ -23,6 +23,7 @@ internal sealed record ExternalMetric(string Name, ObjectMetricSource Source, bo
         new("pulsar_subscription_back_log", ObjectMetricSource.Backlog, false),
         new("pulsar_rate_in", ObjectMetricSource.Inflow, true),
         new("pulsar_subscription_msg_rate_out", ObjectMetricSource.OutRate, true),
+        new("pulsar_subscription_backlog_age_seconds", ObjectMetricSource.BacklogAge, false),
     ];
 
     /// <summary>
@@ -30,7 +31,7 @@ internal sealed record ExternalMetric(string Name, ObjectMetricSource Source, bo
     /// cache); the labels it was selected by are the item's <c>metricLabels</c>.
     /// </summary>
     public async Task<(double Value, ScalingSignal Signal, IReadOnlyDictionary<string, string> Labels)> ReadAsync(
-        string @namespace, LabelSelector selector, TriggerTargets triggers, SignalStore store, CancellationToken cancellationToken)
+        string @namespace, LabelSelector selector, TriggerTargets triggers, SignalStore store, Func<ScalingSignal, string, double> backlogAge, CancellationToken cancellationToken)
     {
         var (values, names) = Subscription(selector);
         var topic = $"persistent://{names["tenant"]}/{names["namespace"]}/{names["topic"]}";
@@ -50,6 +51,7 @@ internal sealed record ExternalMetric(string Name, ObjectMetricSource Source, bo
         {
             ObjectMetricSource.Backlog => signal.Backlog,
             ObjectMetricSource.Inflow => signal.InflowRate,
+            ObjectMetricSource.BacklogAge => backlogAge(signal, $"subscription {names["subscription"]} of {topic}"),
             _ => signal.OutRate,
         };
         return (number, signal, values);

@@ -272,7 +272,7 @@ internal sealed class MetricsApiEndpoint(
             return await NotOursAsync(context, $"the server could not find the external metric {Describe(metricName)}; served: {string.Join(", ", ExternalMetric.All.Select(m => m.Name))}");
         }
 
-        var (value, signal, labels) = await metric.ReadAsync(ns, selector, triggers, store, context.RequestAborted);
+        var (value, signal, labels) = await metric.ReadAsync(ns, selector, triggers, store, BacklogAge, context.RequestAborted);
         var item = new JsonObject
         {
             ["metricName"] = metric.Name,
@@ -362,11 +362,30 @@ internal sealed class MetricsApiEndpoint(
         var (number, windowSeconds) = metric.Source switch
         {
             ObjectMetricSource.Backlog => (signal.Backlog, (int?)null),
+            ObjectMetricSource.BacklogAge => (BacklogAge(signal, $"{kind} {ns}/{name}"), (int?)null),
             ObjectMetricSource.Inflow => (signal.InflowRate, signal.RatesFromCounters ? pollSeconds : 60),
             ObjectMetricSource.OutRate => (signal.OutRate, signal.RatesFromCounters ? pollSeconds : 60),
             _ => (signal.MetricValue, (int?)null),
         };
         return new MetricItem(described, metric.Name, number, signal.OldestFetch, windowSeconds);
+    }
+
+    /// <summary>
+    /// Seconds since the oldest message waiting in the backlog was published: 0 without a backlog, and an error (503),
+    /// never a guess, when a topic with a backlog did not say (a broker before 2.11).
+    /// </summary>
+    internal double BacklogAge(ScalingSignal signal, string what)
+    {
+        if (signal.Backlog <= 0)
+        {
+            return 0;
+        }
+
+        return signal.OldestBacklogPublishTime is { } published
+            ? Math.Max(0, (time.GetUtcNow() - published).TotalSeconds)
+            : throw new ScalingException(
+                ScalingErrorKind.Unavailable,
+                $"{what}: the age of its oldest backlog message is not known: Pulsar did not report earliestMsgPublishTimeInBacklog for a topic with a backlog (brokers before 2.11 do not)");
     }
 
     /// <summary>
@@ -390,7 +409,7 @@ internal sealed class MetricsApiEndpoint(
         return new MetricItem(
             new DescribedObject("FunctionMesh", ns, name, $"{ObjectMetric.Group}/v1alpha1"),
             metric.Name,
-            items.Sum(i => i.Value),
+            metric.Source == ObjectMetricSource.BacklogAge ? items.Max(i => i.Value) : items.Sum(i => i.Value),
             items.Min(i => i.ObservedAt),
             items.Select(i => i.WindowSeconds).Max());
     }

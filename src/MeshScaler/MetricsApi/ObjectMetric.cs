@@ -9,6 +9,7 @@ internal enum ObjectMetricSource
     Inflow,
     OutRate,
     ReplicasNeeded,
+    BacklogAge,
     Processed,
     Received,
 }
@@ -44,6 +45,7 @@ internal sealed record ObjectMetric(string Name, ObjectMetricSource Source, bool
         new("pulsar_subscription_back_log", ObjectMetricSource.Backlog, false, "backlog (entries) of its Functions' and Sinks' subscriptions, summed"),
         new("pulsar_rate_in", ObjectMetricSource.Inflow, true, "messages per second into its Functions' and Sinks' input topics, summed"),
         new("pulsar_subscription_msg_rate_out", ObjectMetricSource.OutRate, true, "messages per second their subscriptions dispatch, summed"),
+        new("pulsar_subscription_backlog_age_seconds", ObjectMetricSource.BacklogAge, false, "age of the oldest message waiting in any of their backlogs (the largest)"),
     ];
 
     private static readonly ObjectMetric[] Subscription =
@@ -52,6 +54,7 @@ internal sealed record ObjectMetric(string Name, ObjectMetricSource Source, bool
         new("pulsar_rate_in", ObjectMetricSource.Inflow, true, "messages per second into its input topics"),
         new("pulsar_subscription_msg_rate_out", ObjectMetricSource.OutRate, true, "messages per second its subscription dispatches"),
         new("meshscaler_replicas_needed", ObjectMetricSource.ReplicasNeeded, false, "replicas capacity mode calls for, unrounded (target AverageValue 1)"),
+        new("pulsar_subscription_backlog_age_seconds", ObjectMetricSource.BacklogAge, false, "seconds since the oldest message in its backlog was published (0 without a backlog)"),
     ];
 
     /// <summary>The per-pod metrics of <paramref name="kind"/>'s runner pods: its runner rates, one value per pod.</summary>

@@ -110,6 +110,53 @@ public sealed class MetricsApiTests
     }
 
     [Fact]
+    public async Task ObjectMetric_BacklogAge_FromTheOldestMessagesPublishTime_ZeroWithoutABacklog_503WhenPulsarDoesNotSay()
+    {
+        await using var api = await ApiHost.StartAsync();
+        var state = api.Host.Emulator.State;
+        var path = $"{Base}/v1beta2/namespaces/fm/{Function}/enricher/pulsar_subscription_backlog_age_seconds";
+        state.SetSubscription(ApiHost.Topic, "public/default/enricher", backlog: 1500, msgRateOut: 20, consumers: 2, earliestPublish: DateTimeOffset.UtcNow.AddSeconds(-90));
+
+        var aged = await WhenValueAsync(api, path, v => v >= 85);
+        state.SetSubscription(ApiHost.Topic, "public/default/enricher", backlog: 0, msgRateOut: 20, consumers: 2);
+        var drained = await WhenValueAsync(api, path, v => v == 0);
+        state.SetSubscription(ApiHost.Topic, "public/default/enricher", backlog: 10, msgRateOut: 20, consumers: 2);
+        JsonNode body;
+        var deadline = DateTime.UtcNow + Timeout;
+        while (true)
+        {
+            (var status, body) = await api.GetAsync(path);
+            if (status == HttpStatusCode.ServiceUnavailable)
+            {
+                break;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"still {(int)status} {body}");
+            await Task.Delay(50);
+        }
+
+        Assert.InRange(aged, 85, 120);
+        Assert.Equal(0, drained);
+        Assert.Contains("Pulsar did not report earliestMsgPublishTimeInBacklog", (string?)body["message"]);
+    }
+
+    private static async Task<double> WhenValueAsync(ApiHost api, string path, Func<double, bool> done)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (true)
+        {
+            var (status, body) = await api.GetAsync(path);
+            if (status == HttpStatusCode.OK && KubernetesQuantityValue((string)body["items"]![0]!["value"]!) is var value && done(value))
+            {
+                return value;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{path}: {(int)status} {body}");
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
     public async Task ObjectMetric_V1beta1_UsesItsOwnFieldNames()
     {
         await using var api = await ApiHost.StartAsync();
