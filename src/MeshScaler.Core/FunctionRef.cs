@@ -31,7 +31,10 @@ public enum RunnerMetricsMode
 /// <param name="AdminUrlProblem">Why there is no admin URL: no pulsarConfig, a missing ConfigMap, no or a bad webServiceURL.</param>
 /// <param name="TopicsProblem">Why there are no topics: a Source, or topics the metric cannot sum (several patterns).</param>
 /// <remarks>A problem is an error only when the metadata does not set the value itself: explicit keys win.</remarks>
-public sealed record FunctionFacts(FunctionRef Function, string Fqfn, TopicSelector? Topics, string Subscription, Uri? AdminUrl, string? AdminUrlProblem = null, string? TopicsProblem = null);
+/// <param name="AdminUrlPending">The ConfigMap cannot be read yet (its cache is not listed): the problem is passing, not the resource's.</param>
+public sealed record FunctionFacts(
+    FunctionRef Function, string Fqfn, TopicSelector? Topics, string Subscription, Uri? AdminUrl, string? AdminUrlProblem = null, string? TopicsProblem = null,
+    bool AdminUrlPending = false);
 
 /// <summary>A runner pod of a Function: where its metrics are served. No IP yet: pending, and named when scraped.</summary>
 public sealed record RunnerPod(string Name, string? Ip, int Port);

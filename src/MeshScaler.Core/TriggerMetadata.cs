@@ -250,8 +250,9 @@ public static class TriggerMetadata
         var clusterName = Get<string>(PulsarCluster);
         if (facts is not null && adminUrl is null && clusterName is null)
         {
+            // A ConfigMap cache still listing is a moment to wait (Unavailable: KEDA and the HPA ask again), not a bad resource.
             adminUrl = facts.AdminUrl ?? throw new ScalingException(
-                ScalingErrorKind.InvalidArgument,
+                facts.AdminUrlPending ? ScalingErrorKind.Unavailable : ScalingErrorKind.InvalidArgument,
                 $"{facts.Function}: {facts.AdminUrlProblem ?? "no Pulsar admin URL is known"}; set {AdminUrl} or {PulsarCluster}");
         }
 

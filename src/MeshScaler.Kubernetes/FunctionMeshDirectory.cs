@@ -43,7 +43,9 @@ internal sealed class FunctionMeshDirectory : IFunctionDirectory
 
         var (adminUrl, adminProblem) = AdminUrlOf(resource);
         var (topics, topicsProblem) = TopicsOf(resource);
-        var facts = new FunctionFacts(function, resource.Fqfn, topics, resource.Subscription, adminUrl, adminProblem, topicsProblem);
+        var configMaps = _caches.ConfigMaps.Single(function.Namespace);
+        var pending = adminUrl is null && resource.PulsarConfigMap is not null && !configMaps.Synced && configMaps.Error?.StartsWith("forbidden", StringComparison.Ordinal) != true;
+        var facts = new FunctionFacts(function, resource.Fqfn, topics, resource.Subscription, adminUrl, adminProblem, topicsProblem, pending);
         if (_facts.Count >= MaxRemembered)
         {
             _facts.Clear();

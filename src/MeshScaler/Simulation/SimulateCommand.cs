@@ -149,7 +149,7 @@ internal static class SimulateCommand
             }
             else
             {
-                var spec = (await client.GetMetricSpecAsync(scaledObject, stop.Token)).MetricSpecs.Single();
+                var spec = await FirstMetricSpecAsync(client, scaledObject, stop.Token);
                 PrintBanner(console, emulator.BaseAddress, cluster.Server.BaseAddress, grpcPort, httpPort, spec.MetricName, null);
                 autoscaler = new KedaDemoAutoscaler(client, scaledObject, spec, DemoKeda, new HpaController(DemoHpa), DemoHpa.SyncPeriod, stop.Token);
             }
@@ -184,6 +184,26 @@ internal static class SimulateCommand
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// The trigger's metric spec, asked again while MeshScaler says to wait (its caches are still listing the fake
+    /// cluster), as KEDA asks again: up to 30 s; any other error is the answer.
+    /// </summary>
+    private static async Task<MetricSpec> FirstMetricSpecAsync(KedaGrpcClient client, ScaledObjectRef scaledObject, CancellationToken cancellationToken)
+    {
+        var deadline = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            try
+            {
+                return (await client.GetMetricSpecAsync(scaledObject, cancellationToken)).MetricSpecs.Single();
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.Unavailable && TimeProvider.System.GetUtcNow() < deadline)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+            }
+        }
     }
 
     /// <summary>Every 150 s: 10 s idle, 30 s at 80 msg/s, a 30 s burst at 700 msg/s, 15 s at 80 msg/s, then idle.</summary>
