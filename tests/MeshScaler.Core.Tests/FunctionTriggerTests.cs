@@ -101,4 +101,14 @@ public sealed class FunctionTriggerTests
         Assert.Equal(ScalingErrorKind.InvalidArgument, error.Kind);
         Assert.Contains("Function fm/order-enricher: ConfigMap fm/pulsar-config has no webServiceURL; set adminURL or pulsarCluster", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Resolve_ConfigMapCacheStillListing_IsUnavailable_ToBeAskedAgain()
+    {
+        var error = Assert.Throws<ScalingException>(() => Parse(("function", "order-enricher")).Function!.Resolve(
+            Facts with { AdminUrl = null, AdminUrlProblem = "ConfigMap fm/pulsar-config cannot be read yet (the ConfigMap cache is not synced)", AdminUrlPending = true }));
+
+        Assert.Equal(ScalingErrorKind.Unavailable, error.Kind);
+        Assert.Contains("cannot be read yet", error.Message, StringComparison.Ordinal);
+    }
 }
