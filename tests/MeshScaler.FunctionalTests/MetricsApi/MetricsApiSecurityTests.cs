@@ -391,6 +391,33 @@ public sealed class MetricsApiSecurityTests : IDisposable
         Assert.DoesNotContain(api.Host.Logs.Entries, e => e.EventId.Id == 5302);
     }
 
+    [Fact]
+    public async Task ConfiguredCertificate_RotatedFiles_AreServedOnTheNextConnection()
+    {
+        using var certificates = new TestCertificates();
+        await using var api = await StartAsync(settings =>
+        {
+            settings["MeshScaler:MetricsApi:CertificateFile"] = certificates.ServerCertificateFile;
+            settings["MeshScaler:MetricsApi:KeyFile"] = certificates.ServerKeyFile;
+        });
+        async Task<string> ServedAsync()
+        {
+            using var tcp = new TcpClient();
+            await tcp.ConnectAsync(IPAddress.Loopback, api.Port);
+            await using var tls = new SslStream(tcp.GetStream(), false, static (_, _, _, _) => true);
+            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "localhost" });
+            return new X509Certificate2(tls.RemoteCertificate!).Thumbprint;
+        }
+
+        var before = await ServedAsync();
+        using var rotated = certificates.RotateServerCertificate("CN=rotated");
+        var after = await ServedAsync();
+
+        Assert.Equal(certificates.ServerCertificate.Thumbprint, before);
+        Assert.Equal(rotated.Thumbprint, after);
+        await WhenOkAsync(api.Client(token: HpaToken), ObjectPath);
+    }
+
     [Theory]
     [InlineData("huge path", 20_000)]
     [InlineData("odd path", 0)]
