@@ -16,8 +16,6 @@ namespace MeshScaler.Hosting;
 /// </remarks>
 internal sealed partial class ReloadingTls
 {
-    private static readonly Oid ClientAuthentication = new("1.3.6.1.5.5.7.3.2");
-
     private readonly TlsFiles _options;
     private readonly string _section;
     private readonly bool _requestClientCertificate;
@@ -159,27 +157,11 @@ internal sealed partial class ReloadingTls
             return false;
         }
 
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-
-        // clientAuth; a certificate without an EKU extension is valid for any use.
-        chain.ChainPolicy.ApplicationPolicy.Add(ClientAuthentication);
-        if (presented is not null)
-        {
-            foreach (var element in presented.ChainElements)
-            {
-                chain.ChainPolicy.ExtraStore.Add(element.Certificate);
-            }
-        }
-
-        if (chain.Build(certificate))
+        if (CertificateTrust.Chains(certificate, authorities, CertificateTrust.ClientAuthentication, presented?.ChainElements.Select(e => e.Certificate), out var reasons))
         {
             return true;
         }
 
-        var reasons = string.Join("; ", chain.ChainStatus.Select(s => s.StatusInformation.Trim()).Where(s => s.Length > 0));
         LogClientCertificateRejected(_logger, certificate.Subject, reasons.Length == 0 ? "its chain does not build to the client CA." : reasons);
         return false;
     }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using MeshScaler.Hosting;
 using MeshScaler.Kubernetes;
 using Microsoft.Extensions.Options;
 
@@ -20,7 +21,6 @@ namespace MeshScaler.MetricsApi;
 internal sealed class ApiAuthenticator(IClusterReviews cluster, IOptions<MetricsApiOptions> options, TimeProvider time, ILogger<ApiAuthenticator> logger)
 {
     private const string Authenticated = "system:authenticated";
-    private static readonly Oid ClientAuthentication = new("1.3.6.1.5.5.7.3.2");
 
     /// <summary>The user, or the 401 to answer.</summary>
     public async Task<(ApiUser? User, ApiStatus? Failure)> AuthenticateAsync(HttpContext context)
@@ -126,27 +126,8 @@ internal sealed class ApiAuthenticator(IClusterReviews cluster, IOptions<Metrics
     }
 
     /// <summary>True when the certificate chains to one of <paramref name="authorities"/> alone, for client authentication.</summary>
-    private static bool Chains(X509Certificate2 certificate, X509Certificate2Collection authorities)
-    {
-        if (authorities.Count == 0)
-        {
-            return false;
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.ApplicationPolicy.Add(ClientAuthentication);
-        try
-        {
-            return chain.Build(certificate);
-        }
-        catch (CryptographicException)
-        {
-            return false;
-        }
-    }
+    private static bool Chains(X509Certificate2 certificate, X509Certificate2Collection authorities) =>
+        CertificateTrust.Chains(certificate, authorities, CertificateTrust.ClientAuthentication, null, out _);
 
     /// <summary>
     /// The front proxy's user: the first non-empty username header, every value of the group headers, and the extra

@@ -213,11 +213,7 @@ internal sealed class UpstreamAdapter
             return false;
         }
 
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return chain.Build(certificate);
+        return Hosting.CertificateTrust.Chains(certificate, authorities, null, null, out _);
     }
 
     private static X509Certificate2Collection LoadAuthorities(string file)

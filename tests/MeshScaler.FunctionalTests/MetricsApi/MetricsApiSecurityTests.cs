@@ -360,11 +360,7 @@ public sealed class MetricsApiSecurityTests : IDisposable
     {
         await using var api = await StartAsync();
 
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(IPAddress.Loopback, api.Port);
-        await using var tls = new SslStream(tcp.GetStream(), false, static (_, _, _, _) => true);
-        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "localhost" });
-        using var served = new X509Certificate2(tls.RemoteCertificate!);
+        using var served = await ServedCertificateAsync(api.Port);
 
         Assert.Equal("CN=meshscaler-metrics-api", served.Subject);
         Assert.Equal(served.Subject, served.Issuer);
@@ -376,18 +372,11 @@ public sealed class MetricsApiSecurityTests : IDisposable
     public async Task ConfiguredCertificate_IsServed()
     {
         using var certificates = new TestCertificates();
-        await using var api = await StartAsync(settings =>
-        {
-            settings["MeshScaler:MetricsApi:CertificateFile"] = certificates.ServerCertificateFile;
-            settings["MeshScaler:MetricsApi:KeyFile"] = certificates.ServerKeyFile;
-        });
+        await using var api = await StartAsync(WithCertificate(certificates));
 
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(IPAddress.Loopback, api.Port);
-        await using var tls = new SslStream(tcp.GetStream(), false, static (_, _, _, _) => true);
-        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "localhost" });
+        using var served = await ServedCertificateAsync(api.Port);
 
-        Assert.Equal(certificates.ServerCertificate.Thumbprint, new X509Certificate2(tls.RemoteCertificate!).Thumbprint);
+        Assert.Equal(certificates.ServerCertificate.Thumbprint, served.Thumbprint);
         Assert.DoesNotContain(api.Host.Logs.Entries, e => e.EventId.Id == 5302);
     }
 
@@ -395,18 +384,11 @@ public sealed class MetricsApiSecurityTests : IDisposable
     public async Task ConfiguredCertificate_RotatedFiles_AreServedOnTheNextConnection()
     {
         using var certificates = new TestCertificates();
-        await using var api = await StartAsync(settings =>
-        {
-            settings["MeshScaler:MetricsApi:CertificateFile"] = certificates.ServerCertificateFile;
-            settings["MeshScaler:MetricsApi:KeyFile"] = certificates.ServerKeyFile;
-        });
+        await using var api = await StartAsync(WithCertificate(certificates));
         async Task<string> ServedAsync()
         {
-            using var tcp = new TcpClient();
-            await tcp.ConnectAsync(IPAddress.Loopback, api.Port);
-            await using var tls = new SslStream(tcp.GetStream(), false, static (_, _, _, _) => true);
-            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "localhost" });
-            return new X509Certificate2(tls.RemoteCertificate!).Thumbprint;
+            using var served = await ServedCertificateAsync(api.Port);
+            return served.Thumbprint;
         }
 
         var before = await ServedAsync();
@@ -461,6 +443,22 @@ public sealed class MetricsApiSecurityTests : IDisposable
             ["requestheader-extra-headers-prefix"] = "[\"X-Remote-Extra-\"]",
         },
     };
+
+    private static Action<Dictionary<string, string?>> WithCertificate(TestCertificates certificates) => settings =>
+    {
+        settings["MeshScaler:MetricsApi:CertificateFile"] = certificates.ServerCertificateFile;
+        settings["MeshScaler:MetricsApi:KeyFile"] = certificates.ServerKeyFile;
+    };
+
+    /// <summary>The certificate the API's listener serves on a new connection.</summary>
+    private static async Task<X509Certificate2> ServedCertificateAsync(int port)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, port);
+        await using var tls = new SslStream(tcp.GetStream(), false, static (_, _, _, _) => true);
+        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "localhost" });
+        return new X509Certificate2(tls.RemoteCertificate!);
+    }
 
     /// <summary>Asks until 200 (the trust and the Function are read), or fails with the last answer.</summary>
     private static async Task<JsonNode> WhenOkAsync(HttpClient client, string path, Action<HttpRequestMessage>? prepare = null)
