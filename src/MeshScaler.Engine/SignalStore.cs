@@ -141,11 +141,29 @@ public sealed class SignalStore : IDisposable
 
     private async Task<ScalingSignal> GetAsync(ScaleTarget target, bool forMetric, CancellationToken cancellationToken)
     {
-        var state = _targets.Track(target, _time.GetUtcNow());
-        var subjects = await _subjects.TopicsOfAsync(state, _stoppingToken, cancellationToken);
+        // One clock reading for the whole read, read again only after an await that really waited (a cold fetch).
+        var now = _time.GetUtcNow();
+        var state = _targets.Track(target, now);
+        var pendingSubjects = _subjects.TopicsOfAsync(state, now, _stoppingToken, cancellationToken);
+        IReadOnlyList<TopicSubject> subjects;
+        if (pendingSubjects.IsCompletedSuccessfully)
+        {
+            subjects = pendingSubjects.Result;
+        }
+        else
+        {
+            subjects = await pendingSubjects;
+            now = _time.GetUtcNow();
+        }
+
         if (forMetric)
         {
-            await RefreshForReadAsync(target, subjects, _time.GetUtcNow(), cancellationToken);
+            var refresh = RefreshForReadAsync(target, subjects, now, cancellationToken);
+            if (!refresh.IsCompletedSuccessfully)
+            {
+                await refresh;
+                now = _time.GetUtcNow();
+            }
         }
 
         var observations = new TopicObservation[subjects.Count];
@@ -153,7 +171,7 @@ public sealed class SignalStore : IDisposable
         for (var i = 0; i < subjects.Count; i++)
         {
             var subject = subjects[i];
-            var sample = subject.GetAsync(_options, _stoppingToken, cancellationToken);
+            var sample = subject.GetAsync(_options, now, _stoppingToken, cancellationToken);
             if (sample.IsCompletedSuccessfully)
             {
                 observations[i] = subject.Observe(sample.Result);
@@ -166,11 +184,23 @@ public sealed class SignalStore : IDisposable
         if (cold is not null)
         {
             await Task.WhenAll(cold);
+            now = _time.GetUtcNow();
         }
 
         CheckPartitionHint(state, observations);
-        var runner = await RunnerObservationAsync(target, cancellationToken);
-        return Evaluate(state, observations, runner);
+        var pendingRunner = RunnerObservationAsync(target, now, cancellationToken);
+        RunnerObservation? runner;
+        if (pendingRunner.IsCompletedSuccessfully)
+        {
+            runner = pendingRunner.Result;
+        }
+        else
+        {
+            runner = await pendingRunner;
+            now = _time.GetUtcNow();
+        }
+
+        return Evaluate(state, observations, runner, now);
     }
 
     private static async Task ObserveColdAsync(TopicSubject subject, ValueTask<PolledValue<TopicStats>.Sample> pending, TopicObservation[] observations, int index)
@@ -190,7 +220,8 @@ public sealed class SignalStore : IDisposable
     public async Task<RunnerObservation> GetRunnerAsync(ScaleTarget target, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
-        _targets.Track(target, _time.GetUtcNow());
+        var now = _time.GetUtcNow();
+        _targets.Track(target, now);
         if (_subjects.RunnerOf(target) is not { } runner)
         {
             throw new ScalingException(
@@ -198,7 +229,7 @@ public sealed class SignalStore : IDisposable
                 $"{target.MetricName} reads no runner metrics: they are read for function: triggers in capacity mode, without runnerMetrics: false or msgRatePerReplica, when MeshScaler reads the cluster");
         }
 
-        return (await runner.GetAsync(_options, _stoppingToken, cancellationToken)).Value;
+        return (await runner.GetAsync(_options, now, _stoppingToken, cancellationToken)).Value;
     }
 
     /// <summary>
@@ -206,7 +237,7 @@ public sealed class SignalStore : IDisposable
     /// shared by every caller. With <c>runnerMetrics: auto</c> a failure is null (the rate is inferred instead); with
     /// <c>true</c> it fails the request.
     /// </summary>
-    private async ValueTask<RunnerObservation?> RunnerObservationAsync(ScaleTarget target, CancellationToken cancellationToken)
+    private async ValueTask<RunnerObservation?> RunnerObservationAsync(ScaleTarget target, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (_subjects.RunnerOf(target) is not { } runner)
         {
@@ -215,7 +246,7 @@ public sealed class SignalStore : IDisposable
 
         try
         {
-            return (await runner.GetAsync(_options, _stoppingToken, cancellationToken)).Value;
+            return (await runner.GetAsync(_options, now, _stoppingToken, cancellationToken)).Value;
         }
         catch (ScalingException) when (target.RunnerMetrics == RunnerMetricsMode.Auto)
         {
@@ -376,11 +407,11 @@ public sealed class SignalStore : IDisposable
     /// signal it got last time: the same observations and rate give the same signal, and the hot read path then takes no
     /// lock and computes nothing.
     /// </remarks>
-    private ScalingSignal Evaluate(TargetState state, IReadOnlyList<TopicObservation> observations, RunnerObservation? runner)
+    private ScalingSignal Evaluate(TargetState state, IReadOnlyList<TopicObservation> observations, RunnerObservation? runner, DateTimeOffset now)
     {
         var target = state.Target;
         var measured = _subjects.RunnerOf(target) is not null;
-        var learning = _learning.For(target, measured, _time.GetUtcNow());
+        var learning = _learning.For(target, measured, now);
         if (state.LastEvaluation is { } last && last.Rate == learning.Rate && last.Matches(observations, runner))
         {
             return last.Signal;
@@ -424,7 +455,7 @@ public sealed class SignalStore : IDisposable
 
             CheckPartitionHint(state, observations);
             var runner = _subjects.RunnerOf(state.Target)?.Held(now, _options)?.Value;
-            var signal = Evaluate(state, observations, runner);
+            var signal = Evaluate(state, observations, runner, now);
             state.Publish(signal.IsActive);
         }
         catch (ScalingException)

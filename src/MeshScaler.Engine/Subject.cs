@@ -68,12 +68,12 @@ internal abstract class Subject<T> : ISubject
     /// <summary>
     /// A request's answer: the held value while servable (an error once too old); when nothing was ever fetched, the
     /// last failure while it is younger than a poll interval (not one upstream call per request), else one fetch
-    /// shared by every caller, awaited within the caller's own cancellation.
+    /// shared by every caller, awaited within the caller's own cancellation. <paramref name="now"/> is the read's one
+    /// clock reading (a request reads several subjects, and the clock is not free).
     /// </summary>
-    public ValueTask<PolledValue<T>.Sample> GetAsync(SignalStoreOptions options, CancellationToken stopping, CancellationToken cancellationToken)
+    public ValueTask<PolledValue<T>.Sample> GetAsync(SignalStoreOptions options, DateTimeOffset now, CancellationToken stopping, CancellationToken cancellationToken)
     {
         Value.Touch();
-        var now = _time.GetUtcNow();
         if (Serve(now, options) is { } held)
         {
             return ValueTask.FromResult(held);

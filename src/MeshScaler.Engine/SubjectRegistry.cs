@@ -51,7 +51,7 @@ internal sealed class SubjectRegistry
     /// The target's topic subjects for a request: a pattern's listing is fetched when cold (shared by every caller)
     /// and must match something.
     /// </summary>
-    public async ValueTask<IReadOnlyList<TopicSubject>> TopicsOfAsync(TargetState state, CancellationToken stopping, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<TopicSubject>> TopicsOfAsync(TargetState state, DateTimeOffset now, CancellationToken stopping, CancellationToken cancellationToken)
     {
         if (state.Target.Topics is not TopicPattern pattern)
         {
@@ -59,7 +59,7 @@ internal sealed class SubjectRegistry
         }
 
         var ns = Namespace(state.Cluster, pattern);
-        var listing = await ns.GetAsync(_options, stopping, cancellationToken);
+        var listing = await ns.GetAsync(_options, now, stopping, cancellationToken);
         var matched = Matching(state.Cluster, pattern, listing.Value);
         return matched.Count > 0
             ? matched

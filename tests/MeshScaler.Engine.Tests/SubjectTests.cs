@@ -13,10 +13,11 @@ public sealed class SubjectTests
     [Fact]
     public async Task ConcurrentColdRequests_ShareOneFetch()
     {
-        var subject = new ScriptedSubject(new ManualTimeProvider());
+        var time = new ManualTimeProvider();
+        var subject = new ScriptedSubject(time);
         var gate = subject.Hold();
 
-        var callers = Enumerable.Range(0, 20).Select(_ => subject.GetAsync(Options, CancellationToken.None, CancellationToken.None).AsTask()).ToList();
+        var callers = Enumerable.Range(0, 20).Select(_ => subject.GetAsync(Options, time.GetUtcNow(), CancellationToken.None, CancellationToken.None).AsTask()).ToList();
         gate.SetResult("v1");
         var answers = await Task.WhenAll(callers).WaitAsync(Timeout);
 
@@ -29,15 +30,15 @@ public sealed class SubjectTests
     {
         var time = new ManualTimeProvider();
         var subject = new ScriptedSubject(time) { Next = "v1" };
-        await subject.GetAsync(Options, CancellationToken.None, CancellationToken.None).AsTask().WaitAsync(Timeout);
+        await subject.GetAsync(Options, time.GetUtcNow(), CancellationToken.None, CancellationToken.None).AsTask().WaitAsync(Timeout);
         subject.Failure = new ScalingException(ScalingErrorKind.Unavailable, "connection refused");
         await subject.PollAsync(new SemaphoreSlim(1), CancellationToken.None, CancellationToken.None).WaitAsync(Timeout);
 
         time.Advance(Options.MaxStaleness);
-        Assert.Equal("v1", (await subject.GetAsync(Options, CancellationToken.None, CancellationToken.None)).Value);
+        Assert.Equal("v1", (await subject.GetAsync(Options, time.GetUtcNow(), CancellationToken.None, CancellationToken.None)).Value);
 
         time.Advance(TimeSpan.FromSeconds(5));
-        var stale = await Assert.ThrowsAsync<ScalingException>(() => subject.GetAsync(Options, CancellationToken.None, CancellationToken.None).AsTask());
+        var stale = await Assert.ThrowsAsync<ScalingException>(() => subject.GetAsync(Options, time.GetUtcNow(), CancellationToken.None, CancellationToken.None).AsTask());
         Assert.Equal(ScalingErrorKind.Unavailable, stale.Kind);
         Assert.Equal("cluster 'test': the scripted value is 65s old, more than MaxStaleness 60s; last error: connection refused", stale.Message);
         Assert.Null(subject.Held(time.GetUtcNow(), Options));
@@ -48,12 +49,12 @@ public sealed class SubjectTests
     {
         var time = new ManualTimeProvider();
         var subject = new ScriptedSubject(time) { Next = "v1" };
-        await subject.GetAsync(Options, CancellationToken.None, CancellationToken.None).AsTask().WaitAsync(Timeout);
+        await subject.GetAsync(Options, time.GetUtcNow(), CancellationToken.None, CancellationToken.None).AsTask().WaitAsync(Timeout);
         subject.Failure = new ScalingException(ScalingErrorKind.NotFound, "topic deleted");
         await subject.PollAsync(new SemaphoreSlim(1), CancellationToken.None, CancellationToken.None).WaitAsync(Timeout);
 
         time.Advance(Options.MaxStaleness + TimeSpan.FromSeconds(1));
-        var stale = await Assert.ThrowsAsync<ScalingException>(() => subject.GetAsync(Options, CancellationToken.None, CancellationToken.None).AsTask());
+        var stale = await Assert.ThrowsAsync<ScalingException>(() => subject.GetAsync(Options, time.GetUtcNow(), CancellationToken.None, CancellationToken.None).AsTask());
         Assert.Equal(ScalingErrorKind.NotFound, stale.Kind);
     }
 
@@ -62,18 +63,18 @@ public sealed class SubjectTests
     {
         var time = new ManualTimeProvider();
         var subject = new ScriptedSubject(time) { Failure = new ScalingException(ScalingErrorKind.NotFound, "no such topic") };
-        await Assert.ThrowsAsync<ScalingException>(() => subject.GetAsync(Options, CancellationToken.None, CancellationToken.None).AsTask().WaitAsync(Timeout));
+        await Assert.ThrowsAsync<ScalingException>(() => subject.GetAsync(Options, time.GetUtcNow(), CancellationToken.None, CancellationToken.None).AsTask().WaitAsync(Timeout));
         Assert.Equal(1, subject.Fetches);
 
         time.Advance(Options.PollInterval / 2);
-        var again = await Assert.ThrowsAsync<ScalingException>(() => subject.GetAsync(Options, CancellationToken.None, CancellationToken.None).AsTask());
+        var again = await Assert.ThrowsAsync<ScalingException>(() => subject.GetAsync(Options, time.GetUtcNow(), CancellationToken.None, CancellationToken.None).AsTask());
         Assert.Equal("no such topic", again.Message);
         Assert.Equal(1, subject.Fetches);
 
         time.Advance(Options.PollInterval);
         subject.Failure = null;
         subject.Next = "found";
-        Assert.Equal("found", (await subject.GetAsync(Options, CancellationToken.None, CancellationToken.None).AsTask().WaitAsync(Timeout)).Value);
+        Assert.Equal("found", (await subject.GetAsync(Options, time.GetUtcNow(), CancellationToken.None, CancellationToken.None).AsTask().WaitAsync(Timeout)).Value);
         Assert.Equal(2, subject.Fetches);
     }
 
