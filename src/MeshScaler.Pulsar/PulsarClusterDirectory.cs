@@ -42,7 +42,6 @@ internal sealed partial class PulsarClusterDirectory : IPulsarClusterResolver
 
     public bool HasConfiguredClusters => _byName.Count > 0;
 
-    /// <summary>Configured cluster names, sorted.</summary>
     /// <summary>The configured cluster names, in order; fixed at construction.</summary>
     public IReadOnlyList<string> ClusterNames { get; }
 

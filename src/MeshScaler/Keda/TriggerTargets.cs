@@ -20,6 +20,12 @@ internal sealed partial class TriggerTargets(IFunctionDirectory functions, IPuls
 
     private readonly ConcurrentDictionary<ScaledObjectRef, MetadataParseResult> _parsed = new(ScaledObjectComparer.Instance);
 
+    /// <summary>
+    /// ConfigMap admin URLs already found to be configured clusters, by instance: the clusters are fixed at start, and a
+    /// resource's URL stays one instance until its ConfigMap changes, so a read does not match it again.
+    /// </summary>
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Uri, Uri> _allowedUrls = new();
+
     /// <summary>Returns the target, or throws <see cref="ScalingException"/> (InvalidArgument) listing every metadata error.</summary>
     public ScaleTarget Parse(ScaledObjectRef scaledObject)
     {
@@ -68,11 +74,12 @@ internal sealed partial class TriggerTargets(IFunctionDirectory functions, IPuls
 
         var facts = functions.Resolve(function.In(@namespace));
         var target = function.Resolve(facts);
-        if (target.ClusterName is null && target.AdminUrl is { } url && url == facts.AdminUrl)
+        if (target.ClusterName is null && target.AdminUrl is { } url && url == facts.AdminUrl && !_allowedUrls.TryGetValue(url, out _))
         {
             try
             {
                 clusters.Resolve(url, null);
+                _allowedUrls.AddOrUpdate(url, url);
             }
             catch (ScalingException ex)
             {

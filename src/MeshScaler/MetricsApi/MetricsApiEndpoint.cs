@@ -36,6 +36,12 @@ internal sealed class MetricsApiEndpoint(
     /// <summary>Each resource's trigger, parsed once (names are the same in every namespace, so keyed without one).</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(ComponentKind Kind, string Name), FunctionTrigger> _triggers = new();
 
+    /// <summary>
+    /// The last body written for each Object-metric path, reused while its value, time and window are unchanged: every
+    /// read between two polls gets the same bytes, formatted once (the HPA's hot path). Bounded as the triggers are.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, WrittenAnswer> _answers = new(StringComparer.Ordinal);
+
     /// <summary>Longer paths are refused before they are split: no served path comes near it.</summary>
     private const int MaxPathLength = 1024;
 
@@ -190,7 +196,7 @@ internal sealed class MetricsApiEndpoint(
                 return ApiStatus.NotFound($"the server could not find the metric {metricName} for {resource} {name} matching metricLabelSelector {metricSelector}");
             }
 
-            await WriteValueListAsync(context, version, [await ReadMeshAsync(ns, name, meshMetric, context.RequestAborted)]);
+            await WriteObjectAsync(context, path, version, await ReadMeshAsync(ns, name, meshMetric, context.RequestAborted));
             return null;
         }
 
@@ -217,7 +223,7 @@ internal sealed class MetricsApiEndpoint(
         }
 
         var item = await ReadAsync(ns, kind, name, metric, context.RequestAborted);
-        await WriteValueListAsync(context, version, [item]);
+        await WriteObjectAsync(context, path, version, item);
         return null;
     }
 
@@ -532,11 +538,44 @@ internal sealed class MetricsApiEndpoint(
             })]),
     };
 
+    /// <summary>One Object metric's MetricValueList, the bytes written last time for the path when the item is the same.</summary>
+    private Task WriteObjectAsync(HttpContext context, string path, string version, MetricItem item)
+    {
+        byte[] body;
+        if (_answers.TryGetValue(path, out var known) && known.Item == item && item.ObservedAt != DateTimeOffset.MinValue)
+        {
+            body = known.Body;
+        }
+        else
+        {
+            body = ValueList(version, [item]).WrittenSpan.ToArray();
+            if (_answers.Count >= TriggerTargets.MaxEntries)
+            {
+                _answers.Clear();
+            }
+
+            _answers[path] = new WrittenAnswer(item, body);
+        }
+
+        return WriteJsonAsync(context, body);
+    }
+
+    private Task WriteValueListAsync(HttpContext context, string version, IReadOnlyList<MetricItem> items) =>
+        WriteJsonAsync(context, ValueList(version, items).WrittenMemory);
+
+    private static async Task WriteJsonAsync(HttpContext context, ReadOnlyMemory<byte> body)
+    {
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = body.Length;
+        await context.Response.Body.WriteAsync(body, context.RequestAborted);
+    }
+
     /// <summary>
     /// A MetricValueList in the version's own field names (v1beta2: <c>metric.name</c>, <c>windowSeconds</c>; v1beta1:
-    /// <c>metricName</c>, <c>window</c>, <c>selector</c>), written straight to the response: the HPA's hot path.
+    /// <c>metricName</c>, <c>window</c>, <c>selector</c>).
     /// </summary>
-    private async Task WriteValueListAsync(HttpContext context, string version, IReadOnlyList<MetricItem> items)
+    private System.Buffers.ArrayBufferWriter<byte> ValueList(string version, IReadOnlyList<MetricItem> items)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
         using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
@@ -588,10 +627,7 @@ internal sealed class MetricsApiEndpoint(
             json.WriteEndObject();
         }
 
-        context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentType = "application/json";
-        context.Response.ContentLength = buffer.WrittenCount;
-        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
+        return buffer;
     }
 
     private static JsonObject OpenApiV2() => new()
@@ -619,6 +655,8 @@ internal sealed class MetricsApiEndpoint(
     }
 
     private sealed record DescribedObject(string Kind, string Namespace, string Name, string ApiVersion);
+
+    private sealed record WrittenAnswer(MetricItem Item, byte[] Body);
 
     private sealed record MetricItem(DescribedObject Object, string Metric, double Value, DateTimeOffset ObservedAt, int? WindowSeconds);
 }

@@ -157,6 +157,27 @@ public sealed class MetricsApiTests
     }
 
     [Fact]
+    public async Task ObjectMetric_RepeatedReads_GetTheSameAnswer_UntilTheValueChanges_EachVersionItsOwn()
+    {
+        await using var api = await ApiHost.StartAsync();
+        var v1beta2 = $"{Base}/v1beta2/namespaces/fm/{Function}/enricher/pulsar_subscription_back_log";
+        var v1beta1 = $"{Base}/v1beta1/namespaces/fm/{Function}/enricher/pulsar_subscription_back_log";
+        await api.WhenReadyAsync(v1beta2);
+
+        var first = await api.Http.GetStringAsync(v1beta2);
+        var second = await api.Http.GetStringAsync(v1beta2);
+        var otherVersion = JsonNode.Parse(await api.Http.GetStringAsync(v1beta1))!;
+        api.Host.Emulator.State.SetSubscription(ApiHost.Topic, "public/default/enricher", backlog: 1600, msgRateOut: 20, consumers: 2);
+        var changed = await WhenValueAsync(api, v1beta2, v => v != 1500);
+
+        Assert.Equal(first, second);
+        Assert.Equal("1500", (string?)JsonNode.Parse(first)!["items"]![0]!["value"]);
+        Assert.Equal("custom.metrics.k8s.io/v1beta1", (string?)otherVersion["apiVersion"]);
+        Assert.Equal("pulsar_subscription_back_log", (string?)otherVersion["items"]![0]!["metricName"]);
+        Assert.Equal(1600, changed);
+    }
+
+    [Fact]
     public async Task ObjectMetric_V1beta1_UsesItsOwnFieldNames()
     {
         await using var api = await ApiHost.StartAsync();
