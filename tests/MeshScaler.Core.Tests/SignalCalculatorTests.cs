@@ -87,6 +87,48 @@ public sealed class SignalCalculatorTests
         Assert.True(Math.Abs(expected - rate) < 1e-9, $"{name}: expected {expected}, got {rate}");
     }
 
+    public static TheoryData<string, double, double, double, double?, double> EndedBurstCases => new()
+    {
+        // name, backlog (messages), inflow, consumers' rate (msg/s), age of the oldest backlog message (s), expected drain
+        // rate (msg/s); targetDrainSeconds 10, replicaStartupSeconds 5, catchUpRatio 0.5, maxDrainSeconds 300.
+        { "a burst ended, its tail already late: drained within startup + targetDrainSeconds", 33000, 80, 500, 35, 2200 },
+        { "the age exactly startup + targetDrainSeconds counts as late", 33000, 80, 500, 15, 2200 },
+        { "tail not late yet: the cap (what the consumers drain) holds", 33000, 80, 500, 14, 420 },
+        { "age unknown (a broker before 2.11): the cap holds", 33000, 80, 500, null, 420 },
+        { "burst still on, consumers barely ahead of it: the cap holds", 27000, 930, 975, 29, 465 },
+        { "consumers exactly twice the inflow: not yet an ended burst", 33000, 250, 500, 35, 250 },
+        { "no consumers and no inflow (stopped producers): the maxDrainSeconds floor", 33000, 0, 0, 600, 33000 / 305.0 },
+        { "out-rate unknown (not finite): the cap holds", 33000, 80, double.NaN, 35, 33000 / 305.0 },
+    };
+
+    [Theory]
+    [MemberData(nameof(EndedBurstCases))]
+    public void DrainRate_AnEndedBurstsLateTail_IsDrainedWithinTheDrainTime(string name, double backlog, double inflow, double outRate, double? age, double expected)
+    {
+        var target = Target(ScalingMode.Capacity, drain: 10) with { MaxDrainSeconds = 300, ReplicaStartupSeconds = 5, CatchUpRatio = 0.5 };
+
+        var rate = SignalCalculator.DrainRate(target, backlog, inflow, outRate, age);
+
+        Assert.True(Math.Abs(expected - rate) < 1e-9, $"{name}: expected {expected}, got {rate}");
+    }
+
+    [Fact]
+    public void Compute_CapacityMode_TheBacklogsAgeAtTheFetch_LiftsTheCapOnAnEndedBurst()
+    {
+        // 10 consumers at 50 msg/s each drain 500 msg/s against an inflow of 80; the oldest message was published 35 s
+        // before the fetch.
+        static TopicObservation Tail(DateTimeOffset? earliest) => new(
+            Orders, new TopicStats(80, 0, new Dictionary<string, SubscriptionStats> { ["sub"] = new(30000, 500, 10, 1, "Shared", null, earliest) }), T0);
+        var target = Target(ScalingMode.Capacity, drain: 10, perReplica: 50) with { ReplicaStartupSeconds = 5 };
+
+        var late = SignalCalculator.Compute(target, [Tail(T0.AddSeconds(-35))], learnedPerReplicaRate: null);
+        var ageUnknown = SignalCalculator.Compute(target, [Tail(null)], learnedPerReplicaRate: null);
+
+        // (80 + 30000 / 15) / 50 against (80 + max(40, 500 - 80)) / 50.
+        Assert.Equal(41.6, late.MetricValue, 9);
+        Assert.Equal(10, ageUnknown.MetricValue, 9);
+    }
+
     [Fact]
     public void Compute_CapacityMode_PrefetchBurstOfNewConsumers_DoesNotLiftTheDrainFloor()
     {

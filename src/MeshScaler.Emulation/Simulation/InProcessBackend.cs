@@ -37,7 +37,7 @@ public static class InProcessBackend
             var snapshot = state.Find(topic) ?? throw new ScalingException(ScalingErrorKind.NotFound, $"Topic {topic.FullName} not found");
             var subscriptions = snapshot.Subscriptions.ToDictionary(
                 s => s.Name,
-                s => new SubscriptionStats(s.Backlog.Sum(), s.MsgRateOut, s.Consumers, Math.Max(1, s.AvgMessagesPerEntry), s.Type, s.MsgOutCounter),
+                s => new SubscriptionStats(s.Backlog.Sum(), s.MsgRateOut, s.Consumers, Math.Max(1, s.AvgMessagesPerEntry), s.Type, s.MsgOutCounter, EarliestPublishTimeInBacklog: s.Backlog.Sum() > 0 ? s.EarliestPublish : null),
                 StringComparer.Ordinal);
             return Task.FromResult(new TopicStats(snapshot.MsgRateIn, snapshot.Partitions, subscriptions, snapshot.MsgInCounter));
         }
