@@ -541,8 +541,14 @@ internal sealed class MetricsApiEndpoint(
     /// <summary>One Object metric's MetricValueList, the bytes written last time for the path when the item is the same.</summary>
     private Task WriteObjectAsync(HttpContext context, string path, string version, MetricItem item)
     {
+        // Without a fetch time the timestamp is the read's own, so such a body is never the same twice: not kept.
+        if (item.ObservedAt == DateTimeOffset.MinValue)
+        {
+            return WriteValueListAsync(context, version, [item]);
+        }
+
         byte[] body;
-        if (_answers.TryGetValue(path, out var known) && known.Item == item && item.ObservedAt != DateTimeOffset.MinValue)
+        if (_answers.TryGetValue(path, out var known) && known.Item == item)
         {
             body = known.Body;
         }

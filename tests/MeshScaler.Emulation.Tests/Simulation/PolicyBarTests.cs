@@ -5,7 +5,7 @@ namespace MeshScaler.Emulation.Tests.Simulation;
 
 /// <summary>
 /// Issue 3's bar on the shipped presets (6 h, seed 1, the what-if defaults), through the real Engine and Core (in-process
-/// stats reader). Each preset runs once per test class.
+/// stats reader), and the spiky seeds that once missed it. Each preset and seed runs once per test class.
 /// </summary>
 public sealed class PolicyBarTests(PolicyBarTests.Runs runs) : IClassFixture<PolicyBarTests.Runs>
 {
