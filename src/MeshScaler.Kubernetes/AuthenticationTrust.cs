@@ -11,8 +11,10 @@ namespace MeshScaler.Kubernetes;
 /// </summary>
 /// <param name="ClientCa">Signs ordinary x509 client certificates (<c>client-ca-file</c>); empty when absent.</param>
 /// <param name="RequestHeaderCa">Signs the aggregator's front-proxy client certificate (<c>requestheader-client-ca-file</c>); empty when absent.</param>
-/// <param name="AllowedNames">Common names the front-proxy certificate may have; empty means any name signed by the CA.</param>
-/// <param name="Problems">Keys that could not be read, each named with why: those paths of authentication are off until it is fixed.</param>
+/// <param name="AllowedNames">Common names the front-proxy certificate may have; empty means any name signed by the CA
+/// (kube-apiserver's rule for <c>[]</c> and <c>null</c>). <c>[""]</c> is not empty: it allows only an empty name, which is refused.</param>
+/// <param name="Problems">Keys that could not be read, each named with why: those paths of authentication are off until
+/// it is fixed (an unreadable <c>requestheader-*</c> list turns the front proxy off, never to a default).</param>
 public sealed record AuthenticationTrust(
     X509Certificate2Collection ClientCa,
     X509Certificate2Collection RequestHeaderCa,
@@ -58,35 +60,56 @@ public sealed record AuthenticationTrust(
             return bundle;
         }
 
-        // List values are JSON arrays of strings, decoded as kube-apiserver's own reader does (json.Unmarshal).
-        IReadOnlyList<string> List(string key, params string[] absent)
+        // List values are JSON arrays of strings, decoded as kube-apiserver's own reader does (json.Unmarshal): "null"
+        // and "[]" are empty lists. A key that cannot be decoded is a problem, never its default.
+        IReadOnlyList<string>? List(string key)
         {
             if (Value(key) is not { } json)
             {
-                return absent;
+                return [];
             }
 
             try
             {
-                var values = JsonSerializer.Deserialize<string[]>(json);
-                return values is null ? absent : [.. values.Where(v => !string.IsNullOrEmpty(v))];
+                return JsonSerializer.Deserialize<string[]>(json) ?? [];
             }
             catch (JsonException ex)
             {
                 problems.Add($"{Namespace}/{Name} key {key} is not a JSON array of strings: {ex.Message}");
-                return absent;
+                return null;
             }
         }
 
+        // Header names: an empty one names no header (and an empty prefix would make every header an identity header).
+        IReadOnlyList<string>? Headers(string key, params string[] absent) =>
+            List(key) is not { } names ? null : names.Where(n => n.Length > 0).ToArray() is { Length: > 0 } named ? named : absent;
+
         var requestHeaderCa = Bundle("requestheader-client-ca-file");
+        var allowedNames = List("requestheader-allowed-names");
+        var usernameHeaders = Headers("requestheader-username-headers", "X-Remote-User");
+        var groupHeaders = Headers("requestheader-group-headers", "X-Remote-Group");
+        var extraPrefixes = Headers("requestheader-extra-headers-prefix", "X-Remote-Extra-");
+        var uidHeaders = Headers("requestheader-uid-headers");
+        if (allowedNames is null || usernameHeaders is null || groupHeaders is null || extraPrefixes is null || uidHeaders is null)
+        {
+            // Fail closed: an unreadable allowed-names list is not "any name", and unreadable header names are not
+            // the defaults. The front proxy is not believed until the ConfigMap is fixed; the other paths still work.
+            if (requestHeaderCa.Count > 0)
+            {
+                problems.Add("the front proxy (requestheader-client-ca-file) is not trusted until these keys are fixed");
+            }
+
+            requestHeaderCa = [];
+        }
+
         return new AuthenticationTrust(
             Bundle("client-ca-file"),
             requestHeaderCa,
-            List("requestheader-allowed-names"),
-            List("requestheader-username-headers", "X-Remote-User"),
-            List("requestheader-group-headers", "X-Remote-Group"),
-            List("requestheader-extra-headers-prefix", "X-Remote-Extra-"),
-            List("requestheader-uid-headers"),
+            allowedNames ?? [],
+            usernameHeaders ?? [],
+            groupHeaders ?? [],
+            extraPrefixes ?? [],
+            uidHeaders ?? [],
             problems);
     }
 

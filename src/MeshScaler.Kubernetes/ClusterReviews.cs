@@ -30,8 +30,14 @@ public enum AccessDecision
 
 public sealed record AccessAnswer(AccessDecision Decision, string Reason);
 
-/// <summary>A TokenReview or SubjectAccessReview could not be made; the message says why and what to grant.</summary>
-public sealed class ClusterReviewException(string message, Exception? inner = null) : Exception(message, inner);
+/// <summary>
+/// A TokenReview or SubjectAccessReview could not be made. The message says why and what to grant in MeshScaler's own
+/// words, fit for any caller; <see cref="Detail"/> adds the API server's answer, for the log only.
+/// </summary>
+public sealed class ClusterReviewException(string message, string? detail = null, Exception? inner = null) : Exception(message, inner)
+{
+    public string Detail { get; } = detail ?? message;
+}
 
 /// <summary>How long review answers are kept: kube-apiserver's defaults (10 s for tokens, allowed and denied answers).</summary>
 public sealed class ClusterReviewsOptions
@@ -56,18 +62,21 @@ public interface IClusterReviews
     /// <summary>Why <see cref="Trust"/> is null or may be stale; null when it is current.</summary>
     string? TrustError { get; }
 
-    /// <summary>The token's user, or null when the API server says it is not authenticated.</summary>
+    /// <summary>The token's user, or null when the API server says it is not authenticated; with the cached answer's expiry.</summary>
     /// <exception cref="ClusterReviewException">The review itself failed.</exception>
-    Task<ApiUser?> ReviewTokenAsync(string token, CancellationToken cancellationToken);
+    Task<Reviewed<ApiUser?>> ReviewTokenAsync(string token, CancellationToken cancellationToken);
 
-    /// <summary>The API server's decision; a failed review is <see cref="AccessDecision.NoOpinion"/> with the reason.</summary>
-    Task<AccessAnswer> ReviewAccessAsync(AccessRequest request, CancellationToken cancellationToken);
+    /// <summary>
+    /// The API server's decision, with the cached answer's expiry; a failed review is <see cref="AccessDecision.NoOpinion"/>
+    /// with the reason, expired at once.
+    /// </summary>
+    Task<Reviewed<AccessAnswer>> ReviewAccessAsync(AccessRequest request, CancellationToken cancellationToken);
 
     /// <summary>Lists and watches the trust ConfigMap until <paramref name="cancellationToken"/> fires.</summary>
     Task RunAsync(CancellationToken cancellationToken);
 }
 
-internal sealed class ClusterReviews : IClusterReviews
+internal sealed partial class ClusterReviews : IClusterReviews
 {
     private static readonly TimeSpan ReviewTimeout = TimeSpan.FromSeconds(10);
 
@@ -75,13 +84,15 @@ internal sealed class ClusterReviews : IClusterReviews
     private readonly ResourceInformer<AuthenticationTrust> _trust;
     private readonly ReviewCache<ApiUser?> _tokens;
     private readonly ReviewCache<AccessAnswer> _access;
+    private readonly ILogger _logger;
 
     public ClusterReviews(IKubernetes client, KubernetesOptions kubernetes, ClusterReviewsOptions options, TimeProvider time, ILoggerFactory loggers)
     {
         _client = client;
+        _logger = loggers.CreateLogger("MeshScaler.Kubernetes");
         _trust = new ResourceInformer<AuthenticationTrust>(
             new ConfigMapApi<AuthenticationTrust>(client, AuthenticationTrust.Read, $"metadata.name={AuthenticationTrust.Name}"),
-            new ResourceCache<AuthenticationTrust>(), AuthenticationTrust.Namespace, kubernetes, time, loggers.CreateLogger("MeshScaler.Kubernetes"));
+            new ResourceCache<AuthenticationTrust>(), AuthenticationTrust.Namespace, kubernetes, time, _logger);
         _tokens = new ReviewCache<ApiUser?>(time, _ => options.TokenTtl);
         _access = new ReviewCache<AccessAnswer>(time, answer => answer.Decision == AccessDecision.Allowed ? options.AllowedTtl : options.DeniedTtl);
     }
@@ -95,10 +106,10 @@ internal sealed class ClusterReviews : IClusterReviews
 
     public Task RunAsync(CancellationToken cancellationToken) => _trust.RunAsync(cancellationToken);
 
-    public Task<ApiUser?> ReviewTokenAsync(string token, CancellationToken cancellationToken) =>
+    public Task<Reviewed<ApiUser?>> ReviewTokenAsync(string token, CancellationToken cancellationToken) =>
         _tokens.GetAsync(Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token))), () => TokenReviewAsync(token), cancellationToken);
 
-    public async Task<AccessAnswer> ReviewAccessAsync(AccessRequest request, CancellationToken cancellationToken)
+    public async Task<Reviewed<AccessAnswer>> ReviewAccessAsync(AccessRequest request, CancellationToken cancellationToken)
     {
         try
         {
@@ -106,37 +117,41 @@ internal sealed class ClusterReviews : IClusterReviews
         }
         catch (ClusterReviewException ex)
         {
-            return new AccessAnswer(AccessDecision.NoOpinion, ex.Message);
+            AccessReviewFailed(_logger, ex.Detail);
+            return new Reviewed<AccessAnswer>(new AccessAnswer(AccessDecision.NoOpinion, ex.Message), DateTimeOffset.MinValue);
         }
     }
 
     /// <summary>
-    /// Everything the review's spec holds, each field separated by a control character no name can contain: what
-    /// kube-apiserver's webhook authorizer keys its cache by (the spec's JSON), without serializing on every request.
+    /// Everything the review's spec holds, each string length-prefixed and each list counted, so no two specs share a
+    /// key whatever their names contain: what kube-apiserver's webhook authorizer keys its cache by (the spec's JSON),
+    /// without serializing on every request.
     /// </summary>
-    private static string Key(AccessRequest request)
+    internal static string Key(AccessRequest request)
     {
         var key = new StringBuilder(256);
-        void Field(string? value) => key.Append(value).Append('\u0001');
+        void Field(string? value) => (value is null ? key.Append('~') : key.Append(value.Length).Append(':').Append(value)).Append(';');
+        void Count(int count) => key.Append('#').Append(count).Append(';');
         var user = request.User;
         Field(user.Name);
         Field(user.Uid);
+        Count(user.Groups.Count);
         foreach (var group in user.Groups)
         {
-            key.Append(group).Append('\u0002');
+            Field(group);
         }
 
-        key.Append('\u0001');
+        Count(user.Extra.Count);
         foreach (var (name, values) in user.Extra.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
-            key.Append(name).Append('\u0003');
+            Field(name);
+            Count(values.Count);
             foreach (var value in values)
             {
-                key.Append(value).Append('\u0002');
+                Field(value);
             }
         }
 
-        key.Append('\u0001');
         Field(request.Verb);
         Field(request.Path);
         Field(request.Namespace);
@@ -160,7 +175,7 @@ internal sealed class ClusterReviews : IClusterReviews
         }
         catch (Exception ex) when (ex is HttpOperationException or HttpRequestException or OperationCanceledException or KubernetesException)
         {
-            throw new ClusterReviewException(Describe("tokenreviews.authentication.k8s.io", ex), ex);
+            throw new ClusterReviewException(Describe("tokenreviews.authentication.k8s.io", ex), Detail("tokenreviews.authentication.k8s.io", ex), ex);
         }
 
         if (review.Status is not { Authenticated: true, User.Username: { Length: > 0 } name } status)
@@ -187,7 +202,7 @@ internal sealed class ClusterReviews : IClusterReviews
         }
         catch (Exception ex) when (ex is HttpOperationException or HttpRequestException or OperationCanceledException or KubernetesException)
         {
-            throw new ClusterReviewException(Describe("subjectaccessreviews.authorization.k8s.io", ex), ex);
+            throw new ClusterReviewException(Describe("subjectaccessreviews.authorization.k8s.io", ex), Detail("subjectaccessreviews.authorization.k8s.io", ex), ex);
         }
 
         var status = review.Status;
@@ -224,8 +239,20 @@ internal sealed class ClusterReviews : IClusterReviews
     {
         HttpOperationException { Response.StatusCode: HttpStatusCode.Forbidden } =>
             $"MeshScaler's service account may not create {resource}: bind it to the ClusterRole system:auth-delegator (deploy/metrics-api/rbac.yaml)",
-        HttpOperationException http => $"creating {resource} failed: HTTP {(int?)http.Response?.StatusCode} {http.Response?.Content}",
+        HttpOperationException http => $"creating {resource} failed: HTTP {(int?)http.Response?.StatusCode}",
         OperationCanceledException => $"creating {resource} took longer than {ReviewTimeout.TotalSeconds:0} s",
+        _ => $"creating {resource} failed: {ex.GetType().Name}",
+    };
+
+    /// <summary><see cref="Describe"/> with the API server's own answer or the exception's message.</summary>
+    private static string Detail(string resource, Exception ex) => ex switch
+    {
+        HttpOperationException { Response.StatusCode: HttpStatusCode.Forbidden } => Describe(resource, ex),
+        HttpOperationException http => $"{Describe(resource, ex)} {http.Response?.Content}",
+        OperationCanceledException => Describe(resource, ex),
         _ => $"creating {resource} failed: {ex.Message}",
     };
+
+    [LoggerMessage(6003, LogLevel.Warning, "Kubernetes: a SubjectAccessReview failed, so the request is refused: {Reason}")]
+    private static partial void AccessReviewFailed(ILogger logger, string reason);
 }

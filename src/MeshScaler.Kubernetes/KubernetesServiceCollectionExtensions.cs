@@ -69,10 +69,10 @@ public static class KubernetesServiceCollectionExtensions
 
         public string? TrustError => Reason;
 
-        public Task<ApiUser?> ReviewTokenAsync(string token, CancellationToken cancellationToken) => throw new ClusterReviewException(Reason);
+        public Task<Reviewed<ApiUser?>> ReviewTokenAsync(string token, CancellationToken cancellationToken) => throw new ClusterReviewException(Reason);
 
-        public Task<AccessAnswer> ReviewAccessAsync(AccessRequest request, CancellationToken cancellationToken) =>
-            Task.FromResult(new AccessAnswer(AccessDecision.NoOpinion, Reason));
+        public Task<Reviewed<AccessAnswer>> ReviewAccessAsync(AccessRequest request, CancellationToken cancellationToken) =>
+            Task.FromResult(new Reviewed<AccessAnswer>(new AccessAnswer(AccessDecision.NoOpinion, Reason), DateTimeOffset.MinValue));
 
         public Task RunAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }

@@ -2,6 +2,9 @@ using System.Collections.Concurrent;
 
 namespace MeshScaler.Kubernetes;
 
+/// <summary>A review's answer and the time its cached copy expires.</summary>
+public readonly record struct Reviewed<T>(T Answer, DateTimeOffset Expires);
+
 /// <summary>
 /// Review answers by key for a TTL chosen per answer, with one review in flight per key however many requests wait on
 /// it (the HPA's 100 Functions asking at once make one SubjectAccessReview each, not one per call). A failed review is
@@ -15,25 +18,26 @@ internal sealed class ReviewCache<T>(TimeProvider time, Func<T, TimeSpan> ttl)
 
     public int Count => _entries.Count;
 
-    public async Task<T> GetAsync(string key, Func<Task<T>> review, CancellationToken cancellationToken)
+    /// <summary>The answer, with when this cache stops giving it (so a cache in front of this one keeps it no longer).</summary>
+    public async Task<Reviewed<T>> GetAsync(string key, Func<Task<T>> review, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         _entries.TryGetValue(key, out var seen);
         if (seen is not null && (!seen.Answer.Task.IsCompleted || now.UtcTicks < seen.Expires))
         {
-            return await seen.Answer.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return await seen.GetAsync(cancellationToken).ConfigureAwait(false);
         }
 
         var fresh = new Entry();
         var current = seen is null ? _entries.GetOrAdd(key, fresh) : (_entries.TryUpdate(key, fresh, seen) ? fresh : _entries.GetOrAdd(key, fresh));
         if (current != fresh)
         {
-            return await current.Answer.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return await current.GetAsync(cancellationToken).ConfigureAwait(false);
         }
 
         Trim();
         _ = ReviewAsync(key, fresh, review);
-        return await fresh.Answer.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await fresh.GetAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task ReviewAsync(string key, Entry entry, Func<Task<T>> review)
@@ -76,6 +80,12 @@ internal sealed class ReviewCache<T>(TimeProvider time, Func<T, TimeSpan> ttl)
     private sealed class Entry
     {
         public TaskCompletionSource<T> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task<Reviewed<T>> GetAsync(CancellationToken cancellationToken)
+        {
+            var answer = await Answer.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return new Reviewed<T>(answer, new DateTimeOffset(Expires, TimeSpan.Zero));
+        }
 
         /// <summary>Set before the answer is published, so a reader who sees it completed sees its expiry.</summary>
         public long Expires

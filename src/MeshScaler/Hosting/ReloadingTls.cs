@@ -18,23 +18,24 @@ internal sealed partial class ReloadingTls
 {
     private readonly TlsFiles _options;
     private readonly string _section;
-    private readonly bool _requestClientCertificate;
+    private readonly RemoteCertificateValidationCallback? _requestedClientCertificate;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private (FileStamp Certificate, FileStamp Key, FileStamp? Ca) _stamps;
     private SslServerAuthenticationOptions _current;
 
     /// <param name="section">The settings' section, to name them in errors (e.g. <c>MeshScaler:Grpc:Tls</c>).</param>
-    /// <param name="requestClientCertificate">
-    /// Ask every client for a certificate without requiring or checking one (the application checks it against trust
-    /// that changes at run time, as an extension API server does); ignored when <see cref="TlsFiles.ClientCaFile"/> is set.
+    /// <param name="requestedClientCertificate">
+    /// When set, every client is asked for a certificate, which is neither required nor checked here: the callback
+    /// sees it and must accept it, and the application checks it against trust that changes at run time, as an
+    /// extension API server does. Ignored when <see cref="TlsFiles.ClientCaFile"/> is set.
     /// </param>
     /// <exception cref="ArgumentException">A file is missing or is not a usable PEM certificate, key or CA; the message names the setting.</exception>
-    public ReloadingTls(TlsFiles options, string section, ILogger logger, bool requestClientCertificate = false)
+    public ReloadingTls(TlsFiles options, string section, ILogger logger, RemoteCertificateValidationCallback? requestedClientCertificate = null)
     {
         _options = options;
         _section = section;
-        _requestClientCertificate = requestClientCertificate;
+        _requestedClientCertificate = requestedClientCertificate;
         _logger = logger;
         _stamps = Stamps();
         _current = Load();
@@ -112,7 +113,7 @@ internal sealed partial class ReloadingTls
         {
             ServerCertificateContext = SslStreamCertificateContext.Create(certificate, chain, offline: true),
             ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11],
-            ClientCertificateRequired = authorities is not null || _requestClientCertificate,
+            ClientCertificateRequired = authorities is not null || _requestedClientCertificate is not null,
 
             // A private CA publishes no revocation lists; trust is "signed by this CA", checked below.
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
@@ -122,10 +123,10 @@ internal sealed partial class ReloadingTls
             options.RemoteCertificateValidationCallback = (_, presented, presentedChain, _) =>
                 ValidateClientCertificate(presented as X509Certificate2, presentedChain, authorities);
         }
-        else if (_requestClientCertificate)
+        else if (_requestedClientCertificate is not null)
         {
             // Requested, not required: a probe or a bearer-token client connects without one (tls.RequestClientCert).
-            options.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
+            options.RemoteCertificateValidationCallback = _requestedClientCertificate;
         }
 
         return options;

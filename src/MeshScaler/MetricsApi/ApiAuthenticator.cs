@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using MeshScaler.Hosting;
 using MeshScaler.Kubernetes;
-using Microsoft.Extensions.Options;
 
 namespace MeshScaler.MetricsApi;
 
@@ -18,9 +17,11 @@ namespace MeshScaler.MetricsApi;
 /// believed. The trust is <c>kube-system/extension-apiserver-authentication</c> as last read, so a rotated CA counts
 /// from its watch event on.
 /// </summary>
-internal sealed class ApiAuthenticator(IClusterReviews cluster, IOptions<MetricsApiOptions> options, TimeProvider time, ILogger<ApiAuthenticator> logger)
+internal sealed class ApiAuthenticator(IClusterReviews cluster, TimeProvider time, ILogger<ApiAuthenticator> logger)
 {
     private const string Authenticated = "system:authenticated";
+    private const string Unauthenticated = "system:unauthenticated";
+    private const string Anonymous = "system:anonymous";
 
     /// <summary>The user, or the 401 to answer.</summary>
     public async Task<(ApiUser? User, ApiStatus? Failure)> AuthenticateAsync(HttpContext context)
@@ -29,30 +30,26 @@ internal sealed class ApiAuthenticator(IClusterReviews cluster, IOptions<Metrics
         var certificate = context.Connection.ClientCertificate;
         var request = context.Request;
         var connection = ConnectionAuthCache.Of(context);
-        var verdict = certificate is null || trust is null ? CertificateVerdict.None : Verify(connection, certificate, trust);
+        var now = time.GetUtcNow().UtcTicks;
+        var proof = certificate is null || trust is null ? CertificateProof.None : Verify(context, connection, certificate, trust, now);
 
         ApiUser? user = null;
-        if (verdict == CertificateVerdict.FrontProxy)
+        if (proof.Verdict == CertificateVerdict.FrontProxy)
         {
             user = FromHeaders(request.Headers, trust!);
         }
 
         // Whoever sent them, identity headers are gone from here on: believed only just above, forwarded never.
         RemoveIdentityHeaders(request.Headers, trust);
-        if (user is null && verdict == CertificateVerdict.Client)
+        if (user is null && proof.Verdict == CertificateVerdict.Client)
         {
-            user = new ApiUser(
-                certificate!.GetNameInfo(X509NameType.SimpleName, forIssuer: false),
-                null,
-                [.. certificate.SubjectName.EnumerateRelativeDistinguishedNames().Where(n => n.GetSingleElementType().Value == "2.5.4.10").Select(n => n.GetSingleElementValue()!)],
-                new Dictionary<string, IReadOnlyList<string>>());
+            user = new ApiUser(proof.Subject!.CommonName, null, proof.Subject.Organizations, new Dictionary<string, IReadOnlyList<string>>());
         }
 
         if (user is null && request.Headers.Authorization.ToString() is { Length: > 7 } authorization
             && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            // The same token on the same connection within the token TTL: the user it was reviewed as.
-            var now = time.GetUtcNow().UtcTicks;
+            // The same token on the same connection while the cluster-wide cache keeps its review: the same user.
             if (connection?.UserOf(authorization, now) is { } known)
             {
                 return (known, null);
@@ -60,16 +57,18 @@ internal sealed class ApiAuthenticator(IClusterReviews cluster, IOptions<Metrics
 
             try
             {
-                user = await cluster.ReviewTokenAsync(authorization[7..].Trim(), context.RequestAborted);
+                var reviewed = await cluster.ReviewTokenAsync(authorization[7..].Trim(), context.RequestAborted);
+                user = reviewed.Answer;
                 if (user is not null && connection is not null)
                 {
                     user = WithAuthenticated(user);
-                    connection.SetUser(authorization, user, now + options.Value.TokenCacheTtl.Ticks);
+                    connection.SetUser(authorization, user, reviewed.Expires.UtcTicks);
                 }
             }
             catch (ClusterReviewException ex)
             {
-                MetricsApiLog.TokenReviewFailed(logger, ex.Message);
+                // The detail (the API server's own answer) is for the log; an unauthenticated caller learns only our words.
+                MetricsApiLog.TokenReviewFailed(logger, ex.Detail);
                 return (null, ApiStatus.Unauthorized($"Unauthorized: the bearer token could not be reviewed: {ex.Message}"));
             }
 
@@ -85,49 +84,67 @@ internal sealed class ApiAuthenticator(IClusterReviews cluster, IOptions<Metrics
                 ? "no client certificate and no bearer token"
                 : trust is null
                     ? $"a client certificate, but the cluster's trust is not known: {cluster.TrustError}"
-                    : $"a client certificate ({certificate.Subject}) that chains to neither the front proxy's CA with an allowed name and an X-Remote-User header, nor the client CA";
+                    : $"a client certificate ({certificate.Subject}) that chains to neither the front proxy's CA with an allowed name and an X-Remote-User header, nor the client CA with a common name";
             return (null, ApiStatus.Unauthorized($"Unauthorized: anonymous requests are refused ({why}); the aggregator's front-proxy certificate, client certificates and bearer tokens are accepted"));
         }
 
         return (WithAuthenticated(user), null);
     }
 
-    private static ApiUser WithAuthenticated(ApiUser user) => user.Groups.Contains(Authenticated) ? user : user with { Groups = [.. user.Groups, Authenticated] };
+    /// <summary>
+    /// <c>system:authenticated</c> added as kube-apiserver's AuthenticatedGroupAdder does: not to <c>system:anonymous</c>
+    /// (a front proxy may forward one), nor to a user already in it or in <c>system:unauthenticated</c>.
+    /// </summary>
+    internal static ApiUser WithAuthenticated(ApiUser user) =>
+        user.Name == Anonymous || user.Groups.Contains(Authenticated) || user.Groups.Contains(Unauthenticated)
+            ? user
+            : user with { Groups = [.. user.Groups, Authenticated] };
 
-    /// <summary>What the certificate proves, checked once per connection and trust (a TLS connection keeps its certificate).</summary>
-    private CertificateVerdict Verify(ConnectionAuthCache? connection, X509Certificate2 certificate, AuthenticationTrust trust)
+    /// <summary>
+    /// What the certificate proves, checked once per connection and trust (a TLS connection keeps its certificate),
+    /// and again once the certificate has expired.
+    /// </summary>
+    private CertificateProof Verify(HttpContext context, ConnectionAuthCache? connection, X509Certificate2 certificate, AuthenticationTrust trust, long now)
     {
-        if (connection is not null && connection.TryGetVerdict(trust, out var cached))
+        if (connection is not null && connection.TryGetVerdict(trust, now, out var cached))
         {
-            return (CertificateVerdict)cached;
+            return (CertificateProof)cached;
         }
 
-        var verdict = CertificateVerdict.None;
-        if (Chains(certificate, trust.RequestHeaderCa))
+        var subject = CertificateSubject.Read(certificate, out var error);
+        if (subject is null)
         {
-            var name = certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
-            if (trust.AllowedNames.Count == 0 || trust.AllowedNames.Contains(name))
+            MetricsApiLog.CertificateRefused(logger, certificate.Subject, error);
+        }
+
+        var intermediates = PresentedIntermediates.Of(context);
+        var proof = CertificateProof.None;
+        if (subject is not null && Chains(certificate, trust.RequestHeaderCa, intermediates))
+        {
+            // kube-apiserver compares the allowed names with the CN alone; an empty CN is never one of them.
+            if (trust.AllowedNames.Count == 0 || (subject.CommonName.Length > 0 && trust.AllowedNames.Contains(subject.CommonName)))
             {
-                verdict = CertificateVerdict.FrontProxy;
+                proof = new CertificateProof(CertificateVerdict.FrontProxy, subject);
             }
             else
             {
-                MetricsApiLog.FrontProxyNameRefused(logger, name, string.Join(", ", trust.AllowedNames));
+                MetricsApiLog.FrontProxyNameRefused(logger, subject.CommonName, string.Join(", ", trust.AllowedNames));
             }
         }
 
-        if (verdict == CertificateVerdict.None && Chains(certificate, trust.ClientCa))
+        // A client certificate's CN is its user: without one there is no user (kube-apiserver's CommonNameUserConversion).
+        if (proof.Verdict == CertificateVerdict.None && subject is { CommonName.Length: > 0 } && Chains(certificate, trust.ClientCa, intermediates))
         {
-            verdict = CertificateVerdict.Client;
+            proof = new CertificateProof(CertificateVerdict.Client, subject);
         }
 
-        connection?.SetVerdict(trust, verdict);
-        return verdict;
+        connection?.SetVerdict(trust, proof, certificate.NotAfter.ToUniversalTime().Ticks);
+        return proof;
     }
 
     /// <summary>True when the certificate chains to one of <paramref name="authorities"/> alone, for client authentication.</summary>
-    private static bool Chains(X509Certificate2 certificate, X509Certificate2Collection authorities) =>
-        CertificateTrust.Chains(certificate, authorities, CertificateTrust.ClientAuthentication, null, out _);
+    private static bool Chains(X509Certificate2 certificate, X509Certificate2Collection authorities, IReadOnlyList<X509Certificate2> intermediates) =>
+        CertificateTrust.Chains(certificate, authorities, CertificateTrust.ClientAuthentication, intermediates, out _);
 
     /// <summary>
     /// The front proxy's user: the first non-empty username header, every value of the group headers, and the extra
@@ -207,6 +224,11 @@ internal sealed class ApiAuthenticator(IClusterReviews cluster, IOptions<Metrics
         }
 
         return Named(trust.UsernameHeaders, header) || Named(trust.GroupHeaders, header) || Named(trust.UidHeaders, header);
+    }
+
+    private sealed record CertificateProof(CertificateVerdict Verdict, CertificateSubject? Subject)
+    {
+        public static readonly CertificateProof None = new(CertificateVerdict.None, null);
     }
 
     private enum CertificateVerdict

@@ -1,5 +1,4 @@
 using MeshScaler.Kubernetes;
-using Microsoft.Extensions.Options;
 
 namespace MeshScaler.MetricsApi;
 
@@ -8,7 +7,7 @@ namespace MeshScaler.MetricsApi;
 /// availability probe and discovery), everything else by SubjectAccessReview, whose allowed and denied answers are
 /// cached for a short time. A review that fails is no opinion: a deny, naming why.
 /// </summary>
-internal sealed class ApiAuthorizer(IClusterReviews cluster, IOptions<MetricsApiOptions> options, TimeProvider time)
+internal sealed class ApiAuthorizer(IClusterReviews cluster, TimeProvider time)
 {
     private const string Masters = "system:masters";
 
@@ -28,10 +27,10 @@ internal sealed class ApiAuthorizer(IClusterReviews cluster, IOptions<MetricsApi
         }
 
         var request = RequestAttributes.Of(user, path);
-        var answer = await cluster.ReviewAccessAsync(request, cancellationToken);
+        var (answer, expires) = await cluster.ReviewAccessAsync(request, cancellationToken);
         if (answer.Decision == AccessDecision.Allowed)
         {
-            connection?.SetAllowed(user, path, now + options.Value.AllowedCacheTtl.Ticks);
+            connection?.SetAllowed(user, path, expires.UtcTicks);
             return null;
         }
 

@@ -35,9 +35,9 @@ internal sealed class ConnectionAuthCache
     public static ConnectionAuthCache? Of(HttpContext context) =>
         context.Features.Get<IConnectionItemsFeature>()?.Items is { } items && items.TryGetValue(Key, out var cache) ? cache as ConnectionAuthCache : null;
 
-    public bool TryGetVerdict(AuthenticationTrust trust, out object verdict)
+    public bool TryGetVerdict(AuthenticationTrust trust, long now, out object verdict)
     {
-        if (Volatile.Read(ref _verdict) is { } known && ReferenceEquals(known.Trust, trust))
+        if (Volatile.Read(ref _verdict) is { } known && ReferenceEquals(known.Trust, trust) && now < known.Expires)
         {
             verdict = known.Value;
             return true;
@@ -47,16 +47,19 @@ internal sealed class ConnectionAuthCache
         return false;
     }
 
-    public void SetVerdict(AuthenticationTrust trust, object verdict) => Volatile.Write(ref _verdict, new Verdict(trust, verdict));
+    /// <param name="expires">When the certificate expires: a connection that outlives it is checked again (and refused).</param>
+    public void SetVerdict(AuthenticationTrust trust, object verdict, long expires) => Volatile.Write(ref _verdict, new Verdict(trust, verdict, expires));
 
     public ApiUser? UserOf(string token, long now) =>
         Volatile.Read(ref _token) is { } known && now < known.Expires && string.Equals(known.Token, token, StringComparison.Ordinal) ? known.User : null;
 
+    /// <param name="expires">When the cluster-wide cache stops giving the same review: never later.</param>
     public void SetUser(string token, ApiUser user, long expires) => Volatile.Write(ref _token, new TokenUser(token, user, expires));
 
     public bool Allowed(ApiUser user, string path, long now) =>
         _allowed.TryGetValue(path, out var known) && ReferenceEquals(known.User, user) && now < known.Expires;
 
+    /// <param name="expires">When the cluster-wide cache stops giving the same review: never later.</param>
     public void SetAllowed(ApiUser user, string path, long expires)
     {
         if (_allowed.Count >= MaxPaths)
@@ -67,7 +70,7 @@ internal sealed class ConnectionAuthCache
         _allowed[path] = new Allowance(user, expires);
     }
 
-    private sealed record Verdict(AuthenticationTrust Trust, object Value);
+    private sealed record Verdict(AuthenticationTrust Trust, object Value, long Expires);
 
     private sealed record TokenUser(string Token, ApiUser User, long Expires);
 

@@ -23,4 +23,13 @@ internal static partial class MetricsApiLog
 
     [LoggerMessage(5306, LogLevel.Information, "The metrics API serves HTTPS on {Address}:{Port}, authenticating and authorizing through the cluster")]
     public static partial void Secure(ILogger logger, string address, int port);
+
+    [LoggerMessage(5307, LogLevel.Warning, "The metrics API refused a client certificate ({Subject}): {Reason}")]
+    public static partial void CertificateRefused(ILogger logger, string subject, string reason);
+
+    [LoggerMessage(5308, LogLevel.Warning, "The upstream adapter {Adapter} did not give its discovery document {Path}: {Reason}. Its metrics are still forwarded, but not listed in MeshScaler's discovery until it does")]
+    public static partial void UpstreamDiscoveryFailed(ILogger logger, string adapter, string path, string reason);
+
+    [LoggerMessage(5309, LogLevel.Information, "The upstream adapter {Adapter} gives its discovery document {Path} again")]
+    public static partial void UpstreamDiscoveryRecovered(ILogger logger, string adapter, string path);
 }

@@ -20,7 +20,7 @@ internal static class MetricsApiTls
         if (!string.IsNullOrWhiteSpace(options.CertificateFile))
         {
             var files = new TlsFiles { CertificateFile = options.CertificateFile, KeyFile = options.KeyFile };
-            return new ReloadingTls(files, MetricsApiOptions.SectionName, logger, requestClientCertificate: true).Current;
+            return new ReloadingTls(files, MetricsApiOptions.SectionName, logger, PresentedIntermediates.Remember).Current;
         }
 
         string[] names = ["localhost", "127.0.0.1", "::1", .. options.SelfSignedNames];
@@ -31,7 +31,7 @@ internal static class MetricsApiTls
             ServerCertificateContext = SslStreamCertificateContext.Create(certificate, [], offline: true),
             ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11],
             ClientCertificateRequired = true,
-            RemoteCertificateValidationCallback = static (_, _, _, _) => true,
+            RemoteCertificateValidationCallback = PresentedIntermediates.Remember,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
         };
         return () => fixedOptions;

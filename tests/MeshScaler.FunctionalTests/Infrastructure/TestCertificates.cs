@@ -87,7 +87,45 @@ internal sealed class TestCertificates : IDisposable
         return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
     }
 
-    public static X509Certificate2 CreateClient(X509Certificate2 ca, string subject)
+    /// <summary>An intermediate CA (with its key) that <paramref name="ca"/> signed, to sign client certificates with.</summary>
+    public static X509Certificate2 CreateIntermediate(X509Certificate2 ca, string name)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        using var signed = request.Create(ca, DateTimeOffset.UtcNow.AddHours(-2), DateTimeOffset.UtcNow.AddHours(20), RandomNumberGenerator.GetBytes(8));
+        using var withKey = signed.CopyWithPrivateKey(key);
+        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
+    }
+
+    public static X509Certificate2 CreateClient(X509Certificate2 ca, string subject) => CreateClient(ca, new X500DistinguishedName(subject));
+
+    /// <summary>
+    /// A subject whose one RDN holds several attributes (<c>CN=…+O=…</c>), which .NET cannot write from a string: the
+    /// DER is written by hand.
+    /// </summary>
+    public static X500DistinguishedName MultiValued(params (string Oid, string Value)[] attributes)
+    {
+        var writer = new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        using (writer.PushSetOf())
+        {
+            foreach (var (oid, value) in attributes)
+            {
+                using (writer.PushSequence())
+                {
+                    writer.WriteObjectIdentifier(oid);
+                    writer.WriteCharacterString(System.Formats.Asn1.UniversalTagNumber.UTF8String, value);
+                }
+            }
+        }
+
+        return new X500DistinguishedName(writer.Encode());
+    }
+
+    public static X509Certificate2 CreateClient(X509Certificate2 ca, X500DistinguishedName subject)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);

@@ -87,14 +87,16 @@ internal sealed class ApiHost : IAsyncDisposable
     /// A new client (its own connections) presenting <paramref name="certificate"/> and <paramref name="token"/> when
     /// given; it accepts the server's certificate, whichever it is (self-signed or the test's).
     /// </summary>
-    public HttpClient Client(X509Certificate2? certificate = null, string? token = null)
+    /// <param name="intermediates">Sent after <paramref name="certificate"/> in the handshake, as a client with a chain does.</param>
+    public HttpClient Client(X509Certificate2? certificate = null, string? token = null, X509Certificate2[]? intermediates = null)
     {
         var handler = new SocketsHttpHandler
         {
             SslOptions = new SslClientAuthenticationOptions
             {
                 RemoteCertificateValidationCallback = static (_, _, _, _) => true,
-                ClientCertificates = certificate is null ? null : [certificate],
+                ClientCertificates = certificate is null || intermediates is not null ? null : [certificate],
+                ClientCertificateContext = certificate is null || intermediates is null ? null : SslStreamCertificateContext.Create(certificate, [.. intermediates], offline: true),
             },
         };
         var client = new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = Timeout };

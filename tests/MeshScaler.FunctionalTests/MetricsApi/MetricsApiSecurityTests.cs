@@ -218,7 +218,10 @@ public sealed class MetricsApiSecurityTests : IDisposable
         Assert.Equal("1500", (string?)body["items"]![0]!["value"]);
         var spec = api.Host.Kubernetes.Reviews.AccessSpecs.Last();
         Assert.Equal("alice", (string?)spec["user"]);
-        Assert.Equal(["team-a", "team-b", "system:authenticated"], spec["groups"]!.AsArray().Select(g => (string)g!));
+
+        // In the certificate's encoded order, as Go's pkix.Name reads it: "CN=alice, O=team-a, O=team-b" is written
+        // most specific first, so encoded O=team-b, O=team-a, CN=alice.
+        Assert.Equal(["team-b", "team-a", "system:authenticated"], spec["groups"]!.AsArray().Select(g => (string)g!));
     }
 
     [Fact]
@@ -351,8 +354,93 @@ public sealed class MetricsApiSecurityTests : IDisposable
         var (alice, _) = await ApiHost.GetAsync(api.Client(_alice), ObjectPath);
         Assert.Equal(HttpStatusCode.Unauthorized, alice);
 
-        // An unreadable allowed-names list falls back to "any name the CA signed", as an absent key does.
-        await WhenOkAsync(api.Client(_frontProxy), ObjectPath, request => request.Headers.Add("X-Remote-User", Hpa));
+        // An unreadable allowed-names list is not "any name the CA signed": the front proxy is off until it is fixed,
+        // so even the real front-proxy certificate (and a stranger the CA signed) vouches for nobody.
+        Assert.Contains(api.Host.Logs.Entries, e => e.EventId.Id == 5305 && e.Message.Contains("the front proxy (requestheader-client-ca-file) is not trusted"));
+        void AsHpa(HttpRequestMessage request) => request.Headers.Add("X-Remote-User", Hpa);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await ApiHost.GetAsync(api.Client(_frontProxy), ObjectPath, AsHpa)).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await ApiHost.GetAsync(api.Client(_strangerProxy), ObjectPath, AsHpa)).Status);
+        await WhenOkAsync(api.Client(token: HpaToken), ObjectPath);
+    }
+
+    [Fact]
+    public async Task ClientCertificate_WithoutACommonName_IsNoUser_NothingStandsInForIt()
+    {
+        await using var api = await StartAsync();
+        api.Host.Kubernetes.Reviews.Allow("team-a", "get", "custom.metrics.k8s.io", "*");
+
+        // .NET's SimpleName would read "team-a" here (the O), a user nobody named.
+        using var nameless = TestCertificates.CreateClient(_clientCa, "O=team-a, OU=ops");
+        await TrustReadAsync(api);
+        var (status, body) = await ApiHost.GetAsync(api.Client(nameless), ObjectPath);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Contains("nor the client CA with a common name", (string?)body["message"]);
+        Assert.DoesNotContain(api.Host.Kubernetes.Reviews.AccessSpecs, s => (string?)s["user"] == "team-a");
+    }
+
+    [Fact]
+    public async Task ClientCertificate_MultiValuedRdn_IsReadAsKubeApiserverReadsIt_NotA500()
+    {
+        await using var api = await StartAsync();
+        api.Host.Kubernetes.Reviews.Allow("team-b", "get", "custom.metrics.k8s.io", "*");
+        using var bob = TestCertificates.CreateClient(_clientCa, TestCertificates.MultiValued(("2.5.4.3", "bob"), ("2.5.4.10", "team-b")));
+
+        var body = await WhenOkAsync(api.Client(bob), ObjectPath);
+
+        Assert.Equal("1500", (string?)body["items"]![0]!["value"]);
+        var spec = api.Host.Kubernetes.Reviews.AccessSpecs.Last();
+        Assert.Equal("bob", (string?)spec["user"]);
+        Assert.Equal(["team-b", "system:authenticated"], spec["groups"]!.AsArray().Select(g => (string)g!));
+    }
+
+    [Fact]
+    public async Task ClientCertificate_SignedByAnIntermediate_ItSent_IsAccepted()
+    {
+        await using var api = await StartAsync();
+        api.Host.Kubernetes.Reviews.Allow("team-c", "get", "custom.metrics.k8s.io", "*");
+        using var intermediate = TestCertificates.CreateIntermediate(_clientCa, "kubernetes client intermediate");
+        using var carol = TestCertificates.CreateClient(intermediate, "CN=carol, O=team-c");
+        using var intermediateAlone = X509CertificateLoader.LoadCertificate(intermediate.RawData);
+
+        var body = await WhenOkAsync(api.Client(carol, intermediates: [intermediateAlone]), ObjectPath);
+        var (without, _) = await ApiHost.GetAsync(api.Client(carol), ObjectPath);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, without);
+        Assert.Equal("carol", (string?)api.Host.Kubernetes.Reviews.AccessSpecs.Last()["user"]);
+        Assert.Equal("MetricValueList", (string?)body["kind"]);
+    }
+
+    [Fact]
+    public async Task FrontProxy_AnonymousCaller_IsNotMadeAuthenticated()
+    {
+        await using var api = await StartAsync();
+        await TrustReadAsync(api);
+
+        var (status, _) = await ApiHost.GetAsync(api.Client(_frontProxy), ObjectPath, request =>
+        {
+            request.Headers.Add("X-Remote-User", "system:anonymous");
+            request.Headers.Add("X-Remote-Group", "system:unauthenticated");
+        });
+
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        var spec = api.Host.Kubernetes.Reviews.AccessSpecs.Last();
+        Assert.Equal("system:anonymous", (string?)spec["user"]);
+        Assert.Equal(["system:unauthenticated"], spec["groups"]!.AsArray().Select(g => (string)g!));
+    }
+
+    [Fact]
+    public async Task TokenReviewFailing_The401KeepsTheApiServersAnswer_ForTheLogOnly()
+    {
+        await using var api = await StartAsync();
+        api.Host.Kubernetes.Reviews.Failing = true;
+
+        var (status, body) = await ApiHost.GetAsync(api.Client(token: "whoever"), ObjectPath);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.EndsWith("could not be reviewed: creating tokenreviews.authentication.k8s.io failed: HTTP 500", (string?)body["message"]);
+        Assert.DoesNotContain("fake API server", (string?)body["message"]);
+        Assert.Contains(api.Host.Logs.Entries, e => e.EventId.Id == 5303 && e.Message.Contains("the fake API server fails reviews"));
     }
 
     [Fact]
@@ -461,6 +549,9 @@ public sealed class MetricsApiSecurityTests : IDisposable
     }
 
     /// <summary>Asks until 200 (the trust and the Function are read), or fails with the last answer.</summary>
+    /// <summary>Until the trust ConfigMap has been read: the aggregator's certificate is believed.</summary>
+    private Task TrustReadAsync(ApiHost api) => WhenOkAsync(api.Client(_frontProxy), ObjectPath, request => request.Headers.Add("X-Remote-User", Hpa));
+
     private static async Task<JsonNode> WhenOkAsync(HttpClient client, string path, Action<HttpRequestMessage>? prepare = null)
     {
         var deadline = DateTime.UtcNow + Timeout;
