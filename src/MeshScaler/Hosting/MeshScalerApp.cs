@@ -121,6 +121,8 @@ internal static class MeshScalerApp
         services.AddSingleton<ApiAuthenticator>();
         services.AddSingleton<ApiAuthorizer>();
         services.AddSingleton<UpstreamAdapter>();
+        services.AddSingleton<UpstreamDiscovery>();
+        services.AddHostedService(sp => sp.GetRequiredService<UpstreamDiscovery>());
         services.AddClusterReviews();
         services.AddOptions<ClusterReviewsOptions>().Configure<IOptions<MetricsApiOptions>>((reviews, api) =>
         {

@@ -22,6 +22,7 @@ internal sealed class MetricsApiEndpoint(
     ApiAuthenticator authenticator,
     ApiAuthorizer authorizer,
     UpstreamAdapter upstream,
+    UpstreamDiscovery upstreamDiscovery,
     IOptions<MetricsApiOptions> options,
     TimeProvider time,
     ILogger<MetricsApiEndpoint> logger)
@@ -155,7 +156,7 @@ internal sealed class MetricsApiEndpoint(
 
         if (segments.Length == 3)
         {
-            await WriteAsync(context, StatusCodes.Status200OK, await WithUpstreamAsync(ResourceList(version), path, context.RequestAborted));
+            await WriteAsync(context, StatusCodes.Status200OK, WithUpstream(ResourceList(version), $"/apis/{CustomGroup}/{version}"));
             return null;
         }
 
@@ -243,7 +244,7 @@ internal sealed class MetricsApiEndpoint(
 
         if (segments.Length == 3)
         {
-            await WriteAsync(context, StatusCodes.Status200OK, await WithUpstreamAsync(new JsonObject
+            await WriteAsync(context, StatusCodes.Status200OK, WithUpstream(new JsonObject
             {
                 ["kind"] = "APIResourceList",
                 ["apiVersion"] = "v1",
@@ -256,7 +257,7 @@ internal sealed class MetricsApiEndpoint(
                     ["kind"] = "ExternalMetricValueList",
                     ["verbs"] = new JsonArray("get"),
                 })]),
-            }, path, context.RequestAborted));
+            }, $"/apis/{ExternalMetric.Group}/{ExternalMetric.Version}"));
             return null;
         }
 
@@ -310,10 +311,10 @@ internal sealed class MetricsApiEndpoint(
 
     private Task<ApiStatus?> NotOursAsync(HttpContext context, ApiStatus notFound) => NotOursAsync(context, notFound.Message);
 
-    /// <summary>A version's resource list with the upstream adapter's resources after ours, when it answers.</summary>
-    private async Task<JsonObject> WithUpstreamAsync(JsonObject list, string path, CancellationToken cancellationToken)
+    /// <summary>A version's resource list with the upstream adapter's resources after ours, as last read (never waited on).</summary>
+    private JsonObject WithUpstream(JsonObject list, string path)
     {
-        if (await upstream.DiscoveryAsync(path, cancellationToken) is JsonObject { } theirs && theirs["resources"] is JsonArray resources)
+        if (upstreamDiscovery.Current(path) is { } theirs && theirs["resources"] is JsonArray resources)
         {
             var ours = list["resources"]!.AsArray();
             var names = ours.Select(r => (string?)r!["name"]).ToHashSet(StringComparer.Ordinal);

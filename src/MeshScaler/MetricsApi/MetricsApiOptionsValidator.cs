@@ -5,7 +5,8 @@ using Microsoft.Extensions.Options;
 namespace MeshScaler.MetricsApi;
 
 /// <summary>Checks the metrics API's settings, naming each bad one; refuses an unauthenticated API off loopback.</summary>
-internal sealed class MetricsApiOptionsValidator(IOptions<KubernetesOptions> kubernetes) : IValidateOptions<MetricsApiOptions>
+internal sealed class MetricsApiOptionsValidator(
+    IOptions<KubernetesOptions> kubernetes, IOptions<Hosting.GrpcListenerOptions> grpc, IOptions<Hosting.HttpListenerOptions> http) : IValidateOptions<MetricsApiOptions>
 {
     private const string Prefix = MetricsApiOptions.SectionName;
 
@@ -25,6 +26,16 @@ internal sealed class MetricsApiOptionsValidator(IOptions<KubernetesOptions> kub
         if (options.Port is < 0 or > 65535)
         {
             errors.Add($"{Prefix}:Port must be between 0 and 65535, got {options.Port}");
+        }
+
+        // Requests are routed to the API by the port they arrived on: a port shared with another listener (on another
+        // address) would hand that listener's requests to the API, or the API's to it.
+        foreach (var (section, port) in new[] { (Hosting.GrpcListenerOptions.SectionName, grpc.Value.Port), (Hosting.HttpListenerOptions.SectionName, http.Value.Port) })
+        {
+            if (options.Port != 0 && options.Port == port)
+            {
+                errors.Add($"{Prefix}:Port and {section}:Port must differ, both are {port}");
+            }
         }
 
         if (!IPAddress.TryParse(options.Address, out var address))

@@ -18,9 +18,11 @@ public sealed class MetricsApiUpstreamOptions
     public bool InsecureSkipVerify { get; set; }
 
     /// <summary>
-    /// A client certificate (PEM) the adapter trusts as a front proxy (signed by the cluster's
-    /// <c>requestheader-client-ca-file</c>, with a name in <c>requestheader-allowed-names</c>), so it believes the
-    /// caller's identity MeshScaler sends in <c>X-Remote-User</c>, <c>X-Remote-Group</c> and <c>X-Remote-Extra-*</c>.
+    /// A client certificate (PEM) the adapter trusts as a front proxy, so it believes the caller's identity MeshScaler
+    /// sends in <c>X-Remote-User</c>, <c>X-Remote-Uid</c>, <c>X-Remote-Group</c> and <c>X-Remote-Extra-*</c>. Signed by a
+    /// CA that only that adapter trusts (added to its <c>--requestheader-client-ca-file</c> bundle, its CN to
+    /// <c>--requestheader-allowed-names</c>), never by the cluster's front-proxy CA, which kube-apiserver trusts too: a
+    /// certificate from that CA could claim <c>system:masters</c> to kube-apiserver itself.
     /// </summary>
     public string? CertificateFile { get; set; }
 

@@ -25,6 +25,19 @@ internal sealed class UpstreamAdapter
     /// <summary>A bigger answer is refused: a MetricValueList for thousands of pods is well under it.</summary>
     private const int MaxResponseBytes = 16 << 20;
 
+    /// <summary>A header longer than this is not an adapter's: refused before the rest is read.</summary>
+    private const int MaxHeaderBytes = 64 << 10;
+
+    /// <summary>
+    /// Who asks for the adapter's discovery documents (<see cref="UpstreamDiscovery"/>, no caller behind it): an
+    /// ordinary authenticated user, which the cluster's <c>system:discovery</c> binding lets read <c>/apis/*</c>. Never
+    /// <c>system:masters</c>: MeshScaler claims no more than it needs, even to an adapter that would believe it.
+    /// </summary>
+    public const string DiscoveryUser = "meshscaler:upstream-discovery";
+
+    /// <summary>Discovery is asked in the background, but not for longer than the aggregator's own probe waits.</summary>
+    private static readonly TimeSpan DiscoveryTimeout = TimeSpan.FromSeconds(5);
+
     private readonly MetricsApiUpstreamOptions _options;
     private readonly SslClientAuthenticationOptions? _tls;
 
@@ -63,6 +76,11 @@ internal sealed class UpstreamAdapter
         {
             // As client-go's SetAuthProxyHeaders writes them: one header per group and per extra value, keys path-escaped.
             headers.Add(("X-Remote-User", caller.Name));
+            if (caller.Uid is { Length: > 0 } uid)
+            {
+                headers.Add(("X-Remote-Uid", uid));
+            }
+
             headers.AddRange(caller.Groups.Select(g => ("X-Remote-Group", g)));
             headers.AddRange(caller.Extra.SelectMany(e => e.Value.Select(v => ("X-Remote-Extra-" + Uri.EscapeDataString(e.Key), v))));
         }
@@ -70,7 +88,7 @@ internal sealed class UpstreamAdapter
         Answer answer;
         try
         {
-            answer = await ExchangeAsync(target, headers, context.RequestAborted);
+            answer = await ExchangeAsync(target, headers, _options.Timeout, context.RequestAborted);
         }
         catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or AuthenticationException or OperationCanceledException or FormatException
             && !context.RequestAborted.IsCancellationRequested)
@@ -86,31 +104,48 @@ internal sealed class UpstreamAdapter
         return null;
     }
 
-    /// <summary>The adapter's discovery document for the same path, or null (not configured, or it did not answer).</summary>
-    public async Task<System.Text.Json.Nodes.JsonNode?> DiscoveryAsync(string path, CancellationToken cancellationToken)
+    /// <summary>The adapter's discovery document at <paramref name="path"/>.</summary>
+    /// <exception cref="UpstreamException">Not configured, unreachable, not 2xx or not a JSON object; the message says which.</exception>
+    public async Task<System.Text.Json.Nodes.JsonObject> DiscoveryAsync(string path, CancellationToken cancellationToken)
     {
         if (_tls is null)
         {
-            return null;
+            throw new UpstreamException("no upstream adapter is configured");
+        }
+
+        Answer answer;
+        try
+        {
+            answer = await ExchangeAsync(
+                path, [("Accept", "application/json"), ("X-Remote-User", DiscoveryUser), ("X-Remote-Group", "system:authenticated")],
+                _options.Timeout < DiscoveryTimeout ? _options.Timeout : DiscoveryTimeout, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or AuthenticationException or OperationCanceledException or FormatException
+            && !cancellationToken.IsCancellationRequested)
+        {
+            throw new UpstreamException(ex is OperationCanceledException ? "it did not answer in time" : ex.Message);
+        }
+
+        if (answer.Code is < 200 or >= 300)
+        {
+            throw new UpstreamException($"it answered HTTP {answer.Code}");
         }
 
         try
         {
-            // Discovery as the aggregator's availability check asks it.
-            var answer = await ExchangeAsync(path, [("Accept", "application/json"), ("X-Remote-User", "system:kube-aggregator"), ("X-Remote-Group", "system:masters")], cancellationToken);
-            return answer.Code is >= 200 and < 300 ? System.Text.Json.Nodes.JsonNode.Parse(answer.Body.Span) : null;
+            return System.Text.Json.Nodes.JsonNode.Parse(answer.Body.Span) as System.Text.Json.Nodes.JsonObject
+                ?? throw new UpstreamException("its answer is not a JSON object");
         }
-        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or AuthenticationException or OperationCanceledException or FormatException or System.Text.Json.JsonException
-            && !cancellationToken.IsCancellationRequested)
+        catch (System.Text.Json.JsonException ex)
         {
-            return null;
+            throw new UpstreamException($"its answer is not JSON: {ex.Message}");
         }
     }
 
-    private async Task<Answer> ExchangeAsync(string target, IReadOnlyList<(string Name, string Value)> headers, CancellationToken cancellationToken)
+    private async Task<Answer> ExchangeAsync(string target, IReadOnlyList<(string Name, string Value)> headers, TimeSpan limit, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.Timeout);
+        timeout.CancelAfter(limit);
         var url = _options.Url!;
         using var tcp = new System.Net.Sockets.TcpClient();
         await tcp.ConnectAsync(url.IdnHost, url.Port, timeout.Token);
@@ -129,10 +164,14 @@ internal sealed class UpstreamAdapter
         await tls.WriteAsync(Encoding.UTF8.GetBytes(request.ToString()), timeout.Token);
         await tls.FlushAsync(timeout.Token);
 
+        // Read to the end of the connection, or to the end of the body when its length is given (an adapter that keeps
+        // the connection open despite "Connection: close" is not waited on). A body shorter than promised is an error.
         using var received = new MemoryStream();
         var buffer = new byte[16 * 1024];
+        var headerRead = false;
+        long? expected = null;
         int read;
-        while ((read = await tls.ReadAsync(buffer, timeout.Token)) > 0)
+        while ((expected is null || received.Length < expected) && (read = await tls.ReadAsync(buffer, timeout.Token)) > 0)
         {
             if (received.Length + read > MaxResponseBytes)
             {
@@ -140,6 +179,10 @@ internal sealed class UpstreamAdapter
             }
 
             received.Write(buffer, 0, read);
+            if (!headerRead)
+            {
+                headerRead = Answer.TryReadLength(received.GetBuffer().AsSpan(0, (int)received.Length), out expected);
+            }
         }
 
         return Answer.Parse(received.GetBuffer().AsMemory(0, (int)received.Length));
@@ -166,19 +209,48 @@ internal sealed class UpstreamAdapter
                 throw new FormatException($"its answer does not start with an HTTP/1.x status line: \"{(head[0].Length > 80 ? head[0][..80] : head[0])}\"");
             }
 
-            string? Header(string name) => head.Skip(1).Select(h => h.Split(':', 2)).Where(p => p.Length == 2 && p[0].Trim().Equals(name, StringComparison.OrdinalIgnoreCase)).Select(p => p[1].Trim()).FirstOrDefault();
             var body = raw[(end + 4)..];
-            if (Header("Transfer-Encoding") is { } encoding && encoding.Contains("chunked", StringComparison.OrdinalIgnoreCase))
+            if (Header(head, "Transfer-Encoding") is { } encoding && encoding.Contains("chunked", StringComparison.OrdinalIgnoreCase))
             {
                 body = Dechunk(body);
             }
-            else if (Header("Content-Length") is { } length && int.TryParse(length, out var count) && count <= body.Length)
+            else if (Length(head) is { } count)
             {
-                body = body[..count];
+                body = count <= body.Length
+                    ? body[..(int)count]
+                    : throw new FormatException($"its answer ended after {body.Length} of the {count} bytes its Content-Length promised");
             }
 
-            return new Answer(code, Header("Content-Type"), body);
+            return new Answer(code, Header(head, "Content-Type"), body);
         }
+
+        /// <summary>
+        /// False until the header has arrived; then the length of header and body when a Content-Length gives it (and
+        /// no chunking), else null: read to the end of the connection.
+        /// </summary>
+        public static bool TryReadLength(ReadOnlySpan<byte> received, out long? expected)
+        {
+            expected = null;
+            var end = received.IndexOf("\r\n\r\n"u8);
+            if (end < 0)
+            {
+                return received.Length <= MaxHeaderBytes ? false : throw new FormatException($"its answer has no end of header in its first {MaxHeaderBytes >> 10} KiB");
+            }
+
+            var head = Encoding.ASCII.GetString(received[..end]).Split("\r\n");
+            expected = Header(head, "Transfer-Encoding") is null && Length(head) is { } count ? end + 4 + count : null;
+            return true;
+        }
+
+        private static string? Header(string[] head, string name) =>
+            head.Skip(1).Select(h => h.Split(':', 2)).Where(p => p.Length == 2 && p[0].Trim().Equals(name, StringComparison.OrdinalIgnoreCase)).Select(p => p[1].Trim()).FirstOrDefault();
+
+        private static long? Length(string[] head) => Header(head, "Content-Length") switch
+        {
+            null => null,
+            { } value when long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count) && count <= MaxResponseBytes => count,
+            { } value => throw new FormatException($"its Content-Length \"{(value.Length > 20 ? value[..20] : value)}\" is not a length up to {MaxResponseBytes >> 20} MiB"),
+        };
 
         private static ReadOnlyMemory<byte> Dechunk(ReadOnlyMemory<byte> chunked)
         {
@@ -186,7 +258,9 @@ internal sealed class UpstreamAdapter
             while (true)
             {
                 var line = chunked.Span.IndexOf("\r\n"u8);
-                if (line < 0 || !int.TryParse(Encoding.ASCII.GetString(chunked.Span[..line]).Split(';')[0].Trim(), System.Globalization.NumberStyles.HexNumber, null, out var size) || size < 0 || line + 2 + size > chunked.Length)
+                // The size is checked against what is left before any sum: a huge one cannot overflow past the check.
+                if (line < 0 || !int.TryParse(Encoding.ASCII.GetString(chunked.Span[..line]).Split(';')[0].Trim(), System.Globalization.NumberStyles.HexNumber, null, out var size)
+                    || size < 0 || size > chunked.Length - line - 2)
                 {
                     throw new FormatException("its chunked answer is malformed");
                 }

@@ -18,6 +18,7 @@ internal sealed class FakeMetricsAdapter : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly List<Seen> _requests = [];
+    private readonly List<Seen> _discoveries = [];
     private readonly Lock _gate = new();
 
     private FakeMetricsAdapter(WebApplication app, TestCertificates certificates)
@@ -30,6 +31,7 @@ internal sealed class FakeMetricsAdapter : IAsyncDisposable
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>The metric requests (forwarded calls), in order.</summary>
     public IReadOnlyList<Seen> Requests
     {
         get
@@ -40,6 +42,21 @@ internal sealed class FakeMetricsAdapter : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>The discovery requests (<c>/apis/{group}/{version}</c>), which MeshScaler makes in the background.</summary>
+    public IReadOnlyList<Seen> Discoveries
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _discoveries];
+            }
+        }
+    }
+
+    /// <summary>When set, discovery requests are answered only once it completes: an adapter that hangs.</summary>
+    public TaskCompletionSource? HoldDiscovery { get; set; }
 
     public static async Task<FakeMetricsAdapter> StartAsync()
     {
@@ -69,17 +86,33 @@ internal sealed class FakeMetricsAdapter : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? string.Empty;
+        var discovery = path.Split('/', StringSplitOptions.RemoveEmptyEntries).Length <= 3;
         lock (_gate)
         {
-            _requests.Add(new Seen(
+            (discovery ? _discoveries : _requests).Add(new Seen(
                 context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()!.RawTarget,
                 context.Connection.ClientCertificate?.Subject,
                 context.Request.Headers["X-Remote-User"].ToString(),
+                context.Request.Headers["X-Remote-Uid"].ToString(),
                 [.. context.Request.Headers["X-Remote-Group"].Select(g => g!)],
                 context.Request.Headers.Where(h => h.Key.StartsWith("X-Remote-Extra-", StringComparison.OrdinalIgnoreCase)).ToDictionary(h => h.Key, h => h.Value.ToString())));
         }
 
+        if (discovery && HoldDiscovery is { } hold)
+        {
+            await hold.Task;
+        }
+
         context.Response.ContentType = "application/json";
+        if (path.EndsWith("/short_body", StringComparison.Ordinal))
+        {
+            // Promises more than it sends, then ends: Kestrel aborts the connection after the short body, as a broken
+            // or malicious adapter would.
+            context.Response.ContentLength = 1000;
+            await context.Response.WriteAsync("{\"kind\":\"MetricValueList\"");
+            return;
+        }
+
         JsonObject body;
         if (path == "/apis/custom.metrics.k8s.io/v1beta2")
         {
@@ -117,5 +150,5 @@ internal sealed class FakeMetricsAdapter : IAsyncDisposable
         await context.Response.WriteAsync(body.ToJsonString());
     }
 
-    internal sealed record Seen(string PathAndQuery, string? ClientCertificate, string User, IReadOnlyList<string> Groups, IReadOnlyDictionary<string, string> Extra);
+    internal sealed record Seen(string PathAndQuery, string? ClientCertificate, string User, string Uid, IReadOnlyList<string> Groups, IReadOnlyDictionary<string, string> Extra);
 }

@@ -26,14 +26,39 @@ public sealed class MetricsApiForwardingTests : IAsyncLifetime
         using var proxy = TestCertificates.CreateClient(_frontProxyCa, "CN=front-proxy-client");
         File.WriteAllText(Path.Combine(_files, "proxy.crt"), proxy.ExportCertificatePem());
         File.WriteAllText(Path.Combine(_files, "proxy.key"), proxy.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
-        _api = await ApiHost.StartAsync(https: true, settings =>
+        _api = await StartForwardingAsync(_adapter);
+    }
+
+    /// <summary>MeshScaler forwarding to <paramref name="adapter"/> with the client certificate it trusts.</summary>
+    private async Task<ApiHost> StartForwardingAsync(FakeMetricsAdapter adapter)
+    {
+        var api = await ApiHost.StartAsync(https: true, settings =>
         {
-            settings["MeshScaler:MetricsApi:Upstream:Url"] = _adapter.BaseAddress.ToString();
-            settings["MeshScaler:MetricsApi:Upstream:CaFile"] = _adapter.Certificates.ServerCertificateFile;
+            settings["MeshScaler:MetricsApi:Upstream:Url"] = adapter.BaseAddress.ToString();
+            settings["MeshScaler:MetricsApi:Upstream:CaFile"] = adapter.Certificates.ServerCertificateFile;
             settings["MeshScaler:MetricsApi:Upstream:CertificateFile"] = Path.Combine(_files, "proxy.crt");
             settings["MeshScaler:MetricsApi:Upstream:KeyFile"] = Path.Combine(_files, "proxy.key");
         });
-        _api.AuthorizeHpa();
+        api.AuthorizeHpa();
+        return api;
+    }
+
+    /// <summary>The v1beta2 discovery's names, once the background read of the adapter's has brought <paramref name="theirs"/>.</summary>
+    private static async Task<List<string?>> DiscoveredAsync(ApiHost api, string theirs)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            var (_, body) = await ApiHost.GetAsync(api.Reader, "/apis/custom.metrics.k8s.io/v1beta2");
+            var names = body["resources"]!.AsArray().Select(r => (string?)r!["name"]).ToList();
+            if (names.Contains(theirs))
+            {
+                return names;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{theirs} is not listed: {body}");
+            await Task.Delay(50);
+        }
     }
 
     public async Task DisposeAsync()
@@ -55,6 +80,7 @@ public sealed class MetricsApiForwardingTests : IAsyncLifetime
         Assert.Equal(TheirPodsMetric, seen.PathAndQuery);
         Assert.Equal("CN=front-proxy-client", seen.ClientCertificate);
         Assert.Equal(ApiHost.Hpa, seen.User);
+        Assert.Equal($"uid-{ApiHost.Hpa}", seen.Uid);
         Assert.Equal(["system:serviceaccounts", "system:serviceaccounts:kube-system", "system:authenticated"], seen.Groups);
     }
 
@@ -81,13 +107,60 @@ public sealed class MetricsApiForwardingTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Discovery_ListsOursAndTheirs()
+    public async Task Discovery_ListsOursAndTheirs_AskedAsAnOrdinaryUser()
     {
-        var (_, body) = await ApiHost.GetAsync(_api.Reader, "/apis/custom.metrics.k8s.io/v1beta2");
+        var names = await DiscoveredAsync(_api, "pods/http_requests_per_second");
 
-        var names = body["resources"]!.AsArray().Select(r => (string?)r!["name"]).ToList();
         Assert.Contains("functions.compute.functionmesh.io/pulsar_subscription_back_log", names);
-        Assert.Contains("pods/http_requests_per_second", names);
+        var asked = _adapter.Discoveries.First(d => d.PathAndQuery == "/apis/custom.metrics.k8s.io/v1beta2");
+        Assert.Equal("meshscaler:upstream-discovery", asked.User);
+        Assert.Equal(["system:authenticated"], asked.Groups);
+        Assert.Empty(_adapter.Requests);
+    }
+
+    [Fact]
+    public async Task Discovery_NeverWaitsOnTheAdapter_EvenWhenItHangs()
+    {
+        var hold = new TaskCompletionSource();
+        await using var adapter = await FakeMetricsAdapter.StartAsync();
+        adapter.HoldDiscovery = hold;
+        try
+        {
+            await using var api = await StartForwardingAsync(adapter);
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            // The background read asks each of the three version documents at once; the adapter holds them all.
+            while (adapter.Discoveries.Count < 3)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "MeshScaler never asked the adapter's discovery");
+                await Task.Delay(20);
+            }
+
+            // Each is answered while the adapter still holds the discovery requests MeshScaler made.
+            var (status, body) = await ApiHost.GetAsync(api.Reader, "/apis/custom.metrics.k8s.io/v1beta2");
+            var (external, _) = await ApiHost.GetAsync(api.Reader, "/apis/external.metrics.k8s.io/v1beta1");
+
+            Assert.False(hold.Task.IsCompleted);
+            Assert.Equal(3, adapter.Discoveries.Count);
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Equal(HttpStatusCode.OK, external);
+            var names = body["resources"]!.AsArray().Select(r => (string?)r!["name"]).ToList();
+            Assert.Contains("functions.compute.functionmesh.io/pulsar_subscription_back_log", names);
+            Assert.DoesNotContain("pods/http_requests_per_second", names);
+        }
+        finally
+        {
+            hold.TrySetResult();
+        }
+    }
+
+    [Fact]
+    public async Task AShortBody_FromTheAdapter_Is503_NeverPassedOnAs200()
+    {
+        var (status, body) = await ApiHost.GetAsync(_api.Reader, "/apis/custom.metrics.k8s.io/v1beta2/namespaces/demo/pods/%2A/short_body?labelSelector=app%3Dexpress");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Contains("bytes its Content-Length promised", (string?)body["message"]);
+        Assert.Equal(HttpStatusCode.OK, (await ApiHost.GetAsync(_api.Reader, TheirPodsMetric)).Status);
     }
 
     [Fact]

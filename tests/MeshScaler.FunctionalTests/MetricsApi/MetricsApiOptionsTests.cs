@@ -42,6 +42,16 @@ public sealed class MetricsApiOptionsTests
             ["--MeshScaler:MetricsApi:Enabled=true", "--MeshScaler:MetricsApi:Insecure=true", "--MeshScaler:MetricsApi:Address=localhost"],
             "MeshScaler:MetricsApi:Address must be an IP address such as 0.0.0.0 or 127.0.0.1, got \"localhost\""
         },
+        {
+            "the gRPC listener's port, on another address (requests are routed by port)",
+            ["--MeshScaler:MetricsApi:Enabled=true", "--MeshScaler:MetricsApi:Insecure=true", "--MeshScaler:MetricsApi:Port=9090", "--MeshScaler:Grpc:Address=10.0.0.5"],
+            "MeshScaler:MetricsApi:Port and MeshScaler:Grpc:Port must differ, both are 9090"
+        },
+        {
+            "the HTTP listener's port",
+            ["--MeshScaler:MetricsApi:Enabled=true", "--MeshScaler:MetricsApi:Insecure=true", "--MeshScaler:MetricsApi:Port=8080"],
+            "MeshScaler:MetricsApi:Port and MeshScaler:Http:Port must differ, both are 8080"
+        },
     };
 
     [Theory]
