@@ -192,7 +192,7 @@ internal sealed class UpstreamAdapter
     private static string Clean(string value) => value.Contains('\r') || value.Contains('\n') ? value.Replace("\r", string.Empty).Replace("\n", string.Empty) : value;
 
     /// <summary>An HTTP/1.x answer read to the end of the connection: its code, content type and body (de-chunked if need be).</summary>
-    private sealed record Answer(int Code, string? ContentType, ReadOnlyMemory<byte> Body)
+    internal sealed record Answer(int Code, string? ContentType, ReadOnlyMemory<byte> Body)
     {
         public static Answer Parse(ReadOnlyMemory<byte> raw)
         {
