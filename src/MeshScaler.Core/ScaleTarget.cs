@@ -9,6 +9,7 @@ public sealed record ScaleTarget
     // Keys are asked for on every call (the store's lookups); computed once. The copy constructor clears them so a
     // `with` copy never carries the original's keys.
     private string? _sourceKey;
+    private string? _runnerSourceKey;
     private string? _key;
     private double? _maxDrainSeconds;
 
@@ -110,6 +111,12 @@ public sealed record ScaleTarget
 
     /// <summary>What is fetched and learned: cluster, topics and subscription (thresholds do not change the data).</summary>
     public string SourceKey => _sourceKey ??= $"{ClusterName ?? AdminUrl?.ToString()}|{Topics.Key}|{Subscription}";
+
+    /// <summary>
+    /// What is learned from measured runner rates: the source and the Function whose runners measure it (kept apart
+    /// from rates inferred on the same source). Built once, as <see cref="SourceKey"/> is: it is looked up on every read.
+    /// </summary>
+    public string RunnerSourceKey => _runnerSourceKey ??= $"{SourceKey}|runner:{Function}";
 
     /// <summary>Equal when they ask the same question (the key, both cluster names), whatever was cached.</summary>
     public bool Equals(ScaleTarget? other) =>

@@ -14,7 +14,7 @@ internal sealed class LearningBook
     /// </remarks>
     public SourceLearning For(ScaleTarget target, bool measured, DateTimeOffset now)
     {
-        var learning = _sources.GetOrAdd(measured ? target.SourceKey + "|runner:" + target.Function : target.SourceKey, static _ => new SourceLearning());
+        var learning = _sources.GetOrAdd(measured ? target.RunnerSourceKey : target.SourceKey, static _ => new SourceLearning());
         learning.Touch(now);
         return learning;
     }

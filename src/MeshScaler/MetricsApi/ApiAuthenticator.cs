@@ -17,20 +17,20 @@ namespace MeshScaler.MetricsApi;
 /// believed. The trust is <c>kube-system/extension-apiserver-authentication</c> as last read, so a rotated CA counts
 /// from its watch event on.
 /// </summary>
-internal sealed class ApiAuthenticator(IClusterReviews cluster, TimeProvider time, ILogger<ApiAuthenticator> logger)
+internal sealed class ApiAuthenticator(IClusterReviews cluster, ILogger<ApiAuthenticator> logger)
 {
     private const string Authenticated = "system:authenticated";
     private const string Unauthenticated = "system:unauthenticated";
     private const string Anonymous = "system:anonymous";
 
     /// <summary>The user, or the 401 to answer.</summary>
-    public async Task<(ApiUser? User, ApiStatus? Failure)> AuthenticateAsync(HttpContext context)
+    /// <param name="connection">The request's connection's cache (<see cref="ConnectionAuthCache.Of"/>); null on none.</param>
+    /// <param name="now">The request's time, in UTC ticks.</param>
+    public async Task<(ApiUser? User, ApiStatus? Failure)> AuthenticateAsync(HttpContext context, ConnectionAuthCache? connection, long now)
     {
         var trust = cluster.Trust;
         var certificate = context.Connection.ClientCertificate;
         var request = context.Request;
-        var connection = ConnectionAuthCache.Of(context);
-        var now = time.GetUtcNow().UtcTicks;
         var proof = certificate is null || trust is null ? CertificateProof.None : Verify(context, connection, certificate, trust, now);
 
         ApiUser? user = null;

@@ -7,12 +7,13 @@ namespace MeshScaler.MetricsApi;
 /// availability probe and discovery), everything else by SubjectAccessReview, whose allowed and denied answers are
 /// cached for a short time. A review that fails is no opinion: a deny, naming why.
 /// </summary>
-internal sealed class ApiAuthorizer(IClusterReviews cluster, TimeProvider time)
+internal sealed class ApiAuthorizer(IClusterReviews cluster)
 {
     private const string Masters = "system:masters";
 
     /// <summary>Null when <paramref name="user"/> may make the request; otherwise the 403 to answer.</summary>
-    public async Task<ApiStatus?> AuthorizeAsync(ApiUser user, string path, ConnectionAuthCache? connection, CancellationToken cancellationToken)
+    /// <param name="now">The request's time, in UTC ticks.</param>
+    public async Task<ApiStatus?> AuthorizeAsync(ApiUser user, string path, ConnectionAuthCache? connection, long now, CancellationToken cancellationToken)
     {
         if (user.Groups.Contains(Masters))
         {
@@ -20,7 +21,6 @@ internal sealed class ApiAuthorizer(IClusterReviews cluster, TimeProvider time)
         }
 
         // The same user (the same reviewed token on this connection) on the same path, within the allowed TTL.
-        var now = time.GetUtcNow().UtcTicks;
         if (connection is not null && connection.Allowed(user, path, now))
         {
             return null;

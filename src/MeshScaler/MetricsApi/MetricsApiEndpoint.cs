@@ -87,13 +87,16 @@ internal sealed class MetricsApiEndpoint(
         // first, unless the API is the loopback-only insecure one.
         if (!options.Value.Insecure && path is not ("/healthz" or "/livez" or "/readyz"))
         {
-            var (user, unauthenticated) = await authenticator.AuthenticateAsync(context);
+            // One clock reading and one look-up of the connection's cache for both steps (the HPA's hot path).
+            var connection = ConnectionAuthCache.Of(context);
+            var now = time.GetUtcNow().UtcTicks;
+            var (user, unauthenticated) = await authenticator.AuthenticateAsync(context, connection, now);
             if (unauthenticated is not null)
             {
                 return unauthenticated;
             }
 
-            if (await authorizer.AuthorizeAsync(user!, path, ConnectionAuthCache.Of(context), context.RequestAborted) is { } forbidden)
+            if (await authorizer.AuthorizeAsync(user!, path, connection, now, context.RequestAborted) is { } forbidden)
             {
                 return forbidden;
             }
@@ -206,7 +209,7 @@ internal sealed class MetricsApiEndpoint(
             return await NotOursAsync(context, $"the server could not find the metric {Describe(metricName)} for {Describe(resource)}: MeshScaler serves metrics on {string.Join(", ", ObjectMetric.Resources.Keys)} and on their runner pods");
         }
 
-        var metric = ObjectMetric.For(kind).FirstOrDefault(m => m.Name == metricName);
+        var metric = ObjectMetric.Find(kind, metricName);
         if (metric is null)
         {
             return await NotOursAsync(context, $"the server could not find the metric {Describe(metricName)} for {resource} {Describe(name)}; served on {resource}: {string.Join(", ", ObjectMetric.For(kind).Select(m => m.Name))}");
@@ -348,7 +351,7 @@ internal sealed class MetricsApiEndpoint(
     private async Task<MetricItem> ReadAsync(string ns, ComponentKind kind, string name, ObjectMetric metric, CancellationToken cancellationToken)
     {
         var target = Target(ns, kind, name);
-        var described = new DescribedObject(kind.ToString(), ns, name, $"{ObjectMetric.Group}/v1alpha1");
+        var described = new DescribedObject(ObjectMetric.KindName(kind), ns, name, $"{ObjectMetric.Group}/v1alpha1");
         var pollSeconds = (int)Math.Ceiling(store.Options.PollInterval.TotalSeconds);
         if (metric.Source is ObjectMetricSource.Processed or ObjectMetricSource.Received)
         {

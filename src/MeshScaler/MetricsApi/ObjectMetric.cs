@@ -57,14 +57,16 @@ internal sealed record ObjectMetric(string Name, ObjectMetricSource Source, bool
         new("pulsar_subscription_backlog_age_seconds", ObjectMetricSource.BacklogAge, false, "seconds since the oldest message in its backlog was published (0 without a backlog)"),
     ];
 
-    /// <summary>The per-pod metrics of <paramref name="kind"/>'s runner pods: its runner rates, one value per pod.</summary>
-    public static IReadOnlyList<ObjectMetric> ForPods(ComponentKind kind) =>
-        [.. For(kind).Where(m => m.Source is ObjectMetricSource.Processed or ObjectMetricSource.Received)];
-
-    /// <summary>The metrics of <paramref name="kind"/>, in the order discovery lists them.</summary>
-    public static IReadOnlyList<ObjectMetric> For(ComponentKind kind) => kind switch
+    /// <summary>Each kind's metrics, built once: looked up on every read.</summary>
+    private static readonly Dictionary<ComponentKind, ObjectMetric[]> ByKind = new()
     {
-        ComponentKind.Sink =>
+        [ComponentKind.Function] =
+        [
+            .. Subscription,
+            new("pulsar_function_processed_successfully", ObjectMetricSource.Processed, true, "messages per second its runner pods processed successfully"),
+            new("pulsar_function_received", ObjectMetricSource.Received, true, "messages per second its runner pods received"),
+        ],
+        [ComponentKind.Sink] =
         [
             .. Subscription,
             new("pulsar_sink_written", ObjectMetricSource.Processed, true, "records per second its runner pods wrote"),
@@ -72,16 +74,31 @@ internal sealed record ObjectMetric(string Name, ObjectMetricSource Source, bool
         ],
 
         // A source reads no Pulsar topic: it has no subscription to measure, only what its runners produce.
-        ComponentKind.Source =>
+        [ComponentKind.Source] =
         [
             new("pulsar_source_written", ObjectMetricSource.Processed, true, "records per second its runner pods wrote to Pulsar"),
             new("pulsar_source_received", ObjectMetricSource.Received, true, "records per second its runner pods read from the source system"),
         ],
-        _ =>
-        [
-            .. Subscription,
-            new("pulsar_function_processed_successfully", ObjectMetricSource.Processed, true, "messages per second its runner pods processed successfully"),
-            new("pulsar_function_received", ObjectMetricSource.Received, true, "messages per second its runner pods received"),
-        ],
     };
+
+    private static readonly Dictionary<(ComponentKind Kind, string Name), ObjectMetric> ByName =
+        ByKind.SelectMany(k => k.Value.Select(m => KeyValuePair.Create((k.Key, m.Name), m))).ToDictionary();
+
+    /// <summary>The per-pod metrics of <paramref name="kind"/>'s runner pods: its runner rates, one value per pod.</summary>
+    public static IReadOnlyList<ObjectMetric> ForPods(ComponentKind kind) =>
+        [.. For(kind).Where(m => m.Source is ObjectMetricSource.Processed or ObjectMetricSource.Received)];
+
+    /// <summary>The metrics of <paramref name="kind"/>, in the order discovery lists them.</summary>
+    public static IReadOnlyList<ObjectMetric> For(ComponentKind kind) => ByKind[kind];
+
+    /// <summary>The kind as a described object names it (Enum.ToString costs more on every read).</summary>
+    public static string KindName(ComponentKind kind) => kind switch
+    {
+        ComponentKind.Sink => nameof(ComponentKind.Sink),
+        ComponentKind.Source => nameof(ComponentKind.Source),
+        _ => nameof(ComponentKind.Function),
+    };
+
+    /// <summary>The metric <paramref name="name"/> of <paramref name="kind"/>; null when that kind has none of that name.</summary>
+    public static ObjectMetric? Find(ComponentKind kind, string name) => ByName.GetValueOrDefault((kind, name));
 }
