@@ -61,7 +61,8 @@ public sealed record AuthenticationTrust(
         }
 
         // List values are JSON arrays of strings, decoded as kube-apiserver's own reader does (json.Unmarshal): "null"
-        // and "[]" are empty lists. A key that cannot be decoded is a problem, never its default.
+        // and "[]" are empty lists, a null element an empty string. A key that cannot be decoded is a problem, never
+        // its default.
         IReadOnlyList<string>? List(string key)
         {
             if (Value(key) is not { } json)
@@ -71,7 +72,7 @@ public sealed record AuthenticationTrust(
 
             try
             {
-                return JsonSerializer.Deserialize<string[]>(json) ?? [];
+                return [.. (JsonSerializer.Deserialize<string?[]>(json) ?? []).Select(v => v ?? string.Empty)];
             }
             catch (JsonException ex)
             {
@@ -80,9 +81,11 @@ public sealed record AuthenticationTrust(
             }
         }
 
-        // Header names: an empty one names no header (and an empty prefix would make every header an identity header).
+        // Header names: kube-apiserver's defaults when the key is absent, exactly the list when it is there (an empty
+        // list names no header, so the front proxy vouches for nobody). An empty name names no header (and an empty
+        // prefix would make every header an identity header).
         IReadOnlyList<string>? Headers(string key, params string[] absent) =>
-            List(key) is not { } names ? null : names.Where(n => n.Length > 0).ToArray() is { Length: > 0 } named ? named : absent;
+            Value(key) is null ? absent : List(key) is { } names ? [.. names.Where(n => n.Length > 0)] : null;
 
         var requestHeaderCa = Bundle("requestheader-client-ca-file");
         var allowedNames = List("requestheader-allowed-names");
@@ -113,5 +116,24 @@ public sealed record AuthenticationTrust(
             problems);
     }
 
-    internal static AuthenticationTrust? Read(V1ConfigMap map) => map.Metadata?.Name == Name ? Read(map.Data) : null;
+    /// <remarks>
+    /// Never throws: a version that cannot be read at all (a bug here, or input no case foresaw) trusts nothing and
+    /// says why, rather than leaving the last version, perhaps a rotated-out CA, in force.
+    /// </remarks>
+    internal static AuthenticationTrust? Read(V1ConfigMap map)
+    {
+        if (map.Metadata?.Name != Name)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Read(map.Data);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return new AuthenticationTrust([], [], [], [], [], [], [], [$"{Namespace}/{Name} could not be read, so no certificate is trusted until it changes: {ex.Message}"]);
+        }
+    }
 }

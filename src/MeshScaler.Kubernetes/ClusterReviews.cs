@@ -86,6 +86,9 @@ internal sealed partial class ClusterReviews : IClusterReviews
     private readonly ReviewCache<AccessAnswer> _access;
     private readonly ILogger _logger;
 
+    /// <summary>1 while SubjectAccessReviews fail: the failure is logged when it starts and the recovery when it ends, not per request.</summary>
+    private int _accessFailing;
+
     public ClusterReviews(IKubernetes client, KubernetesOptions kubernetes, ClusterReviewsOptions options, TimeProvider time, ILoggerFactory loggers)
     {
         _client = client;
@@ -113,11 +116,21 @@ internal sealed partial class ClusterReviews : IClusterReviews
     {
         try
         {
-            return await _access.GetAsync(Key(request), () => AccessReviewAsync(Spec(request)), cancellationToken).ConfigureAwait(false);
+            var reviewed = await _access.GetAsync(Key(request), () => AccessReviewAsync(Spec(request)), cancellationToken).ConfigureAwait(false);
+            if (Volatile.Read(ref _accessFailing) == 1 && Interlocked.Exchange(ref _accessFailing, 0) == 1)
+            {
+                AccessReviewsRecovered(_logger);
+            }
+
+            return reviewed;
         }
         catch (ClusterReviewException ex)
         {
-            AccessReviewFailed(_logger, ex.Detail);
+            if (Interlocked.Exchange(ref _accessFailing, 1) == 0)
+            {
+                AccessReviewFailed(_logger, ex.Detail);
+            }
+
             return new Reviewed<AccessAnswer>(new AccessAnswer(AccessDecision.NoOpinion, ex.Message), DateTimeOffset.MinValue);
         }
     }
@@ -253,6 +266,9 @@ internal sealed partial class ClusterReviews : IClusterReviews
         _ => $"creating {resource} failed: {ex.Message}",
     };
 
-    [LoggerMessage(6003, LogLevel.Warning, "Kubernetes: a SubjectAccessReview failed, so the request is refused: {Reason}")]
+    [LoggerMessage(6003, LogLevel.Warning, "Kubernetes: SubjectAccessReviews fail, so requests are refused until they work again: {Reason}")]
     private static partial void AccessReviewFailed(ILogger logger, string reason);
+
+    [LoggerMessage(6004, LogLevel.Information, "Kubernetes: SubjectAccessReviews work again")]
+    private static partial void AccessReviewsRecovered(ILogger logger);
 }

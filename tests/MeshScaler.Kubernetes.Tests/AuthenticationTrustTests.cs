@@ -19,6 +19,7 @@ public sealed class AuthenticationTrustTests
         { "JSON null: any name, as json.Unmarshal leaves a nil slice", "null", [], true },
         { "an absent key: any name", null, [], true },
         { "an empty name is kept (it allows only an empty CN, which is refused), never dropped into 'any name'", "[\"\"]", [""], true },
+        { "a null element is an empty name, as json.Unmarshal reads it", "[\"front-proxy-client\", null]", ["front-proxy-client", ""], true },
         { "not JSON: the front proxy is off", "front-proxy-client", [], false },
         { "not an array of strings: off", "[1]", [], false },
         { "an object: off", "{\"name\":\"front-proxy-client\"}", [], false },
@@ -63,20 +64,37 @@ public sealed class AuthenticationTrustTests
     }
 
     [Fact]
-    public void HeaderNames_EmptyOnesAreDropped_AndAbsentOnesDefault()
+    public void HeaderNames_AbsentOnesDefault_PresentOnesAreExactlyWhatTheySay()
     {
         var data = Data();
         data["requestheader-extra-headers-prefix"] = "[\"\"]";
+        data["requestheader-username-headers"] = "[]";
+        data["requestheader-uid-headers"] = "[\"X-Remote-Uid\", null]";
         data.Remove("requestheader-group-headers");
 
         var trust = AuthenticationTrust.Read(data);
 
         // An empty prefix would make every header an identity header (and strip them all): it names none.
-        Assert.Equal(["X-Remote-Extra-"], trust.ExtraHeaderPrefixes);
+        Assert.Empty(trust.ExtraHeaderPrefixes);
         Assert.Equal(["X-Remote-Group"], trust.GroupHeaders);
-        Assert.Equal(["X-Remote-User"], trust.UsernameHeaders);
-        Assert.Empty(trust.UidHeaders);
+
+        // As kube-apiserver's reader: no username header named, so the front proxy vouches for nobody.
+        Assert.Empty(trust.UsernameHeaders);
+        Assert.Equal(["X-Remote-Uid"], trust.UidHeaders);
         Assert.Single(trust.RequestHeaderCa);
+        Assert.Empty(trust.Problems);
+    }
+
+    [Fact]
+    public void HeaderNames_AllAbsent_AreKubeApiserversDefaults()
+    {
+        var trust = AuthenticationTrust.Read(new Dictionary<string, string> { ["requestheader-client-ca-file"] = FrontProxyCa });
+
+        Assert.Equal(["X-Remote-User"], trust.UsernameHeaders);
+        Assert.Equal(["X-Remote-Group"], trust.GroupHeaders);
+        Assert.Equal(["X-Remote-Extra-"], trust.ExtraHeaderPrefixes);
+        Assert.Empty(trust.UidHeaders);
+        Assert.Empty(trust.AllowedNames);
     }
 
     private static Dictionary<string, string> Data() => new()

@@ -14,9 +14,15 @@ internal static class CertificateTrust
     /// <summary>True when the chain builds; otherwise <paramref name="reasons"/> says why.</summary>
     /// <param name="intermediates">Certificates the peer presented besides its own, to build through.</param>
     public static bool Chains(
-        X509Certificate2 certificate, X509Certificate2Collection roots, Oid? usage, IEnumerable<X509Certificate2>? intermediates, out string reasons)
+        X509Certificate2 certificate, X509Certificate2Collection roots, Oid? usage, IEnumerable<X509Certificate2>? intermediates, out string reasons) =>
+        Chains(certificate, roots, usage, intermediates, out reasons, out _);
+
+    /// <summary>As the other overload, and until when the chain that was built stays valid (its earliest NotAfter, UTC).</summary>
+    public static bool Chains(
+        X509Certificate2 certificate, X509Certificate2Collection roots, Oid? usage, IEnumerable<X509Certificate2>? intermediates, out string reasons, out DateTime validUntil)
     {
         reasons = string.Empty;
+        validUntil = DateTime.MinValue;
         if (roots.Count == 0)
         {
             reasons = "no CA is configured";
@@ -45,6 +51,7 @@ internal static class CertificateTrust
         {
             if (chain.Build(certificate))
             {
+                validUntil = chain.ChainElements.Min(e => e.Certificate.NotAfter.ToUniversalTime());
                 return true;
             }
         }

@@ -126,7 +126,10 @@ internal sealed partial class ReloadingTls
         else if (_requestedClientCertificate is not null)
         {
             // Requested, not required: a probe or a bearer-token client connects without one (tls.RequestClientCert).
+            // No session resumption: a resumed client does not send its certificate chain again, and the callback sees
+            // every handshake's certificates whole.
             options.RemoteCertificateValidationCallback = _requestedClientCertificate;
+            options.AllowTlsResume = false;
         }
 
         return options;

@@ -23,6 +23,9 @@ internal sealed class ApiAuthenticator(IClusterReviews cluster, ILogger<ApiAuthe
     private const string Unauthenticated = "system:unauthenticated";
     private const string Anonymous = "system:anonymous";
 
+    /// <summary>How long a connection's refused certificate stays refused without a new check (unless the trust changes).</summary>
+    private static readonly TimeSpan RefusalKept = TimeSpan.FromMinutes(1);
+
     /// <summary>The user, or the 401 to answer.</summary>
     /// <param name="connection">The request's connection's cache (<see cref="ConnectionAuthCache.Of"/>); null on none.</param>
     /// <param name="now">The request's time, in UTC ticks.</param>
@@ -101,8 +104,9 @@ internal sealed class ApiAuthenticator(IClusterReviews cluster, ILogger<ApiAuthe
             : user with { Groups = [.. user.Groups, Authenticated] };
 
     /// <summary>
-    /// What the certificate proves, checked once per connection and trust (a TLS connection keeps its certificate),
-    /// and again once the certificate has expired.
+    /// What the certificate proves, checked once per connection and trust (a TLS connection keeps its certificate): a
+    /// proof until the first certificate of its chain expires, a refusal for <see cref="RefusalKept"/> (a certificate
+    /// not yet valid may become so; an expired one is not checked, nor logged, on every request).
     /// </summary>
     private CertificateProof Verify(HttpContext context, ConnectionAuthCache? connection, X509Certificate2 certificate, AuthenticationTrust trust, long now)
     {
@@ -111,7 +115,7 @@ internal sealed class ApiAuthenticator(IClusterReviews cluster, ILogger<ApiAuthe
             return (CertificateProof)cached;
         }
 
-        var subject = CertificateSubject.Read(certificate, out var error);
+        var subject = CertificateSubject.Read(certificate.SubjectName, out var error);
         if (subject is null)
         {
             MetricsApiLog.CertificateRefused(logger, certificate.Subject, error);
@@ -119,12 +123,13 @@ internal sealed class ApiAuthenticator(IClusterReviews cluster, ILogger<ApiAuthe
 
         var intermediates = PresentedIntermediates.Of(context);
         var proof = CertificateProof.None;
-        if (subject is not null && Chains(certificate, trust.RequestHeaderCa, intermediates))
+        var validUntil = DateTime.MinValue;
+        if (subject is not null && Chains(certificate, trust.RequestHeaderCa, intermediates, out var frontProxyUntil))
         {
             // kube-apiserver compares the allowed names with the CN alone; an empty CN is never one of them.
             if (trust.AllowedNames.Count == 0 || (subject.CommonName.Length > 0 && trust.AllowedNames.Contains(subject.CommonName)))
             {
-                proof = new CertificateProof(CertificateVerdict.FrontProxy, subject);
+                (proof, validUntil) = (new CertificateProof(CertificateVerdict.FrontProxy, subject), frontProxyUntil);
             }
             else
             {
@@ -133,18 +138,18 @@ internal sealed class ApiAuthenticator(IClusterReviews cluster, ILogger<ApiAuthe
         }
 
         // A client certificate's CN is its user: without one there is no user (kube-apiserver's CommonNameUserConversion).
-        if (proof.Verdict == CertificateVerdict.None && subject is { CommonName.Length: > 0 } && Chains(certificate, trust.ClientCa, intermediates))
+        if (proof.Verdict == CertificateVerdict.None && subject is { CommonName.Length: > 0 } && Chains(certificate, trust.ClientCa, intermediates, out var clientUntil))
         {
-            proof = new CertificateProof(CertificateVerdict.Client, subject);
+            (proof, validUntil) = (new CertificateProof(CertificateVerdict.Client, subject), clientUntil);
         }
 
-        connection?.SetVerdict(trust, proof, certificate.NotAfter.ToUniversalTime().Ticks);
+        connection?.SetVerdict(trust, proof, proof.Verdict == CertificateVerdict.None ? now + RefusalKept.Ticks : validUntil.Ticks);
         return proof;
     }
 
     /// <summary>True when the certificate chains to one of <paramref name="authorities"/> alone, for client authentication.</summary>
-    private static bool Chains(X509Certificate2 certificate, X509Certificate2Collection authorities, IReadOnlyList<X509Certificate2> intermediates) =>
-        CertificateTrust.Chains(certificate, authorities, CertificateTrust.ClientAuthentication, intermediates, out _);
+    private static bool Chains(X509Certificate2 certificate, X509Certificate2Collection authorities, IReadOnlyList<X509Certificate2> intermediates, out DateTime validUntil) =>
+        CertificateTrust.Chains(certificate, authorities, CertificateTrust.ClientAuthentication, intermediates, out _, out validUntil);
 
     /// <summary>
     /// The front proxy's user: the first non-empty username header, every value of the group headers, and the extra

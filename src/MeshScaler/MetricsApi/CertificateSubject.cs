@@ -4,9 +4,10 @@ using System.Security.Cryptography.X509Certificates;
 namespace MeshScaler.MetricsApi;
 
 /// <summary>
-/// A client certificate's common name and organizations as Go's <c>pkix.Name</c> reads them and kube-apiserver uses
-/// them: every attribute of every RDN, multi-valued ones included; the last CN wins, every O is a group. Nothing else
-/// stands in for a missing CN (.NET's <c>SimpleName</c> would fall back to the OU, O or e-mail address).
+/// A client certificate's common name and organizations as Go's <c>crypto/x509</c> reads them and kube-apiserver uses
+/// them: every attribute of every RDN, multi-valued ones included; the last CN wins, every O is a group; a value of a
+/// string type Go does not read refuses the certificate. Nothing else stands in for a missing CN (.NET's
+/// <c>SimpleName</c> would fall back to the OU, O or e-mail address).
 /// </summary>
 internal sealed record CertificateSubject(string CommonName, IReadOnlyList<string> Organizations)
 {
@@ -14,27 +15,34 @@ internal sealed record CertificateSubject(string CommonName, IReadOnlyList<strin
     private const string OrganizationOid = "2.5.4.10";
 
     /// <summary>The subject's names, or null with <paramref name="error"/> when its encoding cannot be read.</summary>
-    public static CertificateSubject? Read(X509Certificate2 certificate, out string error)
+    public static CertificateSubject? Read(X500DistinguishedName subject, out string error)
     {
         error = string.Empty;
         var commonName = string.Empty;
         var organizations = new List<string>();
         try
         {
-            var name = new AsnReader(certificate.SubjectName.RawData, AsnEncodingRules.DER).ReadSequence();
+            var name = new AsnReader(subject.RawData, AsnEncodingRules.DER).ReadSequence();
             while (name.HasData)
             {
-                var relative = name.ReadSetOf();
+                // Go does not check the DER order of a multi-valued RDN's members: neither does this.
+                var relative = name.ReadSetOf(skipSortOrderValidation: true);
                 while (relative.HasData)
                 {
                     var attribute = relative.ReadSequence();
                     var type = attribute.ReadObjectIdentifier();
-                    var value = ReadString(attribute);
-                    if (type == CommonNameOid && value is not null)
+                    if (ReadString(attribute.ReadEncodedValue().Span) is not { } value)
+                    {
+                        // Go refuses the whole certificate for such a value: so does this, rather than pick another CN.
+                        error = $"its subject has a value of a type kube-apiserver does not read (attribute {type})";
+                        return null;
+                    }
+
+                    if (type == CommonNameOid)
                     {
                         commonName = value;
                     }
-                    else if (type == OrganizationOid && value is not null)
+                    else if (type == OrganizationOid)
                     {
                         organizations.Add(value);
                     }
@@ -51,19 +59,58 @@ internal sealed record CertificateSubject(string CommonName, IReadOnlyList<strin
     }
 
     /// <summary>
-    /// A DirectoryString's text; null for a value of another type (Go leaves those out of CN and O too), and for the
-    /// T61 and Universal forms no certificate tool writes today: a name is then missing, so refused, never guessed.
+    /// A value as Go's <c>parseASN1String</c> reads it: T61 (as Latin-1), Printable (with <c>*</c> and <c>&amp;</c>),
+    /// UTF-8, BMP, IA5 and Numeric strings; null for any other type or a value its type does not allow.
     /// </summary>
-    private static string? ReadString(AsnReader attribute)
+    private static string? ReadString(ReadOnlySpan<byte> encoded)
     {
-        var tag = attribute.PeekTag();
-        if (tag.TagClass == TagClass.Universal && (UniversalTagNumber)tag.TagValue is UniversalTagNumber.UTF8String
-            or UniversalTagNumber.PrintableString or UniversalTagNumber.IA5String or UniversalTagNumber.BMPString)
+        var tag = AsnDecoder.ReadEncodedValue(encoded, AsnEncodingRules.BER, out var offset, out var length, out _);
+        if (tag.TagClass != TagClass.Universal || tag.IsConstructed)
         {
-            return attribute.ReadCharacterString((UniversalTagNumber)tag.TagValue);
+            return null;
         }
 
-        attribute.ReadEncodedValue();
-        return null;
+        var content = encoded.Slice(offset, length);
+        switch ((UniversalTagNumber)tag.TagValue)
+        {
+            case UniversalTagNumber.T61String:
+                return System.Text.Encoding.Latin1.GetString(content);
+            case UniversalTagNumber.PrintableString:
+                foreach (var b in content)
+                {
+                    if (!(char.IsAsciiLetterOrDigit((char)b) || " '()+,-./:=?*&".Contains((char)b)))
+                    {
+                        return null;
+                    }
+                }
+
+                return System.Text.Encoding.ASCII.GetString(content);
+            case UniversalTagNumber.UTF8String:
+                return System.Text.Unicode.Utf8.IsValid(content) ? System.Text.Encoding.UTF8.GetString(content) : null;
+            case UniversalTagNumber.BMPString:
+                return content.Length % 2 == 0 ? System.Text.Encoding.BigEndianUnicode.GetString(content) : null;
+            case UniversalTagNumber.IA5String:
+                foreach (var b in content)
+                {
+                    if (b > 0x7F)
+                    {
+                        return null;
+                    }
+                }
+
+                return System.Text.Encoding.ASCII.GetString(content);
+            case UniversalTagNumber.NumericString:
+                foreach (var b in content)
+                {
+                    if (!(char.IsAsciiDigit((char)b) || b == ' '))
+                    {
+                        return null;
+                    }
+                }
+
+                return System.Text.Encoding.ASCII.GetString(content);
+            default:
+                return null;
+        }
     }
 }

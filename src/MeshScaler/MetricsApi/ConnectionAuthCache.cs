@@ -47,7 +47,7 @@ internal sealed class ConnectionAuthCache
         return false;
     }
 
-    /// <param name="expires">When the certificate expires: a connection that outlives it is checked again (and refused).</param>
+    /// <param name="expires">When to check again: a proof when its chain expires, a refusal after a while.</param>
     public void SetVerdict(AuthenticationTrust trust, object verdict, long expires) => Volatile.Write(ref _verdict, new Verdict(trust, verdict, expires));
 
     public ApiUser? UserOf(string token, long now) =>

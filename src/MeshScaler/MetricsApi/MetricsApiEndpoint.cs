@@ -317,13 +317,14 @@ internal sealed class MetricsApiEndpoint(
     /// <summary>A version's resource list with the upstream adapter's resources after ours, as last read (never waited on).</summary>
     private JsonObject WithUpstream(JsonObject list, string path)
     {
-        if (upstreamDiscovery.Current(path) is { } theirs && theirs["resources"] is JsonArray resources)
+        var theirs = upstreamDiscovery.Current(path);
+        if (theirs.Count > 0)
         {
             var ours = list["resources"]!.AsArray();
             var names = ours.Select(r => (string?)r!["name"]).ToHashSet(StringComparer.Ordinal);
-            foreach (var resource in resources.Where(r => r is JsonObject && !names.Contains((string?)r["name"])).ToList())
+            foreach (var resource in theirs.Where(r => !names.Contains(r.Name)))
             {
-                ours.Add(resource!.DeepClone());
+                ours.Add(JsonObject.Create(resource.Resource));
             }
         }
 

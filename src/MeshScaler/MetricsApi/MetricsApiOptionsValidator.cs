@@ -5,8 +5,7 @@ using Microsoft.Extensions.Options;
 namespace MeshScaler.MetricsApi;
 
 /// <summary>Checks the metrics API's settings, naming each bad one; refuses an unauthenticated API off loopback.</summary>
-internal sealed class MetricsApiOptionsValidator(
-    IOptions<KubernetesOptions> kubernetes, IOptions<Hosting.GrpcListenerOptions> grpc, IOptions<Hosting.HttpListenerOptions> http) : IValidateOptions<MetricsApiOptions>
+internal sealed class MetricsApiOptionsValidator(IOptions<KubernetesOptions> kubernetes, IConfiguration configuration) : IValidateOptions<MetricsApiOptions>
 {
     private const string Prefix = MetricsApiOptions.SectionName;
 
@@ -30,11 +29,14 @@ internal sealed class MetricsApiOptionsValidator(
 
         // Requests are routed to the API by the port they arrived on: a port shared with another listener (on another
         // address) would hand that listener's requests to the API, or the API's to it.
-        foreach (var (section, port) in new[] { (Hosting.GrpcListenerOptions.SectionName, grpc.Value.Port), (Hosting.HttpListenerOptions.SectionName, http.Value.Port) })
+        // The other listeners' ports are read raw: their own validators report them, and resolving their options here
+        // would throw on the first bad one and hide this validator's errors.
+        foreach (var (section, port) in new[] { (Hosting.GrpcListenerOptions.SectionName, new Hosting.GrpcListenerOptions().Port), (Hosting.HttpListenerOptions.SectionName, new Hosting.HttpListenerOptions().Port) })
         {
-            if (options.Port != 0 && options.Port == port)
+            var configured = configuration[$"{section}:Port"] is { } value ? int.TryParse(value, out var parsed) ? parsed : (int?)null : port;
+            if (options.Port != 0 && options.Port == configured)
             {
-                errors.Add($"{Prefix}:Port and {section}:Port must differ, both are {port}");
+                errors.Add($"{Prefix}:Port and {section}:Port must differ, both are {configured}");
             }
         }
 

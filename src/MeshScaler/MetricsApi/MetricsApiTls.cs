@@ -32,6 +32,9 @@ internal static class MetricsApiTls
             ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11],
             ClientCertificateRequired = true,
             RemoteCertificateValidationCallback = PresentedIntermediates.Remember,
+
+            // As ReloadingTls with a requested client certificate: every handshake presents its chain whole.
+            AllowTlsResume = false,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
         };
         return () => fixedOptions;

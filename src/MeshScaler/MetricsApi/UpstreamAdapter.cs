@@ -17,8 +17,9 @@ namespace MeshScaler.MetricsApi;
 /// <remarks>
 /// The exchange is written here, one HTTP/1.0 request per TLS connection, because HttpClient cannot send a header
 /// twice: it joins <c>X-Remote-Group: a</c> and <c>X-Remote-Group: b</c> into one <c>a, b</c> line, which a
-/// <c>k8s.io/apiserver</c> adapter reads as one group named "a, b". HTTP/1.0 keeps the answer simple (no chunking, the
-/// end of the body is the end of the connection); the HPA's rate of a few calls per HPA a minute needs no pooling.
+/// <c>k8s.io/apiserver</c> adapter reads as one group named "a, b". HTTP/1.0 keeps the answer simple: a Content-Length
+/// or the end of the connection ends the body (chunking is still read, should an adapter send it); the HPA's rate of a
+/// few calls per HPA a minute needs no pooling.
 /// </remarks>
 internal sealed class UpstreamAdapter
 {
@@ -175,7 +176,7 @@ internal sealed class UpstreamAdapter
         {
             if (received.Length + read > MaxResponseBytes)
             {
-                throw new FormatException($"its answer is larger than {MaxResponseBytes >> 20} MiB");
+                throw new FormatException($"its answer (header and body) is larger than {MaxResponseBytes >> 20} MiB");
             }
 
             received.Write(buffer, 0, read);
@@ -191,7 +192,10 @@ internal sealed class UpstreamAdapter
     /// <summary>A value that cannot end its header line early: a name from a token review or a header never injects one.</summary>
     private static string Clean(string value) => value.Contains('\r') || value.Contains('\n') ? value.Replace("\r", string.Empty).Replace("\n", string.Empty) : value;
 
-    /// <summary>An HTTP/1.x answer read to the end of the connection: its code, content type and body (de-chunked if need be).</summary>
+    /// <summary>
+    /// An HTTP/1.x answer: its code, content type and body, de-chunked if need be, else cut at its Content-Length, else
+    /// to the end of the connection. As HTTP/1.1 says, a Transfer-Encoding wins over a Content-Length.
+    /// </summary>
     internal sealed record Answer(int Code, string? ContentType, ReadOnlyMemory<byte> Body)
     {
         public static Answer Parse(ReadOnlyMemory<byte> raw)
@@ -214,7 +218,7 @@ internal sealed class UpstreamAdapter
             {
                 body = Dechunk(body);
             }
-            else if (Length(head) is { } count)
+            else if (Header(head, "Transfer-Encoding") is null && Length(head) is { } count)
             {
                 body = count <= body.Length
                     ? body[..(int)count]

@@ -27,9 +27,13 @@ internal sealed class UpstreamDiscovery(UpstreamAdapter upstream, IOptions<Metri
     public static IReadOnlyList<string> Paths { get; } =
         [.. MetricsApiEndpoint.Versions.Select(v => $"/apis/{MetricsApiEndpoint.CustomGroup}/{v}"), $"/apis/{ExternalMetric.Group}/{ExternalMetric.Version}"];
 
-    /// <summary>The adapter's document for <paramref name="path"/> as last read, if recent enough; never waits.</summary>
-    public JsonObject? Current(string path) =>
-        _documents.TryGetValue(path, out var document) && time.GetUtcNow() - document.At < MaxAge ? document.Body : null;
+    /// <summary>
+    /// The resources the adapter's document for <paramref name="path"/> listed as last read, if recent enough; never
+    /// waits. Each is an object with a string <c>name</c>, checked when read: whatever the adapter sent, using them
+    /// cannot fail MeshScaler's own discovery.
+    /// </summary>
+    public IReadOnlyList<UpstreamResource> Current(string path) =>
+        _documents.TryGetValue(path, out var document) && time.GetUtcNow() - document.At < MaxAge ? document.Resources : [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -57,15 +61,21 @@ internal sealed class UpstreamDiscovery(UpstreamAdapter upstream, IOptions<Metri
     {
         try
         {
-            var body = await upstream.DiscoveryAsync(path, cancellationToken);
-            _documents[path] = new Document(body, time.GetUtcNow());
+            var resources = Resources(await upstream.DiscoveryAsync(path, cancellationToken));
+            _documents[path] = new Document(resources, time.GetUtcNow());
             if (_failing.TryRemove(path, out _))
             {
                 MetricsApiLog.UpstreamDiscoveryRecovered(logger, upstream.Describe, path);
             }
         }
-        catch (UpstreamException ex)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            // Whatever the adapter sent, or whatever went wrong reading it: the last good document stays (for MaxAge),
+            // and this loop, which must not stop the host, goes on.
             if (_failing.TryAdd(path, ex.Message))
             {
                 MetricsApiLog.UpstreamDiscoveryFailed(logger, upstream.Describe, path, ex.Message);
@@ -73,5 +83,41 @@ internal sealed class UpstreamDiscovery(UpstreamAdapter upstream, IOptions<Metri
         }
     }
 
-    private sealed record Document(JsonObject Body, DateTimeOffset At);
+    /// <summary>
+    /// The document's resources that are objects with a string name; others are left out. JsonObject reports some
+    /// faults (duplicate keys) only when first read: they are met here, in the background, never on a request.
+    /// </summary>
+    private static List<UpstreamResource> Resources(JsonObject document)
+    {
+        if (document["resources"] is not JsonArray listed)
+        {
+            throw new UpstreamException("its discovery document has no resources array");
+        }
+
+        var resources = new List<UpstreamResource>(listed.Count);
+        foreach (var node in listed)
+        {
+            try
+            {
+                if (node is JsonObject resource && resource["name"] is JsonValue name && name.TryGetValue<string>(out var text) && text.Length > 0)
+                {
+                    resources.Add(new UpstreamResource(text, System.Text.Json.JsonSerializer.SerializeToElement(resource)));
+                }
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
+            {
+                // A resource this reader cannot take (a duplicate key) is left out; the others are listed.
+            }
+        }
+
+        return resources;
+    }
+
+    private sealed record Document(IReadOnlyList<UpstreamResource> Resources, DateTimeOffset At);
 }
+
+/// <summary>
+/// One resource of the upstream adapter's discovery, its name read once. Kept as a JsonElement, which any number of
+/// requests may read at once (a JsonObject may not: it materializes lazily on first access).
+/// </summary>
+internal sealed record UpstreamResource(string Name, System.Text.Json.JsonElement Resource);

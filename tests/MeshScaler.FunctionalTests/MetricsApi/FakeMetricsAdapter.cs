@@ -55,6 +55,9 @@ internal sealed class FakeMetricsAdapter : IAsyncDisposable
         }
     }
 
+    /// <summary>Discovery documents that are valid JSON but malformed discovery (see <see cref="HandleAsync"/>).</summary>
+    public bool BrokenDiscovery { get; set; }
+
     /// <summary>When set, discovery requests are answered only once it completes: an adapter that hangs.</summary>
     public TaskCompletionSource? HoldDiscovery { get; set; }
 
@@ -101,6 +104,14 @@ internal sealed class FakeMetricsAdapter : IAsyncDisposable
         if (discovery && HoldDiscovery is { } hold)
         {
             await hold.Task;
+        }
+
+        if (discovery && BrokenDiscovery)
+        {
+            // Valid JSON that a careless reader trips on: a number for a name, a duplicate key, a string for a resource.
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync("""{"kind":"APIResourceList","apiVersion":"v1","resources":[{"name":1},{"name":"pods/x","name":"pods/y"},"text",null,{"name":"pods/well_formed","singularName":"","namespaced":true,"kind":"MetricValueList","verbs":["get"]}]}""");
+            return;
         }
 
         context.Response.ContentType = "application/json";

@@ -13,7 +13,7 @@ public sealed class MetricsApiForwardingTests : IAsyncLifetime
     private const string TheirPodsMetric = "/apis/custom.metrics.k8s.io/v1beta2/namespaces/demo/pods/%2A/http_requests_per_second?labelSelector=app%3Dexpress";
     private const string OurObjectMetric = "/apis/custom.metrics.k8s.io/v1beta2/namespaces/fm/functions.compute.functionmesh.io/enricher/pulsar_subscription_back_log";
 
-    private readonly X509Certificate2 _frontProxyCa = TestCertificates.CreateCa("front-proxy-ca");
+    private readonly X509Certificate2 _upstreamClientCa = TestCertificates.CreateCa("upstream-client-ca");
     private readonly string _files = Directory.CreateTempSubdirectory("meshscaler-upstream-").FullName;
     private FakeMetricsAdapter _adapter = null!;
     private ApiHost _api = null!;
@@ -22,8 +22,8 @@ public sealed class MetricsApiForwardingTests : IAsyncLifetime
     {
         _adapter = await FakeMetricsAdapter.StartAsync();
 
-        // MeshScaler's client certificate for the adapter: one the front proxy's CA signed, as the adapter trusts.
-        using var proxy = TestCertificates.CreateClient(_frontProxyCa, "CN=front-proxy-client");
+        // MeshScaler's client certificate for the adapter: signed by a CA of its own that only the adapter trusts.
+        using var proxy = TestCertificates.CreateClient(_upstreamClientCa, "CN=meshscaler-upstream");
         File.WriteAllText(Path.Combine(_files, "proxy.crt"), proxy.ExportCertificatePem());
         File.WriteAllText(Path.Combine(_files, "proxy.key"), proxy.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
         _api = await StartForwardingAsync(_adapter);
@@ -65,7 +65,7 @@ public sealed class MetricsApiForwardingTests : IAsyncLifetime
     {
         await _api.DisposeAsync();
         await _adapter.DisposeAsync();
-        _frontProxyCa.Dispose();
+        _upstreamClientCa.Dispose();
         Directory.Delete(_files, recursive: true);
     }
 
@@ -78,7 +78,7 @@ public sealed class MetricsApiForwardingTests : IAsyncLifetime
         Assert.Equal("42", (string?)body["items"]![0]!["value"]);
         var seen = Assert.Single(_adapter.Requests);
         Assert.Equal(TheirPodsMetric, seen.PathAndQuery);
-        Assert.Equal("CN=front-proxy-client", seen.ClientCertificate);
+        Assert.Equal("CN=meshscaler-upstream", seen.ClientCertificate);
         Assert.Equal(ApiHost.Hpa, seen.User);
         Assert.Equal($"uid-{ApiHost.Hpa}", seen.Uid);
         Assert.Equal(["system:serviceaccounts", "system:serviceaccounts:kube-system", "system:authenticated"], seen.Groups);
@@ -154,12 +154,29 @@ public sealed class MetricsApiForwardingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AMalformedDiscoveryDocument_ItsWellFormedResourcesAreListed_OursAlwaysAnswer()
+    {
+        await using var adapter = await FakeMetricsAdapter.StartAsync();
+        adapter.BrokenDiscovery = true;
+        await using var api = await StartForwardingAsync(adapter);
+
+        var names = await DiscoveredAsync(api, "pods/well_formed");
+
+        Assert.Contains("functions.compute.functionmesh.io/pulsar_subscription_back_log", names);
+        Assert.DoesNotContain("pods/x", names);
+        Assert.DoesNotContain("pods/y", names);
+        Assert.Equal(HttpStatusCode.OK, (await ApiHost.GetAsync(api.Reader, "/apis/external.metrics.k8s.io/v1beta1")).Status);
+    }
+
+    [Fact]
     public async Task AShortBody_FromTheAdapter_Is503_NeverPassedOnAs200()
     {
         var (status, body) = await ApiHost.GetAsync(_api.Reader, "/apis/custom.metrics.k8s.io/v1beta2/namespaces/demo/pods/%2A/short_body?labelSelector=app%3Dexpress");
 
+        // The adapter's connection is cut after its short body: MeshScaler reads either the short body or a reset,
+        // and answers 503 naming the adapter in both cases (UpstreamAnswerTests has each fault's own words).
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
-        Assert.Contains("bytes its Content-Length promised", (string?)body["message"]);
+        Assert.Contains("did not answer", (string?)body["message"]);
         Assert.Equal(HttpStatusCode.OK, (await ApiHost.GetAsync(_api.Reader, TheirPodsMetric)).Status);
     }
 

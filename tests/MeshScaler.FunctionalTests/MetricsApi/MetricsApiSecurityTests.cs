@@ -267,8 +267,14 @@ public sealed class MetricsApiSecurityTests : IDisposable
 
         var (unreviewedToken, tokenBody) = await ApiHost.GetAsync(api.Client(token: "other"), ObjectPath);
         var (unreviewedAccess, accessBody) = await ApiHost.GetAsync(api.Client(token: HpaToken), ObjectPath);
+        var (again, _) = await ApiHost.GetAsync(api.Client(token: HpaToken), ObjectPath);
         api.Host.Kubernetes.Reviews.Failing = false;
         await WhenOkAsync(api.Client(token: HpaToken), ObjectPath);
+
+        // The outage is logged when it starts and when it ends, not once per refused request.
+        Assert.Equal(HttpStatusCode.Forbidden, again);
+        Assert.Single(api.Host.Logs.Entries, e => e.EventId.Id == 6003);
+        Assert.Contains(api.Host.Logs.Entries, e => e.EventId.Id == 6004);
 
         Assert.Equal(HttpStatusCode.Unauthorized, unreviewedToken);
         Assert.Contains("could not be reviewed: creating tokenreviews.authentication.k8s.io failed: HTTP 500", (string?)tokenBody["message"]);
@@ -404,8 +410,11 @@ public sealed class MetricsApiSecurityTests : IDisposable
         using var intermediateAlone = X509CertificateLoader.LoadCertificate(intermediate.RawData);
 
         var body = await WhenOkAsync(api.Client(carol, intermediates: [intermediateAlone]), ObjectPath);
+        var (reconnected, _) = await ApiHost.GetAsync(api.Client(carol, intermediates: [intermediateAlone]), ObjectPath);
         var (without, _) = await ApiHost.GetAsync(api.Client(carol), ObjectPath);
 
+        // A second connection (no TLS session resumed, so the chain is presented again) is accepted too.
+        Assert.Equal(HttpStatusCode.OK, reconnected);
         Assert.Equal(HttpStatusCode.Unauthorized, without);
         Assert.Equal("carol", (string?)api.Host.Kubernetes.Reviews.AccessSpecs.Last()["user"]);
         Assert.Equal("MetricValueList", (string?)body["kind"]);

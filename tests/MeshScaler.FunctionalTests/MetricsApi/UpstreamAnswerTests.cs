@@ -38,6 +38,7 @@ public sealed class UpstreamAnswerTests
     [InlineData("Content-Length, then bytes past it (an adapter that kept the connection open)", Head + "Content-Length: 2\r\n\r\n{}garbage")]
     [InlineData("chunked, with an extension", Head + "Transfer-Encoding: chunked\r\n\r\n1;x=y\r\n{\r\n1\r\n}\r\n0\r\n\r\n")]
     [InlineData("HTTP/1.0, to the end of the connection", "HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n{}")]
+    [InlineData("a Transfer-Encoding other than chunked wins over a Content-Length: to the end", Head + "Transfer-Encoding: identity\r\nContent-Length: 1\r\n\r\n{}")]
     public void Parse_ReadsTheBody(string name, string raw)
     {
         var answer = UpstreamAdapter.Answer.Parse(Encoding.ASCII.GetBytes(raw));
