@@ -21,6 +21,9 @@ internal sealed class SubjectRegistry
     private readonly SignalStoreOptions _options;
     private readonly ILogger _logger;
 
+    /// <summary>Counts evictions: a target's remembered subjects are good while it has not moved.</summary>
+    private long _evictions;
+
     public SubjectRegistry(
         IPulsarAdmin admin, IFunctionDirectory? functions, IRunnerScraper? scraper, TimeProvider time,
         UpstreamTelemetry telemetry, SignalStoreOptions options, ILogger logger)
@@ -73,17 +76,29 @@ internal sealed class SubjectRegistry
     /// fetches them (a watched target may never be requested again). Null while a pattern's topic list is not known
     /// or matches nothing.
     /// </summary>
-    public List<TopicSubject>? KnownTopicsOf(TargetState state)
+    /// <remarks>
+    /// A topic list's subjects are remembered on the target until any subject is evicted (then found again, and created
+    /// again if need be): a read then looks nothing up. The eviction count is read before the look-ups, so a subject
+    /// evicted during them makes the next read look again.
+    /// </remarks>
+    public IReadOnlyList<TopicSubject>? KnownTopicsOf(TargetState state)
     {
         switch (state.Target.Topics)
         {
             case TopicList list:
-                var subjects = new List<TopicSubject>(list.Topics.Count);
-                foreach (var topic in list.Topics)
+                var evictions = Interlocked.Read(ref _evictions);
+                if (state.TopicSubjects is { } known && known.Evictions == evictions)
                 {
-                    subjects.Add(Topic(state.Cluster, topic));
+                    return known.Subjects;
                 }
 
+                var subjects = new TopicSubject[list.Topics.Count];
+                for (var i = 0; i < subjects.Length; i++)
+                {
+                    subjects[i] = Topic(state.Cluster, list.Topics[i]);
+                }
+
+                state.TopicSubjects = new RememberedSubjects(evictions, subjects);
                 return subjects;
 
             case TopicPattern pattern:
@@ -125,9 +140,9 @@ internal sealed class SubjectRegistry
     {
         foreach (var (key, subject) in subjects)
         {
-            if (subject.LastRequested < cutoff && !watched.Any(subject.UsedBy))
+            if (subject.LastRequested < cutoff && !watched.Any(subject.UsedBy) && subjects.TryRemove(key, out _))
             {
-                subjects.TryRemove(key, out _);
+                Interlocked.Increment(ref _evictions);
                 EngineLog.SubjectEvicted(_logger, subject.Name, subject.Cluster.Name);
             }
         }
@@ -155,3 +170,6 @@ internal sealed class SubjectRegistry
             .OrderBy(kv => kv.Key.LocalName, StringComparer.Ordinal)
             .Select(kv => Topic(cluster, kv.Key, kv.Value))];
 }
+
+/// <summary>A target's topic subjects as found while <paramref name="Evictions"/> subjects had been evicted.</summary>
+internal sealed record RememberedSubjects(long Evictions, IReadOnlyList<TopicSubject> Subjects);

@@ -12,6 +12,7 @@ internal sealed class TargetState
     private bool? _lastPushed;
     private bool _retired;
     private Evaluation? _lastEvaluation;
+    private RememberedSubjects? _topicSubjects;
 
     public TargetState(ScaleTarget target, PulsarClusterRef cluster, DateTimeOffset now)
     {
@@ -35,6 +36,13 @@ internal sealed class TargetState
     /// Replaced whole, so readers need no lock.
     /// </summary>
     public Evaluation? LastEvaluation => Volatile.Read(ref _lastEvaluation);
+
+    /// <summary>Its topic subjects as last found (<see cref="SubjectRegistry.KnownTopicsOf"/>); replaced whole.</summary>
+    public RememberedSubjects? TopicSubjects
+    {
+        get => Volatile.Read(ref _topicSubjects);
+        set => Volatile.Write(ref _topicSubjects, value);
+    }
 
     /// <summary>
     /// Keeps <paramref name="evaluation"/> unless one read from newer data is already kept: a slow caller finishing

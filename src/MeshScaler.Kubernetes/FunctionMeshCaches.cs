@@ -8,11 +8,18 @@ namespace MeshScaler.Kubernetes;
 internal sealed class InformerSet<T>(IReadOnlyList<ResourceInformer<T>> informers)
     where T : class
 {
+    /// <summary>Each namespace's informer, when namespaces are watched one by one (looked up on every read).</summary>
+    private readonly Dictionary<string, ResourceInformer<T>> _byNamespace =
+        informers.Where(i => i.Namespace is not null).ToDictionary(i => i.Namespace!, StringComparer.Ordinal);
+
     public IReadOnlyList<ResourceInformer<T>> Informers => informers;
 
     /// <summary>The informer whose scope holds <paramref name="namespace"/> (the cluster-wide one when there is one).</summary>
+    /// <exception cref="InvalidOperationException">No informer watches that namespace (the directory checks first).</exception>
     public ResourceInformer<T> Single(string @namespace) =>
-        informers.Count == 1 ? informers[0] : informers.First(i => i.Scope == $"in namespace {@namespace}");
+        informers.Count == 1 ? informers[0]
+        : _byNamespace.TryGetValue(@namespace, out var informer) ? informer
+        : throw new InvalidOperationException($"no informer watches namespace {@namespace}");
 }
 
 /// <summary>

@@ -10,6 +10,7 @@ internal sealed class FunctionMeshDirectory : IFunctionDirectory
 {
     private readonly FunctionMeshCaches _caches;
     private readonly IReadOnlyList<string> _namespaces;
+    private readonly HashSet<string> _watched;
 
     // Facts are handed out as the same object while the resource and its ConfigMap are the same objects in the caches,
     // so callers can cache what they derive from them by reference.
@@ -19,6 +20,7 @@ internal sealed class FunctionMeshDirectory : IFunctionDirectory
     {
         _caches = caches;
         _namespaces = [.. options.Namespaces];
+        _watched = new HashSet<string>(_namespaces, StringComparer.Ordinal);
     }
 
     /// <summary>Bounds the remembered facts (one per resource asked about).</summary>
@@ -33,9 +35,8 @@ internal sealed class FunctionMeshDirectory : IFunctionDirectory
             throw new ScalingException(ScalingErrorKind.InvalidArgument, error);
         }
 
-        var configMap = resource.PulsarConfigMap is { } name && _caches.ConfigMaps.Single(function.Namespace).Synced
-            ? _caches.ConfigMaps.Single(function.Namespace).Cache.Get(function.Namespace, name)
-            : null;
+        var configMaps = _caches.ConfigMaps.Single(function.Namespace);
+        var configMap = resource.PulsarConfigMap is { } name && configMaps.Synced ? configMaps.Cache.Get(function.Namespace, name) : null;
         if (_facts.TryGetValue(function, out var known) && ReferenceEquals(known.Resource, resource) && ReferenceEquals(known.ConfigMap, configMap) && (configMap is not null || resource.PulsarConfigMap is null))
         {
             return known.Facts;
@@ -43,7 +44,6 @@ internal sealed class FunctionMeshDirectory : IFunctionDirectory
 
         var (adminUrl, adminProblem) = AdminUrlOf(resource);
         var (topics, topicsProblem) = TopicsOf(resource);
-        var configMaps = _caches.ConfigMaps.Single(function.Namespace);
         var pending = adminUrl is null && resource.PulsarConfigMap is not null && !configMaps.Synced && configMaps.Error?.StartsWith("forbidden", StringComparison.Ordinal) != true;
         var facts = new FunctionFacts(function, resource.Fqfn, topics, resource.Subscription, adminUrl, adminProblem, topicsProblem, pending);
         if (_facts.Count >= MaxRemembered)
@@ -184,7 +184,7 @@ internal sealed class FunctionMeshDirectory : IFunctionDirectory
 
     private void CheckWatched(string @namespace)
     {
-        if (_namespaces.Count > 0 && !_namespaces.Contains(@namespace, StringComparer.Ordinal))
+        if (_watched.Count > 0 && !_watched.Contains(@namespace))
         {
             throw new ScalingException(
                 ScalingErrorKind.InvalidArgument,

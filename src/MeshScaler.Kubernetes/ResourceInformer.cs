@@ -56,6 +56,9 @@ internal sealed partial class ResourceInformer<T>
 
     public string Scope => _namespace is null ? "cluster-wide" : $"in namespace {_namespace}";
 
+    /// <summary>The namespace watched; null for the whole cluster.</summary>
+    public string? Namespace => _namespace;
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var backoff = _options.MinBackoff;

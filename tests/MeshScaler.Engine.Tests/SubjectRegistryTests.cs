@@ -1,4 +1,6 @@
 using MeshScaler.Core;
+using MeshScaler.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MeshScaler.Engine.Tests;
 
@@ -60,5 +62,25 @@ public sealed class SubjectRegistryTests
 
         Assert.Equal((2, 1, 1), (f.Store.TopicSubjectCount, f.Store.NamespaceSubjectCount, f.Store.RunnerSubjectCount));
         Assert.Equal(2, f.Store.TargetCount);
+    }
+
+    [Fact]
+    public void KnownTopicsOf_ATopicList_IsRememberedUntilASubjectIsEvicted_ThenFoundAgain()
+    {
+        var time = new ManualTimeProvider();
+        var options = new SignalStoreOptions { IdleEviction = TimeSpan.FromSeconds(30) };
+        var telemetry = new UpstreamTelemetry(new EngineMetrics(Prometheus.Metrics.NewCustomRegistry(), new TestLogger<EngineMetrics>(), EngineMetrics.DefaultMaxTargetSeries), NullLogger.Instance);
+        var registry = new SubjectRegistry(new FakePulsarAdmin(), null, null, time, telemetry, options, NullLogger.Instance);
+        var state = new TargetState(StoreFixture.Target(), new PulsarClusterRef("c", new Uri("http://pulsar:8080")), time.GetUtcNow());
+
+        var first = registry.KnownTopicsOf(state)!;
+        var again = registry.KnownTopicsOf(state)!;
+        registry.Evict(time.GetUtcNow() + TimeSpan.FromMinutes(1), []);
+        var afterEviction = registry.KnownTopicsOf(state)!;
+
+        Assert.Same(first, again);
+        Assert.NotSame(first[0], afterEviction[0]);
+        Assert.Equal(Orders, afterEviction[0].Topic);
+        Assert.True(registry.IsPolled("c", Orders));
     }
 }

@@ -81,8 +81,9 @@ internal sealed record ObjectMetric(string Name, ObjectMetricSource Source, bool
         ],
     };
 
-    private static readonly Dictionary<(ComponentKind Kind, string Name), ObjectMetric> ByName =
-        ByKind.SelectMany(k => k.Value.Select(m => KeyValuePair.Create((k.Key, m.Name), m))).ToDictionary();
+    /// <summary>Each kind's metrics by name (ordinal: a request's name is looked up on every read).</summary>
+    private static readonly Dictionary<ComponentKind, Dictionary<string, ObjectMetric>> ByName =
+        ByKind.ToDictionary(k => k.Key, k => k.Value.ToDictionary(m => m.Name, StringComparer.Ordinal));
 
     /// <summary>The per-pod metrics of <paramref name="kind"/>'s runner pods: its runner rates, one value per pod.</summary>
     public static IReadOnlyList<ObjectMetric> ForPods(ComponentKind kind) =>
@@ -100,5 +101,5 @@ internal sealed record ObjectMetric(string Name, ObjectMetricSource Source, bool
     };
 
     /// <summary>The metric <paramref name="name"/> of <paramref name="kind"/>; null when that kind has none of that name.</summary>
-    public static ObjectMetric? Find(ComponentKind kind, string name) => ByName.GetValueOrDefault((kind, name));
+    public static ObjectMetric? Find(ComponentKind kind, string name) => ByName[kind].GetValueOrDefault(name);
 }
