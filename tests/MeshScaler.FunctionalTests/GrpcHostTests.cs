@@ -121,7 +121,10 @@ public sealed class GrpcHostTests
         host.Emulator.State.CreateTopic(Topic);
         host.Emulator.SetFault(EmulatorFault.Slow(TimeSpan.FromSeconds(3)));
 
-        var result = await host.Grpc.UnaryAsync(GetMetrics, new GetMetricsRequest { ScaledObjectRef = Ref(host) }, GetMetricsResponse.Parser, TimeSpan.FromMilliseconds(300));
+        // A deadline long enough that the request's transit on a busy machine (the whole suite on two cores) stays well
+        // under half of it: the server counts a reset in the second half of the budget as the deadline (see
+        // RpcMetricsMiddleware), and with 300 ms a slow transit once made it CANCELLED.
+        var result = await host.Grpc.UnaryAsync(GetMetrics, new GetMetricsRequest { ScaledObjectRef = Ref(host) }, GetMetricsResponse.Parser, TimeSpan.FromSeconds(2));
 
         Assert.Equal(4, result.Status);
         await ScrapeUntilAsync(host, "meshscaler_rpc_requests_total{method=\"GetMetrics\",status=\"DEADLINE_EXCEEDED\"} 1");

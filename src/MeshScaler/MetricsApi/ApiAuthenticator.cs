@@ -98,7 +98,7 @@ internal sealed class ApiAuthenticator(IClusterReviews cluster, ILogger<ApiAuthe
     /// <c>system:authenticated</c> added as kube-apiserver's AuthenticatedGroupAdder does: not to <c>system:anonymous</c>
     /// (a front proxy may forward one), nor to a user already in it or in <c>system:unauthenticated</c>.
     /// </summary>
-    internal static ApiUser WithAuthenticated(ApiUser user) =>
+    private static ApiUser WithAuthenticated(ApiUser user) =>
         user.Name == Anonymous || user.Groups.Contains(Authenticated) || user.Groups.Contains(Unauthenticated)
             ? user
             : user with { Groups = [.. user.Groups, Authenticated] };
