@@ -29,7 +29,7 @@ internal sealed class ApiAuthenticator(IClusterReviews cluster, ILogger<ApiAuthe
     /// <summary>The user, or the 401 to answer.</summary>
     /// <param name="connection">The request's connection's cache (<see cref="ConnectionAuthCache.Of"/>); null on none.</param>
     /// <param name="now">The request's time, in UTC ticks.</param>
-    public async Task<(ApiUser? User, ApiStatus? Failure)> AuthenticateAsync(HttpContext context, ConnectionAuthCache? connection, long now)
+    public async ValueTask<(ApiUser? User, ApiStatus? Failure)> AuthenticateAsync(HttpContext context, ConnectionAuthCache? connection, long now)
     {
         var trust = cluster.Trust;
         var certificate = context.Connection.ClientCertificate;

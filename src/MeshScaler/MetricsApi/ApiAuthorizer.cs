@@ -13,7 +13,7 @@ internal sealed class ApiAuthorizer(IClusterReviews cluster)
 
     /// <summary>Null when <paramref name="user"/> may make the request; otherwise the 403 to answer.</summary>
     /// <param name="now">The request's time, in UTC ticks.</param>
-    public async Task<ApiStatus?> AuthorizeAsync(ApiUser user, string path, ConnectionAuthCache? connection, long now, CancellationToken cancellationToken)
+    public async ValueTask<ApiStatus?> AuthorizeAsync(ApiUser user, string path, ConnectionAuthCache? connection, long now, CancellationToken cancellationToken)
     {
         if (user.Groups.Contains(Masters))
         {

@@ -349,7 +349,7 @@ internal sealed class MetricsApiEndpoint(
     }
 
     /// <summary>One value, from the Engine's cache as a KEDA metric read would get it.</summary>
-    private async Task<MetricItem> ReadAsync(string ns, ComponentKind kind, string name, ObjectMetric metric, CancellationToken cancellationToken)
+    private async ValueTask<MetricItem> ReadAsync(string ns, ComponentKind kind, string name, ObjectMetric metric, CancellationToken cancellationToken)
     {
         var target = Target(ns, kind, name);
         var described = new DescribedObject(ObjectMetric.KindName(kind), ns, name, $"{ObjectMetric.Group}/v1alpha1");
