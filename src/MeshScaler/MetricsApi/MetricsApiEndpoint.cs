@@ -32,8 +32,6 @@ internal sealed class MetricsApiEndpoint(
     /// <summary>Preferred first, as the aggregator orders them when both are registered.</summary>
     public static readonly string[] Versions = ["v1beta2", "v1beta1"];
 
-    private static readonly object CallerKey = new();
-
     /// <summary>Each resource's trigger, parsed once (names are the same in every namespace, so keyed without one).</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(ComponentKind Kind, string Name), FunctionTrigger> _triggers = new();
 
@@ -84,7 +82,8 @@ internal sealed class MetricsApiEndpoint(
         }
 
         // The probes are always allowed, anonymous included (kubelet's); everything else is authenticated and authorized
-        // first, unless the API is the loopback-only insecure one.
+        // first, unless the API is the loopback-only insecure one. The caller is passed on to forwarding.
+        Kubernetes.ApiUser? caller = null;
         if (!options.Value.Insecure && path is not ("/healthz" or "/livez" or "/readyz"))
         {
             // One clock reading and one look-up of the connection's cache for both steps (the HPA's hot path).
@@ -101,7 +100,7 @@ internal sealed class MetricsApiEndpoint(
                 return forbidden;
             }
 
-            context.Items[CallerKey] = user;
+            caller = user;
         }
 
         if (!HttpMethods.IsGet(context.Request.Method))
@@ -137,7 +136,7 @@ internal sealed class MetricsApiEndpoint(
         var segments = path.Trim('/').Split('/');
         if (segments.Length >= 2 && segments[0] == "apis" && segments[1] == ExternalMetric.Group)
         {
-            return await RouteExternalAsync(context, path, segments);
+            return await RouteExternalAsync(context, path, segments, caller);
         }
 
         if (segments.Length < 2 || segments[0] != "apis" || segments[1] != CustomGroup)
@@ -167,7 +166,7 @@ internal sealed class MetricsApiEndpoint(
         // Cluster-scoped objects (nodes) and the namespace pseudo-resource "metrics" are someone else's.
         if (segments.Length != 8 || segments[3] != "namespaces")
         {
-            return await NotOursAsync(context, $"the server could not find the requested resource: {Describe(path)}; served: /apis/{CustomGroup}/{version}/namespaces/{{namespace}}/{{functions|sinks|sources}}.{ObjectMetric.Group}/{{name}}/{{metric}} and .../namespaces/{{namespace}}/pods/*/{{metric}}?labelSelector=...");
+            return await NotOursAsync(context, caller, $"the server could not find the requested resource: {Describe(path)}; served: /apis/{CustomGroup}/{version}/namespaces/{{namespace}}/{{functions|sinks|sources}}.{ObjectMetric.Group}/{{name}}/{{metric}} and .../namespaces/{{namespace}}/pods/*/{{metric}}?labelSelector=...");
         }
 
         var (ns, resource, name, metricName) = (segments[4], segments[5], segments[6], segments[7]);
@@ -185,7 +184,7 @@ internal sealed class MetricsApiEndpoint(
         {
             if (!ObjectMetric.Resources.Values.Any(k => ObjectMetric.ForPods(k).Any(m => m.Name == metricName)) && upstream.Configured)
             {
-                return await NotOursAsync(context, ApiStatus.NotFound(string.Empty));
+                return await NotOursAsync(context, caller, ApiStatus.NotFound(string.Empty));
             }
 
             var items = await ReadPodsAsync(ns, name, metricName, podSelector, metricSelector, context.RequestAborted);
@@ -206,13 +205,13 @@ internal sealed class MetricsApiEndpoint(
 
         if (!ObjectMetric.Resources.TryGetValue(resource, out var kind))
         {
-            return await NotOursAsync(context, $"the server could not find the metric {Describe(metricName)} for {Describe(resource)}: MeshScaler serves metrics on {string.Join(", ", ObjectMetric.Resources.Keys)} and on their runner pods");
+            return await NotOursAsync(context, caller, $"the server could not find the metric {Describe(metricName)} for {Describe(resource)}: MeshScaler serves metrics on {string.Join(", ", ObjectMetric.Resources.Keys)} and on their runner pods");
         }
 
         var metric = ObjectMetric.Find(kind, metricName);
         if (metric is null)
         {
-            return await NotOursAsync(context, $"the server could not find the metric {Describe(metricName)} for {resource} {Describe(name)}; served on {resource}: {string.Join(", ", ObjectMetric.For(kind).Select(m => m.Name))}");
+            return await NotOursAsync(context, caller, $"the server could not find the metric {Describe(metricName)} for {resource} {Describe(name)}; served on {resource}: {string.Join(", ", ObjectMetric.For(kind).Select(m => m.Name))}");
         }
 
         if (name == "*")
@@ -232,7 +231,7 @@ internal sealed class MetricsApiEndpoint(
     }
 
     /// <summary><c>external.metrics.k8s.io/v1beta1</c>: discovery, and <c>namespaces/{ns}/{metric}?labelSelector=…</c>.</summary>
-    private async Task<ApiStatus?> RouteExternalAsync(HttpContext context, string path, string[] segments)
+    private async Task<ApiStatus?> RouteExternalAsync(HttpContext context, string path, string[] segments, Kubernetes.ApiUser? caller)
     {
         if (segments.Length == 2)
         {
@@ -279,7 +278,7 @@ internal sealed class MetricsApiEndpoint(
         var metric = ExternalMetric.All.FirstOrDefault(m => string.Equals(m.Name, metricName, StringComparison.OrdinalIgnoreCase));
         if (metric is null)
         {
-            return await NotOursAsync(context, $"the server could not find the external metric {Describe(metricName)}; served: {string.Join(", ", ExternalMetric.All.Select(m => m.Name))}");
+            return await NotOursAsync(context, caller, $"the server could not find the external metric {Describe(metricName)}; served: {string.Join(", ", ExternalMetric.All.Select(m => m.Name))}");
         }
 
         var (value, signal, labels) = await metric.ReadAsync(ns, selector, triggers, store, BacklogAge, context.RequestAborted);
@@ -309,10 +308,11 @@ internal sealed class MetricsApiEndpoint(
     /// A request for a metric MeshScaler does not serve: forwarded to the upstream adapter when one is configured (so an
     /// HPA that read it there before still gets its answer), else 404 saying what is served.
     /// </summary>
-    private async Task<ApiStatus?> NotOursAsync(HttpContext context, string notFound) =>
-        upstream.Configured ? await upstream.ForwardAsync(context, context.Items[CallerKey] as Kubernetes.ApiUser) : ApiStatus.NotFound(notFound);
+    /// <param name="caller">Who asked (authenticated); null on the loopback-only insecure API.</param>
+    private async Task<ApiStatus?> NotOursAsync(HttpContext context, Kubernetes.ApiUser? caller, string notFound) =>
+        upstream.Configured ? await upstream.ForwardAsync(context, caller) : ApiStatus.NotFound(notFound);
 
-    private Task<ApiStatus?> NotOursAsync(HttpContext context, ApiStatus notFound) => NotOursAsync(context, notFound.Message);
+    private Task<ApiStatus?> NotOursAsync(HttpContext context, Kubernetes.ApiUser? caller, ApiStatus notFound) => NotOursAsync(context, caller, notFound.Message);
 
     /// <summary>A version's resource list with the upstream adapter's resources after ours, as last read (never waited on).</summary>
     private JsonObject WithUpstream(JsonObject list, string path)
