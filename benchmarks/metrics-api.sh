@@ -16,7 +16,7 @@ dll="${MESHSCALER_DLL:-src/MeshScaler/bin/Release/net10.0/MeshScaler.dll}"
 dotnet "$dll" serve --emulator --Logging:LogLevel:Default=Warning \
   --MeshScaler:MetricsApi:Enabled=true --MeshScaler:MetricsApi:Address=127.0.0.1 >"$work/serve.log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null; sleep 2; grep PROF "$work/serve.log"; rm -rf "$work"' EXIT
+trap 'kill $server 2>/dev/null; sleep 2; rm -rf "$work"' EXIT
 token="Authorization: Bearer demo-hpa-token"
 object="https://127.0.0.1:6443/apis/custom.metrics.k8s.io/v1beta2/namespaces/fm/functions.compute.functionmesh.io/order-enricher/pulsar_subscription_back_log"
 for _ in $(seq 100); do curl -skf -H "$token" "$object" >/dev/null && break; sleep 0.2; done

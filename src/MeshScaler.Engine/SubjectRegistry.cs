@@ -142,6 +142,8 @@ internal sealed class SubjectRegistry
         {
             if (subject.LastRequested < cutoff && !watched.Any(subject.UsedBy) && subjects.TryRemove(key, out _))
             {
+                // Counted after the removal, and KnownTopicsOf reads the count before it looks: a target that found
+                // this subject before the removal remembered it under the old count, so looks again on its next read.
                 Interlocked.Increment(ref _evictions);
                 EngineLog.SubjectEvicted(_logger, subject.Name, subject.Cluster.Name);
             }

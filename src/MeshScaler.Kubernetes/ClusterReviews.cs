@@ -86,13 +86,15 @@ internal sealed partial class ClusterReviews : IClusterReviews
     private readonly ReviewCache<AccessAnswer> _access;
     private readonly ILogger _logger;
 
-    /// <summary>1 while SubjectAccessReviews fail: the failure is logged when it starts and the recovery when it ends, not per request.</summary>
-    private int _accessFailing;
+    private readonly Outage _tokenOutage;
+    private readonly Outage _accessOutage;
 
     public ClusterReviews(IKubernetes client, KubernetesOptions kubernetes, ClusterReviewsOptions options, TimeProvider time, ILoggerFactory loggers)
     {
         _client = client;
         _logger = loggers.CreateLogger("MeshScaler.Kubernetes");
+        _tokenOutage = new Outage(_logger, "TokenReviews");
+        _accessOutage = new Outage(_logger, "SubjectAccessReviews");
         _trust = new ResourceInformer<AuthenticationTrust>(
             new ConfigMapApi<AuthenticationTrust>(client, AuthenticationTrust.Read, $"metadata.name={AuthenticationTrust.Name}"),
             new ResourceCache<AuthenticationTrust>(), AuthenticationTrust.Namespace, kubernetes, time, _logger);
@@ -110,27 +112,16 @@ internal sealed partial class ClusterReviews : IClusterReviews
     public Task RunAsync(CancellationToken cancellationToken) => _trust.RunAsync(cancellationToken);
 
     public Task<Reviewed<ApiUser?>> ReviewTokenAsync(string token, CancellationToken cancellationToken) =>
-        _tokens.GetAsync(Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token))), () => TokenReviewAsync(token), cancellationToken);
+        _tokens.GetAsync(Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token))), () => _tokenOutage.Watch(TokenReviewAsync(token)), cancellationToken);
 
     public async Task<Reviewed<AccessAnswer>> ReviewAccessAsync(AccessRequest request, CancellationToken cancellationToken)
     {
         try
         {
-            var reviewed = await _access.GetAsync(Key(request), () => AccessReviewAsync(Spec(request)), cancellationToken).ConfigureAwait(false);
-            if (Volatile.Read(ref _accessFailing) == 1 && Interlocked.Exchange(ref _accessFailing, 0) == 1)
-            {
-                AccessReviewsRecovered(_logger);
-            }
-
-            return reviewed;
+            return await _access.GetAsync(Key(request), () => _accessOutage.Watch(AccessReviewAsync(Spec(request))), cancellationToken).ConfigureAwait(false);
         }
         catch (ClusterReviewException ex)
         {
-            if (Interlocked.Exchange(ref _accessFailing, 1) == 0)
-            {
-                AccessReviewFailed(_logger, ex.Detail);
-            }
-
             return new Reviewed<AccessAnswer>(new AccessAnswer(AccessDecision.NoOpinion, ex.Message), DateTimeOffset.MinValue);
         }
     }
@@ -266,9 +257,41 @@ internal sealed partial class ClusterReviews : IClusterReviews
         _ => $"creating {resource} failed: {ex.Message}",
     };
 
-    [LoggerMessage(6003, LogLevel.Warning, "Kubernetes: SubjectAccessReviews fail, so requests are refused until they work again: {Reason}")]
-    private static partial void AccessReviewFailed(ILogger logger, string reason);
+    [LoggerMessage(6003, LogLevel.Warning, "Kubernetes: {Review} fail, so the requests that need one are refused until they work again: {Reason}")]
+    private static partial void ReviewsFailing(ILogger logger, string review, string reason);
 
-    [LoggerMessage(6004, LogLevel.Information, "Kubernetes: SubjectAccessReviews work again")]
-    private static partial void AccessReviewsRecovered(ILogger logger);
+    [LoggerMessage(6004, LogLevel.Information, "Kubernetes: {Review} work again")]
+    private static partial void ReviewsRecovered(ILogger logger, string review);
+
+    /// <summary>
+    /// One kind of review's outage, logged when it starts (with the API server's own answer, which no caller sees) and
+    /// when a review is made again: not once per refused request. Only reviews really made count, never cached answers.
+    /// </summary>
+    private sealed class Outage(ILogger logger, string review)
+    {
+        private int _failing;
+
+        public async Task<T> Watch<T>(Task<T> reviewing)
+        {
+            try
+            {
+                var answer = await reviewing.ConfigureAwait(false);
+                if (Volatile.Read(ref _failing) == 1 && Interlocked.Exchange(ref _failing, 0) == 1)
+                {
+                    ReviewsRecovered(logger, review);
+                }
+
+                return answer;
+            }
+            catch (ClusterReviewException ex)
+            {
+                if (Interlocked.Exchange(ref _failing, 1) == 0)
+                {
+                    ReviewsFailing(logger, review, ex.Detail);
+                }
+
+                throw;
+            }
+        }
+    }
 }

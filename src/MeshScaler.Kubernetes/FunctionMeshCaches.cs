@@ -31,7 +31,8 @@ internal sealed class FunctionMeshCaches
     public FunctionMeshCaches(IKubernetes client, KubernetesOptions options, TimeProvider time, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger("MeshScaler.Kubernetes");
-        IReadOnlyList<string?> scopes = options.Namespaces.Count == 0 ? [null] : [.. options.Namespaces];
+        // A namespace listed twice is watched once.
+        IReadOnlyList<string?> scopes = options.Namespaces.Count == 0 ? [null] : [.. options.Namespaces.Distinct(StringComparer.Ordinal)];
         InformerSet<T> Set<T>(IResourceApi<T> api, ResourceCache<T> cache)
             where T : class => new([.. scopes.Select(ns => new ResourceInformer<T>(api, cache, ns, options, time, logger))]);
 

@@ -140,12 +140,13 @@ internal sealed class FunctionMeshDirectory : IFunctionDirectory
         }
 
         var ns = resource.Ref.Namespace;
-        if (!_caches.ConfigMaps.Single(ns).Synced)
+        var configMaps = _caches.ConfigMaps.Single(ns);
+        if (!configMaps.Synced)
         {
-            return (null, $"ConfigMap {ns}/{name} cannot be read yet ({_caches.ConfigMaps.Single(ns).Error ?? "the ConfigMap cache is not synced"})");
+            return (null, $"ConfigMap {ns}/{name} cannot be read yet ({configMaps.Error ?? "the ConfigMap cache is not synced"})");
         }
 
-        var map = _caches.ConfigMaps.Single(ns).Cache.Get(ns, name);
+        var map = configMaps.Cache.Get(ns, name);
         if (map is null)
         {
             return (null, $"ConfigMap {ns}/{name} named by spec.pulsar.pulsarConfig does not exist");

@@ -70,8 +70,8 @@ internal sealed class ApiAuthenticator(IClusterReviews cluster, ILogger<ApiAuthe
             }
             catch (ClusterReviewException ex)
             {
-                // The detail (the API server's own answer) is for the log; an unauthenticated caller learns only our words.
-                MetricsApiLog.TokenReviewFailed(logger, ex.Detail);
+                // The detail (the API server's own answer) is logged once per outage (event 6003); an unauthenticated
+                // caller learns only our words.
                 return (null, ApiStatus.Unauthorized($"Unauthorized: the bearer token could not be reviewed: {ex.Message}"));
             }
 

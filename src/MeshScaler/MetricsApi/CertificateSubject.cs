@@ -59,6 +59,37 @@ internal sealed record CertificateSubject(string CommonName, IReadOnlyList<strin
     }
 
     /// <summary>
+    /// UCS-2 as Go reads it: an even length, a trailing NUL pair dropped, and no surrogate or permanent noncharacter
+    /// (U+FFFE, U+FFFF, U+FDD0 to U+FDEF); null otherwise.
+    /// </summary>
+    private static string? Bmp(ReadOnlySpan<byte> content)
+    {
+        if (content.Length % 2 != 0)
+        {
+            return null;
+        }
+
+        if (content.Length >= 2 && content[^1] == 0 && content[^2] == 0)
+        {
+            content = content[..^2];
+        }
+
+        var text = new char[content.Length / 2];
+        for (var i = 0; i < text.Length; i++)
+        {
+            var point = (char)((content[2 * i] << 8) | content[(2 * i) + 1]);
+            if (point is '\uFFFE' or '\uFFFF' or (>= '\uFDD0' and <= '\uFDEF') || char.IsSurrogate(point))
+            {
+                return null;
+            }
+
+            text[i] = point;
+        }
+
+        return new string(text);
+    }
+
+    /// <summary>
     /// A value as Go's <c>parseASN1String</c> reads it: T61 (as Latin-1), Printable (with <c>*</c> and <c>&amp;</c>),
     /// UTF-8, BMP, IA5 and Numeric strings; null for any other type or a value its type does not allow.
     /// </summary>
@@ -88,7 +119,7 @@ internal sealed record CertificateSubject(string CommonName, IReadOnlyList<strin
             case UniversalTagNumber.UTF8String:
                 return System.Text.Unicode.Utf8.IsValid(content) ? System.Text.Encoding.UTF8.GetString(content) : null;
             case UniversalTagNumber.BMPString:
-                return content.Length % 2 == 0 ? System.Text.Encoding.BigEndianUnicode.GetString(content) : null;
+                return Bmp(content);
             case UniversalTagNumber.IA5String:
                 foreach (var b in content)
                 {

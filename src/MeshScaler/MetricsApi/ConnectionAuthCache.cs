@@ -57,7 +57,17 @@ internal sealed class ConnectionAuthCache
     public void SetUser(string token, ApiUser user, long expires) => Volatile.Write(ref _token, new TokenUser(token, user, expires));
 
     public bool Allowed(ApiUser user, string path, long now) =>
-        _allowed.TryGetValue(path, out var known) && ReferenceEquals(known.User, user) && now < known.Expires;
+        _allowed.TryGetValue(path, out var known) && now < known.Expires && SameUser(known.User, user);
+
+    /// <summary>
+    /// The same user: the same instance (a bearer token's, reviewed once per connection), or the same name, uid, groups
+    /// and extras (the front proxy's, read from its headers on every request), as the cluster-wide cache keys them.
+    /// </summary>
+    internal static bool SameUser(ApiUser known, ApiUser user) =>
+        ReferenceEquals(known, user)
+        || (known.Name == user.Name && known.Uid == user.Uid && known.Groups.SequenceEqual(user.Groups, StringComparer.Ordinal)
+            && known.Extra.Count == user.Extra.Count
+            && known.Extra.All(e => user.Extra.TryGetValue(e.Key, out var values) && values.SequenceEqual(e.Value, StringComparer.Ordinal)));
 
     /// <param name="expires">When the cluster-wide cache stops giving the same review: never later.</param>
     public void SetAllowed(ApiUser user, string path, long expires)

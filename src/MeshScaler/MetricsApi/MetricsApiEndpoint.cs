@@ -89,7 +89,15 @@ internal sealed class MetricsApiEndpoint(
             // One clock reading and one look-up of the connection's cache for both steps (the HPA's hot path).
             var connection = ConnectionAuthCache.Of(context);
             var now = time.GetUtcNow().UtcTicks;
-            var (user, unauthenticated) = await authenticator.AuthenticateAsync(context, connection, now);
+            var authenticating = authenticator.AuthenticateAsync(context, connection, now);
+            var reviewedToken = !authenticating.IsCompleted;
+            var (user, unauthenticated) = await authenticating;
+            if (reviewedToken)
+            {
+                // A TokenReview was waited for: authorization's expiry checks take the time after it.
+                now = time.GetUtcNow().UtcTicks;
+            }
+
             if (unauthenticated is not null)
             {
                 return unauthenticated;

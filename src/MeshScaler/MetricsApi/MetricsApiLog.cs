@@ -12,8 +12,7 @@ internal static partial class MetricsApiLog
     [LoggerMessage(5302, LogLevel.Warning, "The metrics API has no certificate configured (MeshScaler:MetricsApi:CertificateFile and KeyFile): serving a self-signed one made at start for {Names}; the aggregator cannot verify it, so its APIService needs insecureSkipTLSVerify: true. Configure a certificate for production.")]
     public static partial void SelfSigned(ILogger logger, string names);
 
-    [LoggerMessage(5303, LogLevel.Warning, "The metrics API could not review a bearer token: {Reason}")]
-    public static partial void TokenReviewFailed(ILogger logger, string reason);
+    // 5303 was "could not review a bearer token", per request: ClusterReviews logs an outage once (6003, 6004).
 
     [LoggerMessage(5304, LogLevel.Warning, "The metrics API refused a front-proxy certificate: its common name {Name} is not in requestheader-allowed-names ({Allowed})")]
     public static partial void FrontProxyNameRefused(ILogger logger, string name, string allowed);

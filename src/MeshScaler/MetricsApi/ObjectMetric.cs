@@ -85,9 +85,11 @@ internal sealed record ObjectMetric(string Name, ObjectMetricSource Source, bool
     private static readonly Dictionary<ComponentKind, Dictionary<string, ObjectMetric>> ByName =
         ByKind.ToDictionary(k => k.Key, k => k.Value.ToDictionary(m => m.Name, StringComparer.Ordinal));
 
+    private static readonly Dictionary<ComponentKind, ObjectMetric[]> PodsByKind =
+        ByKind.ToDictionary(k => k.Key, k => k.Value.Where(m => m.Source is ObjectMetricSource.Processed or ObjectMetricSource.Received).ToArray());
+
     /// <summary>The per-pod metrics of <paramref name="kind"/>'s runner pods: its runner rates, one value per pod.</summary>
-    public static IReadOnlyList<ObjectMetric> ForPods(ComponentKind kind) =>
-        [.. For(kind).Where(m => m.Source is ObjectMetricSource.Processed or ObjectMetricSource.Received)];
+    public static IReadOnlyList<ObjectMetric> ForPods(ComponentKind kind) => PodsByKind[kind];
 
     /// <summary>The metrics of <paramref name="kind"/>, in the order discovery lists them.</summary>
     public static IReadOnlyList<ObjectMetric> For(ComponentKind kind) => ByKind[kind];

@@ -24,6 +24,7 @@ public sealed class CertificateSubjectTests
         { "a T61String, read as Latin-1", Name([(Cn, 20, [0x6A, 0xF6, 0x72, 0x67])]), "jörg", [] },
         { "a PrintableString with * and &, which Go allows", Name([(Cn, 19, "a*b&c"u8.ToArray())]), "a*b&c", [] },
         { "a BMPString", Name([(Cn, 30, [0x00, 0x7A, 0x00, 0xE9])]), "zé", [] },
+        { "a BMPString's trailing NUL pair, dropped as Go drops it", Name([(Cn, 30, [0x00, 0x7A, 0x00, 0x00])]), "z", [] },
         { "an IA5String", Name([(Cn, 22, "carol@example"u8.ToArray())]), "carol@example", [] },
         { "a NumericString", Name([(O, 18, "42 7"u8.ToArray())], [(Cn, 12, "dave"u8.ToArray())]), "dave", ["42 7"] },
     };
@@ -38,6 +39,8 @@ public sealed class CertificateSubjectTests
         { "a NumericString with a letter", Name([(Cn, 18, "4a"u8.ToArray())]) },
         { "invalid UTF-8", Name([(Cn, 12, [0xC3, 0x28])]) },
         { "a BMPString of odd length", Name([(Cn, 30, [0x00, 0x7A, 0x00])]) },
+        { "a BMPString with a surrogate pair (UCS-2 has none)", Name([(Cn, 30, [0xD8, 0x3D, 0xDE, 0x00])]) },
+        { "a BMPString with a noncharacter", Name([(Cn, 30, [0x00, 0x61, 0xFD, 0xD0])]) },
     };
 
     [Theory]

@@ -48,6 +48,11 @@ public sealed class MetricsApiOptionsTests
             "MeshScaler:MetricsApi:Port and MeshScaler:Grpc:Port must differ, both are 9090"
         },
         {
+            "a bad port of the gRPC listener, which must not hide this listener's own errors",
+            ["--MeshScaler:MetricsApi:Enabled=true", "--MeshScaler:MetricsApi:Insecure=true", "--MeshScaler:MetricsApi:Port=70000", "--MeshScaler:Grpc:Port=70000"],
+            "MeshScaler:MetricsApi:Port must be between 0 and 65535, got 70000"
+        },
+        {
             "the HTTP listener's port",
             ["--MeshScaler:MetricsApi:Enabled=true", "--MeshScaler:MetricsApi:Insecure=true", "--MeshScaler:MetricsApi:Port=8080"],
             "MeshScaler:MetricsApi:Port and MeshScaler:Http:Port must differ, both are 8080"
