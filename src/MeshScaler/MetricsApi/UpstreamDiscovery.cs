@@ -56,8 +56,8 @@ internal sealed class UpstreamDiscovery(UpstreamAdapter upstream, IOptions<Metri
         }
     }
 
-    /// <summary>Reads one document now (also for tests, which do not wait for the timer).</summary>
-    internal async Task RefreshAsync(string path, CancellationToken cancellationToken)
+    /// <summary>Reads one document now; a failure keeps the last good one and is logged once until it recovers.</summary>
+    private async Task RefreshAsync(string path, CancellationToken cancellationToken)
     {
         try
         {
