@@ -46,4 +46,18 @@ public sealed class ConnectionAuthCacheTests
 
         Assert.False(cache.Allowed(other, Path, now: 1), name);
     }
+
+    [Fact]
+    public void Verdict_IsKeptForItsTrust_UntilItsExpiry()
+    {
+        var cache = new ConnectionAuthCache();
+        var trust = AuthenticationTrust.Read(new Dictionary<string, string>());
+        var rotated = AuthenticationTrust.Read(new Dictionary<string, string>());
+        cache.SetVerdict(trust, "proof", expires: 100);
+
+        Assert.True(cache.TryGetVerdict(trust, now: 99, out var kept));
+        Assert.Equal("proof", kept);
+        Assert.False(cache.TryGetVerdict(trust, now: 100, out _));
+        Assert.False(cache.TryGetVerdict(rotated, now: 1, out _));
+    }
 }
