@@ -9,7 +9,6 @@ namespace MeshScaler.Kubernetes;
 internal sealed class FunctionMeshDirectory : IFunctionDirectory
 {
     private readonly FunctionMeshCaches _caches;
-    private readonly IReadOnlyList<string> _namespaces;
     private readonly HashSet<string> _watched;
 
     // Facts are handed out as the same object while the resource and its ConfigMap are the same objects in the caches,
@@ -19,8 +18,7 @@ internal sealed class FunctionMeshDirectory : IFunctionDirectory
     public FunctionMeshDirectory(FunctionMeshCaches caches, KubernetesOptions options)
     {
         _caches = caches;
-        _namespaces = [.. options.Namespaces];
-        _watched = new HashSet<string>(_namespaces, StringComparer.Ordinal);
+        _watched = new HashSet<string>(options.Namespaces, StringComparer.Ordinal);
     }
 
     /// <summary>Bounds the remembered facts (one per resource asked about).</summary>
@@ -189,7 +187,7 @@ internal sealed class FunctionMeshDirectory : IFunctionDirectory
         {
             throw new ScalingException(
                 ScalingErrorKind.InvalidArgument,
-                $"namespace {@namespace} is not watched: MeshScaler:Kubernetes:Namespaces lists {string.Join(", ", _namespaces)}");
+                $"namespace {@namespace} is not watched: MeshScaler:Kubernetes:Namespaces lists {string.Join(", ", _watched.Order(StringComparer.Ordinal))}");
         }
     }
 

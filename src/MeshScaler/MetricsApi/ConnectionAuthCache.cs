@@ -63,7 +63,7 @@ internal sealed class ConnectionAuthCache
     /// The same user: the same instance (a bearer token's, reviewed once per connection), or the same name, uid, groups
     /// and extras (the front proxy's, read from its headers on every request), as the cluster-wide cache keys them.
     /// </summary>
-    internal static bool SameUser(ApiUser known, ApiUser user) =>
+    private static bool SameUser(ApiUser known, ApiUser user) =>
         ReferenceEquals(known, user)
         || (known.Name == user.Name && known.Uid == user.Uid && known.Groups.SequenceEqual(user.Groups, StringComparer.Ordinal)
             && known.Extra.Count == user.Extra.Count

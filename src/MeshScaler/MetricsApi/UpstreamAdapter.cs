@@ -91,8 +91,7 @@ internal sealed class UpstreamAdapter
         {
             answer = await ExchangeAsync(target, headers, _options.Timeout, context.RequestAborted);
         }
-        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or AuthenticationException or OperationCanceledException or FormatException
-            && !context.RequestAborted.IsCancellationRequested)
+        catch (UpstreamException ex)
         {
             return new ApiStatus(
                 StatusCodes.Status503ServiceUnavailable, "ServiceUnavailable",
@@ -114,18 +113,9 @@ internal sealed class UpstreamAdapter
             throw new UpstreamException("no upstream adapter is configured");
         }
 
-        Answer answer;
-        try
-        {
-            answer = await ExchangeAsync(
-                path, [("Accept", "application/json"), ("X-Remote-User", DiscoveryUser), ("X-Remote-Group", "system:authenticated")],
-                _options.Timeout < DiscoveryTimeout ? _options.Timeout : DiscoveryTimeout, cancellationToken);
-        }
-        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or AuthenticationException or OperationCanceledException or FormatException
-            && !cancellationToken.IsCancellationRequested)
-        {
-            throw new UpstreamException(ex is OperationCanceledException ? "it did not answer in time" : ex.Message);
-        }
+        var answer = await ExchangeAsync(
+            path, [("Accept", "application/json"), ("X-Remote-User", DiscoveryUser), ("X-Remote-Group", "system:authenticated")],
+            _options.Timeout < DiscoveryTimeout ? _options.Timeout : DiscoveryTimeout, cancellationToken);
 
         if (answer.Code is < 200 or >= 300)
         {
@@ -143,7 +133,22 @@ internal sealed class UpstreamAdapter
         }
     }
 
+    /// <summary>One request and its answer.</summary>
+    /// <exception cref="UpstreamException">The adapter could not be reached, did not answer within <paramref name="limit"/>, or answered something that is not HTTP/1.x; the message says which.</exception>
     private async Task<Answer> ExchangeAsync(string target, IReadOnlyList<(string Name, string Value)> headers, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ExchangeOnceAsync(target, headers, limit, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or AuthenticationException or OperationCanceledException or FormatException
+            && !cancellationToken.IsCancellationRequested)
+        {
+            throw new UpstreamException(ex is OperationCanceledException ? $"it did not answer within {limit.TotalSeconds:0.#} s" : ex.Message);
+        }
+    }
+
+    private async Task<Answer> ExchangeOnceAsync(string target, IReadOnlyList<(string Name, string Value)> headers, TimeSpan limit, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(limit);
