@@ -31,7 +31,7 @@ internal sealed class PolledValue<T>
         _fetch = fetch;
         _time = time;
         _observer = observer;
-        Touch();
+        Touch(time.GetUtcNow());
     }
 
     /// <param name="FetchDuration">How long the fetch took (retries included): the uncertainty of <paramref name="FetchedAt"/>.</param>
@@ -53,8 +53,8 @@ internal sealed class PolledValue<T>
     /// </remarks>
     public bool IsFetching => Volatile.Read(ref _inFlight) is { IsCompleted: false };
 
-    /// <summary>Marks the value as still wanted (idle eviction counts from the last touch).</summary>
-    public void Touch() => Interlocked.Exchange(ref _lastRequestedTicks, _time.GetUtcNow().UtcTicks);
+    /// <summary>Marks the value as still wanted at <paramref name="now"/>, the read's own clock reading (idle eviction counts from the last touch).</summary>
+    public void Touch(DateTimeOffset now) => Interlocked.Exchange(ref _lastRequestedTicks, now.UtcTicks);
 
     /// <summary>Starts a fetch, or joins the one in flight.</summary>
     public Task<T> RefreshAsync(CancellationToken stopping)

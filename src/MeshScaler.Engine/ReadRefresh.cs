@@ -40,6 +40,15 @@ internal sealed class ReadRefresh
     /// <param name="failing">Whether the last fetch failed.</param>
     public bool ShouldFetch(string reader, DateTimeOffset now, DateTimeOffset? fetchedAt, bool failing, SignalStoreOptions options)
     {
+        // The usual read, without the lock (every metric read of every topic passes here): the same reader as last time
+        // and data younger than a tick is a no whatever the bucket holds, and skipping the refill now changes nothing,
+        // since a later refill adds the whole elapsed time under the same cap.
+        if (fetchedAt is { } fresh && now - fresh < options.WakePollInterval
+            && string.Equals(Volatile.Read(ref _reader), reader, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
         lock (_gate)
         {
             if (!string.Equals(_reader, reader, StringComparison.Ordinal))
@@ -49,7 +58,7 @@ internal sealed class ReadRefresh
                     _sharedUntil = SaturatingAdd(now, options.IdleEviction);
                 }
 
-                _reader = reader;
+                Volatile.Write(ref _reader, reader);
             }
 
             if (_refilled == DateTimeOffset.MinValue)

@@ -188,7 +188,7 @@ public sealed class SignalStore : IDisposable
         }
 
         CheckPartitionHint(state, observations);
-        var pendingRunner = RunnerObservationAsync(target, now, cancellationToken);
+        var pendingRunner = RunnerObservationAsync(state, now, cancellationToken);
         RunnerObservation? runner;
         if (pendingRunner.IsCompletedSuccessfully)
         {
@@ -221,8 +221,8 @@ public sealed class SignalStore : IDisposable
     {
         ArgumentNullException.ThrowIfNull(target);
         var now = _time.GetUtcNow();
-        _targets.Track(target, now);
-        if (_subjects.RunnerOf(target) is not { } runner)
+        var state = _targets.Track(target, now);
+        if (_subjects.RunnerOf(state) is not { } runner)
         {
             throw new ScalingException(
                 ScalingErrorKind.InvalidArgument,
@@ -237,9 +237,9 @@ public sealed class SignalStore : IDisposable
     /// shared by every caller. With <c>runnerMetrics: auto</c> a failure is null (the rate is inferred instead); with
     /// <c>true</c> it fails the request.
     /// </summary>
-    private async ValueTask<RunnerObservation?> RunnerObservationAsync(ScaleTarget target, DateTimeOffset now, CancellationToken cancellationToken)
+    private async ValueTask<RunnerObservation?> RunnerObservationAsync(TargetState state, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (_subjects.RunnerOf(target) is not { } runner)
+        if (_subjects.RunnerOf(state) is not { } runner)
         {
             return null;
         }
@@ -248,7 +248,7 @@ public sealed class SignalStore : IDisposable
         {
             return (await runner.GetAsync(_options, now, _stoppingToken, cancellationToken)).Value;
         }
-        catch (ScalingException) when (target.RunnerMetrics == RunnerMetricsMode.Auto)
+        catch (ScalingException) when (state.Target.RunnerMetrics == RunnerMetricsMode.Auto)
         {
             return null;
         }
@@ -410,7 +410,7 @@ public sealed class SignalStore : IDisposable
     private ScalingSignal Evaluate(TargetState state, IReadOnlyList<TopicObservation> observations, RunnerObservation? runner, DateTimeOffset now)
     {
         var target = state.Target;
-        var measured = _subjects.RunnerOf(target) is not null;
+        var measured = _subjects.RunnerOf(state) is not null;
         var learning = _learning.For(target, measured, now);
         if (state.LastEvaluation is { } last && last.Rate == learning.Rate && last.Matches(observations, runner))
         {
@@ -454,7 +454,7 @@ public sealed class SignalStore : IDisposable
             }
 
             CheckPartitionHint(state, observations);
-            var runner = _subjects.RunnerOf(state.Target)?.Held(now, _options)?.Value;
+            var runner = _subjects.RunnerOf(state)?.Held(now, _options)?.Value;
             var signal = Evaluate(state, observations, runner, now);
             state.Publish(signal.IsActive);
         }

@@ -73,7 +73,7 @@ internal abstract class Subject<T> : ISubject
     /// </summary>
     public ValueTask<PolledValue<T>.Sample> GetAsync(SignalStoreOptions options, DateTimeOffset now, CancellationToken stopping, CancellationToken cancellationToken)
     {
-        Value.Touch();
+        Value.Touch(now);
         if (Serve(now, options) is { } held)
         {
             return ValueTask.FromResult(held);

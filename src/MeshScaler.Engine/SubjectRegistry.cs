@@ -116,14 +116,31 @@ internal sealed class SubjectRegistry
     /// The Function's runner subject when the target's capacity mode reads runner metrics and a directory and scraper
     /// exist; null otherwise (the per-replica rate is then inferred, or given by <c>msgRatePerReplica</c>).
     /// </summary>
-    public RunnerSubject? RunnerOf(ScaleTarget target)
+    private RunnerSubject? RunnerOf(ScaleTarget target)
     {
         if (target.Mode != ScalingMode.Capacity || !target.UsesRunnerMetrics || target.MsgRatePerReplica is not null || _functions is null || _scraper is null)
         {
             return null;
         }
 
-        return _runners.GetOrAdd(target.Function!, f => new RunnerSubject(f, _functions, _scraper, _time, _telemetry));
+        return _runners.GetOrAdd(target.Function!, static (f, registry) => new RunnerSubject(f, registry._functions!, registry._scraper!, registry._time, registry._telemetry), this);
+    }
+
+    /// <summary>
+    /// A tracked target's runner subject, remembered on the target as its topic subjects are (<see cref="KnownTopicsOf"/>):
+    /// found again only after an eviction.
+    /// </summary>
+    public RunnerSubject? RunnerOf(TargetState state)
+    {
+        var evictions = Interlocked.Read(ref _evictions);
+        if (state.Runner is { } known && known.Evictions == evictions)
+        {
+            return known.Subject;
+        }
+
+        var runner = RunnerOf(state.Target);
+        state.Runner = new RememberedRunner(evictions, runner);
+        return runner;
     }
 
     /// <summary>Drops the subjects not requested since <paramref name="cutoff"/> that no watched target reads.</summary>
@@ -175,3 +192,6 @@ internal sealed class SubjectRegistry
 
 /// <summary>A target's topic subjects as found while <paramref name="Evictions"/> subjects had been evicted.</summary>
 internal sealed record RememberedSubjects(long Evictions, IReadOnlyList<TopicSubject> Subjects);
+
+/// <summary>A target's runner subject (none when it reads no runner metrics) as found while <paramref name="Evictions"/> subjects had been evicted.</summary>
+internal sealed record RememberedRunner(long Evictions, RunnerSubject? Subject);

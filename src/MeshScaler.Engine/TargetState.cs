@@ -13,6 +13,7 @@ internal sealed class TargetState
     private bool _retired;
     private Evaluation? _lastEvaluation;
     private RememberedSubjects? _topicSubjects;
+    private RememberedRunner? _runner;
 
     public TargetState(ScaleTarget target, PulsarClusterRef cluster, DateTimeOffset now)
     {
@@ -42,6 +43,13 @@ internal sealed class TargetState
     {
         get => Volatile.Read(ref _topicSubjects);
         set => Volatile.Write(ref _topicSubjects, value);
+    }
+
+    /// <summary>Its runner subject as last found (<see cref="SubjectRegistry.RunnerOf(TargetState)"/>); replaced whole.</summary>
+    public RememberedRunner? Runner
+    {
+        get => Volatile.Read(ref _runner);
+        set => Volatile.Write(ref _runner, value);
     }
 
     /// <summary>

@@ -287,6 +287,39 @@ public sealed class ReadRefreshTests
     }
 
     [Fact]
+    public void ShouldFetch_FreshReadsInBetween_RefillTheBucketOverTheWholeElapsedTime()
+    {
+        var options = new SignalStoreOptions();
+        var refresh = new ReadRefresh();
+        bool Stale(double seconds) => refresh.ShouldFetch("target", T0.AddSeconds(seconds), T0.AddSeconds(seconds - 3), failing: false, options);
+        bool Fresh(double seconds) => refresh.ShouldFetch("target", T0.AddSeconds(seconds), T0.AddSeconds(seconds - 0.5), failing: false, options);
+
+        // The bucket emptied, then fresh reads (answered without touching the bucket) for more than an interval.
+        Assert.True(Stale(0));
+        Assert.True(Stale(1));
+        for (var at = 1.5; at < 6; at += 0.5)
+        {
+            Assert.False(Fresh(at));
+        }
+
+        // 5.1 s after the first refresh one whole refresh is back, as with no reads in between; a second is not.
+        Assert.True(Stale(6.1));
+        Assert.False(Stale(6.2));
+    }
+
+    [Fact]
+    public void ShouldFetch_SecondReaderWithFreshData_StillSwitchesReadRefreshesOff()
+    {
+        var options = new SignalStoreOptions();
+        var refresh = new ReadRefresh();
+        Assert.True(refresh.ShouldFetch("a", T0, T0.AddSeconds(-2), failing: false, options));
+
+        // Another trigger's read of fresh data is a no either way, but it must still count as a second reader.
+        Assert.False(refresh.ShouldFetch("b", T0.AddSeconds(1), T0.AddSeconds(0.5), failing: false, options));
+        Assert.False(refresh.ShouldFetch("b", T0.AddSeconds(20), T0.AddSeconds(17), failing: false, options));
+    }
+
+    [Fact]
     public void ShouldFetch_SecondReader_SwitchesReadRefreshesOffForIdleEviction()
     {
         var options = new SignalStoreOptions();

@@ -83,4 +83,27 @@ public sealed class SubjectRegistryTests
         Assert.Equal(Orders, afterEviction[0].Topic);
         Assert.True(registry.IsPolled("c", Orders));
     }
+
+    [Fact]
+    public void RunnerOf_IsRememberedOnTheTargetUntilASubjectIsEvicted_ThenFoundAgain()
+    {
+        var time = new ManualTimeProvider();
+        var options = new SignalStoreOptions { IdleEviction = TimeSpan.FromSeconds(30) };
+        var telemetry = new UpstreamTelemetry(new EngineMetrics(Prometheus.Metrics.NewCustomRegistry(), new TestLogger<EngineMetrics>(), EngineMetrics.DefaultMaxTargetSeries), NullLogger.Instance);
+        var runners = new FakeRunners(time);
+        var registry = new SubjectRegistry(new FakePulsarAdmin(), runners, runners, time, telemetry, options, NullLogger.Instance);
+        var state = new TargetState(FunctionTarget(), new PulsarClusterRef("c", new Uri("http://pulsar:8080")), time.GetUtcNow());
+        var topicTarget = new TargetState(StoreFixture.Target(), new PulsarClusterRef("c", new Uri("http://pulsar:8080")), time.GetUtcNow());
+
+        var first = registry.RunnerOf(state);
+        var again = registry.RunnerOf(state);
+        registry.Evict(time.GetUtcNow() + TimeSpan.FromMinutes(1), []);
+        var afterEviction = registry.RunnerOf(state);
+
+        Assert.NotNull(first);
+        Assert.Same(first, again);
+        Assert.NotSame(first, afterEviction);
+        Assert.Equal(1, registry.RunnerCount);
+        Assert.Null(registry.RunnerOf(topicTarget));
+    }
 }

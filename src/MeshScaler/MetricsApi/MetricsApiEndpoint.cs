@@ -36,10 +36,11 @@ internal sealed class MetricsApiEndpoint(
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(ComponentKind Kind, string Name), FunctionTrigger> _triggers = new();
 
     /// <summary>
-    /// The last body written for each Object-metric path, reused while its value, time and window are unchanged: every
-    /// read between two polls gets the same bytes, formatted once (the HPA's hot path). Bounded as the triggers are.
+    /// Each Object-metric path served, as parsed and checked the first time (the HPA asks the same path on every sync),
+    /// with the body last written for it. Only what the path alone decides is kept: the value is read anew every time.
+    /// Bounded as the triggers are.
     /// </summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, WrittenAnswer> _answers = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ObjectRead> _objectPaths = new(StringComparer.Ordinal);
 
     /// <summary>Longer paths are refused before they are split: no served path comes near it.</summary>
     private const int MaxPathLength = 1024;
@@ -116,6 +117,15 @@ internal sealed class MetricsApiEndpoint(
             return ApiStatus.MethodNotAllowed(context.Request.Method);
         }
 
+        // The HPA's Object-metric read of a path served before: nothing to split, parse or look up again. With a query
+        // (a metricLabelSelector) it takes the long way, which checks the selector.
+        if (!context.Request.QueryString.HasValue && _objectPaths.TryGetValue(path, out var known))
+        {
+            var aborted = context.RequestAborted;
+            await WriteObjectAsync(context, known, await ReadAsync(known, aborted), aborted);
+            return null;
+        }
+
         switch (path)
         {
             case "/healthz" or "/livez":
@@ -178,12 +188,13 @@ internal sealed class MetricsApiEndpoint(
         }
 
         var (ns, resource, name, metricName) = (segments[4], segments[5], segments[6], segments[7]);
-        if (!LabelSelector.TryParse(context.Request.Query["labelSelector"], out var podSelector, out var selectorError))
+        var query = context.Request.Query;
+        if (!LabelSelector.TryParse(query["labelSelector"], out var podSelector, out var selectorError))
         {
             return ApiStatus.BadRequest($"unable to parse labelSelector: {selectorError}");
         }
 
-        if (!LabelSelector.TryParse(context.Request.Query["metricLabelSelector"], out var metricSelector, out var metricSelectorError))
+        if (!LabelSelector.TryParse(query["metricLabelSelector"], out var metricSelector, out var metricSelectorError))
         {
             return ApiStatus.BadRequest($"unable to parse metricLabelSelector: {metricSelectorError}");
         }
@@ -207,7 +218,7 @@ internal sealed class MetricsApiEndpoint(
                 return ApiStatus.NotFound($"the server could not find the metric {metricName} for {resource} {name} matching metricLabelSelector {metricSelector}");
             }
 
-            await WriteObjectAsync(context, path, version, await ReadMeshAsync(ns, name, meshMetric, context.RequestAborted));
+            await WriteValueListAsync(context, version, [await ReadMeshAsync(ns, name, meshMetric, context.RequestAborted)]);
             return null;
         }
 
@@ -233,8 +244,14 @@ internal sealed class MetricsApiEndpoint(
             return ApiStatus.NotFound($"the server could not find the metric {metricName} for {resource} {name} matching metricLabelSelector {metricSelector}");
         }
 
-        var item = await ReadAsync(ns, kind, name, metric, context.RequestAborted);
-        await WriteObjectAsync(context, path, version, item);
+        var read = ObjectRead.Of(version, ns, kind, name, metric, Trigger(ns, kind, name));
+        if (_objectPaths.Count >= TriggerTargets.MaxEntries)
+        {
+            _objectPaths.Clear();
+        }
+
+        _objectPaths[path] = read;
+        await WriteObjectAsync(context, read, await ReadAsync(read, context.RequestAborted), context.RequestAborted);
         return null;
     }
 
@@ -357,10 +374,11 @@ internal sealed class MetricsApiEndpoint(
     }
 
     /// <summary>One value, from the Engine's cache as a KEDA metric read would get it.</summary>
-    private async ValueTask<MetricItem> ReadAsync(string ns, ComponentKind kind, string name, ObjectMetric metric, CancellationToken cancellationToken)
+    private async ValueTask<MetricItem> ReadAsync(ObjectRead read, CancellationToken cancellationToken)
     {
-        var target = Target(ns, kind, name);
-        var described = new DescribedObject(ObjectMetric.KindName(kind), ns, name, $"{ObjectMetric.Group}/v1alpha1");
+        var (described, kind, metric) = (read.Object, read.Kind, read.Metric);
+        var (ns, name) = (described.Namespace, described.Name);
+        var target = triggers.Resolve(ns, read.Function);
         var pollSeconds = (int)Math.Ceiling(store.Options.PollInterval.TotalSeconds);
         if (metric.Source is ObjectMetricSource.Processed or ObjectMetricSource.Received)
         {
@@ -422,7 +440,7 @@ internal sealed class MetricsApiEndpoint(
         var items = new List<MetricItem>();
         foreach (var member in members)
         {
-            items.Add(await ReadAsync(ns, member.Kind, member.Name, metric, cancellationToken));
+            items.Add(await ReadAsync(ObjectRead.Of(Versions[0], ns, member.Kind, member.Name, metric, Trigger(ns, member.Kind, member.Name)), cancellationToken));
         }
 
         return new MetricItem(
@@ -468,7 +486,7 @@ internal sealed class MetricsApiEndpoint(
         foreach (var function in selected)
         {
             var metric = ObjectMetric.ForPods(function.Kind).Single(m => m.Name == metricName);
-            var round = await store.GetRunnerAsync(Target(ns, function.Kind, function.Name), cancellationToken);
+            var round = await store.GetRunnerAsync(triggers.Resolve(ns, Trigger(ns, function.Kind, function.Name)), cancellationToken);
             foreach (var result in round.Pods.Where(p => pod is null || p.Pod == pod))
             {
                 pods++;
@@ -494,11 +512,11 @@ internal sealed class MetricsApiEndpoint(
     }
 
     /// <summary>
-    /// The resource as a <c>function:</c> trigger in capacity mode (so its runner pods are read), parsed once per resource
-    /// and resolved on each read as a ScaledObject's is: the directory, the Function's ConfigMap, the configured clusters
-    /// (so a changed resource counts from its watch event on).
+    /// The resource as a <c>function:</c> trigger in capacity mode (so its runner pods are read), parsed once per resource,
+    /// to be resolved on each read as a ScaledObject's is: the directory, the Function's ConfigMap, the configured
+    /// clusters (so a changed resource counts from its watch event on).
     /// </summary>
-    private ScaleTarget Target(string ns, ComponentKind kind, string name)
+    private FunctionTrigger Trigger(string ns, ComponentKind kind, string name)
     {
         if (!_triggers.TryGetValue((kind, name), out var function))
         {
@@ -517,7 +535,7 @@ internal sealed class MetricsApiEndpoint(
             _triggers[(kind, name)] = function;
         }
 
-        return triggers.Resolve(ns, function);
+        return function;
     }
 
     private static JsonObject Group() => new()
@@ -552,42 +570,38 @@ internal sealed class MetricsApiEndpoint(
     };
 
     /// <summary>One Object metric's MetricValueList, the bytes written last time for the path when the item is the same.</summary>
-    private Task WriteObjectAsync(HttpContext context, string path, string version, MetricItem item)
+    private Task WriteObjectAsync(HttpContext context, ObjectRead read, MetricItem item, CancellationToken cancellationToken)
     {
         // Without a fetch time the timestamp is the read's own, so such a body is never the same twice: not kept.
         if (item.ObservedAt == DateTimeOffset.MinValue)
         {
-            return WriteValueListAsync(context, version, [item]);
+            return WriteJsonAsync(context, ValueList(read.Version, [item]).WrittenMemory, cancellationToken);
         }
 
         byte[] body;
-        if (_answers.TryGetValue(path, out var known) && known.Item == item)
+        if (read.Answer is { } known && known.Item == item)
         {
             body = known.Body;
         }
         else
         {
-            body = ValueList(version, [item]).WrittenSpan.ToArray();
-            if (_answers.Count >= TriggerTargets.MaxEntries)
-            {
-                _answers.Clear();
-            }
-
-            _answers[path] = new WrittenAnswer(item, body);
+            body = ValueList(read.Version, [item]).WrittenSpan.ToArray();
+            read.Answer = new WrittenAnswer(item, body);
         }
 
-        return WriteJsonAsync(context, body);
+        return WriteJsonAsync(context, body, cancellationToken);
     }
 
     private Task WriteValueListAsync(HttpContext context, string version, IReadOnlyList<MetricItem> items) =>
-        WriteJsonAsync(context, ValueList(version, items).WrittenMemory);
+        WriteJsonAsync(context, ValueList(version, items).WrittenMemory, context.RequestAborted);
 
-    private static async Task WriteJsonAsync(HttpContext context, ReadOnlyMemory<byte> body)
+    private static Task WriteJsonAsync(HttpContext context, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
-        context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentType = "application/json";
-        context.Response.ContentLength = body.Length;
-        await context.Response.Body.WriteAsync(body, context.RequestAborted);
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json";
+        response.ContentLength = body.Length;
+        return response.Body.WriteAsync(body, cancellationToken).AsTask();
     }
 
     /// <summary>
@@ -676,6 +690,32 @@ internal sealed class MetricsApiEndpoint(
     private sealed record DescribedObject(string Kind, string Namespace, string Name, string ApiVersion);
 
     private sealed record WrittenAnswer(MetricItem Item, byte[] Body);
+
+    /// <summary>An Object metric as its path names it, checked: what every read of that path needs besides the value.</summary>
+    private sealed class ObjectRead(string version, DescribedObject described, ComponentKind kind, ObjectMetric metric, FunctionTrigger function)
+    {
+        private WrittenAnswer? _answer;
+
+        public string Version => version;
+
+        public DescribedObject Object => described;
+
+        public ComponentKind Kind => kind;
+
+        public ObjectMetric Metric => metric;
+
+        public FunctionTrigger Function => function;
+
+        /// <summary>The body last written for the path (reads between two polls get the same bytes); replaced whole.</summary>
+        public WrittenAnswer? Answer
+        {
+            get => Volatile.Read(ref _answer);
+            set => Volatile.Write(ref _answer, value);
+        }
+
+        public static ObjectRead Of(string version, string ns, ComponentKind kind, string name, ObjectMetric metric, FunctionTrigger function) =>
+            new(version, new DescribedObject(ObjectMetric.KindName(kind), ns, name, $"{ObjectMetric.Group}/v1alpha1"), kind, metric, function);
+    }
 
     private sealed record MetricItem(DescribedObject Object, string Metric, double Value, DateTimeOffset ObservedAt, int? WindowSeconds);
 }

@@ -187,6 +187,33 @@ public sealed class MetricsApiTests
         Assert.Equal(1600, changed);
     }
 
+    /// <summary>A path read before is answered without being parsed again, but its query and its Function still count.</summary>
+    [Fact]
+    public async Task ObjectMetric_APathReadBefore_IsStillCheckedOnEachRead_ItsSelectorAndItsFunction()
+    {
+        await using var api = await ApiHost.StartAsync();
+        var path = $"{Base}/v1beta2/namespaces/fm/{Function}/enricher/pulsar_rate_in";
+        await api.WhenReadyAsync(path);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync(path)).Status);
+
+        var (selected, selectedBody) = await api.GetAsync(path + "?metricLabelSelector=topic%3Dx");
+        var (malformed, _) = await api.GetAsync(path + "?metricLabelSelector=%3Db");
+        Assert.True(api.Host.Kubernetes.Delete("functions", "fm", "enricher"));
+        var deadline = DateTime.UtcNow + Timeout;
+        (HttpStatusCode Status, JsonNode Body) gone;
+        while ((gone = await api.GetAsync(path)).Status == HttpStatusCode.OK)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the deleted Function was still served");
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, selected);
+        Assert.Contains("matching metricLabelSelector topic=x", (string?)selectedBody["message"], StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, malformed);
+        Assert.Equal(HttpStatusCode.NotFound, gone.Status);
+        Assert.Contains("enricher not found", (string?)gone.Body["message"], StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ObjectMetric_V1beta1_UsesItsOwnFieldNames()
     {
