@@ -70,6 +70,14 @@ internal sealed class TopicSubject : Subject<TopicStats>
     public TopicObservation Observe(PolledValue<TopicStats>.Sample sample)
     {
         ArgumentNullException.ThrowIfNull(sample);
+
+        // Every read between two fetches asks for the same sample: answered without the lock (observations are
+        // immutable, published whole).
+        if (Volatile.Read(ref _current) is { } seen && ReferenceEquals(seen.Stats, sample.Value) && seen.FetchedAt == sample.FetchedAt)
+        {
+            return seen;
+        }
+
         lock (_gate)
         {
             if (_current is { } current && ReferenceEquals(current.Stats, sample.Value) && current.FetchedAt == sample.FetchedAt)
@@ -84,8 +92,9 @@ internal sealed class TopicSubject : Subject<TopicStats>
                 return observation;
             }
 
-            _current = observation.After(_current);
-            return _current;
+            var linked = observation.After(_current);
+            Volatile.Write(ref _current, linked);
+            return linked;
         }
     }
 

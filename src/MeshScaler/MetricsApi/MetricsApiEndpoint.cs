@@ -77,6 +77,7 @@ internal sealed class MetricsApiEndpoint(
     private async Task<ApiStatus?> RouteAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "/";
+        var aborted = context.RequestAborted;
         if (path.Length > MaxPathLength)
         {
             return ApiStatus.NotFound($"the server could not find the requested resource (a path of {path.Length} characters)");
@@ -104,7 +105,7 @@ internal sealed class MetricsApiEndpoint(
                 return unauthenticated;
             }
 
-            if (await authorizer.AuthorizeAsync(user!, path, connection, now, context.RequestAborted) is { } forbidden)
+            if (await authorizer.AuthorizeAsync(user!, path, connection, now, aborted) is { } forbidden)
             {
                 return forbidden;
             }
@@ -121,7 +122,6 @@ internal sealed class MetricsApiEndpoint(
         // (a metricLabelSelector) it takes the long way, which checks the selector.
         if (!context.Request.QueryString.HasValue && _objectPaths.TryGetValue(path, out var known))
         {
-            var aborted = context.RequestAborted;
             await WriteObjectAsync(context, known, await ReadAsync(known, aborted), aborted);
             return null;
         }
@@ -206,7 +206,7 @@ internal sealed class MetricsApiEndpoint(
                 return await NotOursAsync(context, caller, ApiStatus.NotFound(string.Empty));
             }
 
-            var items = await ReadPodsAsync(ns, name, metricName, podSelector, metricSelector, context.RequestAborted);
+            var items = await ReadPodsAsync(ns, name, metricName, podSelector, metricSelector, aborted);
             await WriteValueListAsync(context, version, items);
             return null;
         }
@@ -218,7 +218,7 @@ internal sealed class MetricsApiEndpoint(
                 return ApiStatus.NotFound($"the server could not find the metric {metricName} for {resource} {name} matching metricLabelSelector {metricSelector}");
             }
 
-            await WriteValueListAsync(context, version, [await ReadMeshAsync(ns, name, meshMetric, context.RequestAborted)]);
+            await WriteValueListAsync(context, version, [await ReadMeshAsync(ns, name, meshMetric, aborted)]);
             return null;
         }
 
@@ -251,7 +251,7 @@ internal sealed class MetricsApiEndpoint(
         }
 
         _objectPaths[path] = read;
-        await WriteObjectAsync(context, read, await ReadAsync(read, context.RequestAborted), context.RequestAborted);
+        await WriteObjectAsync(context, read, await ReadAsync(read, aborted), aborted);
         return null;
     }
 
