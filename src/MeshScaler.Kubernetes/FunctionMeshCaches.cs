@@ -14,6 +14,9 @@ internal sealed class InformerSet<T>(IReadOnlyList<ResourceInformer<T>> informer
 
     public IReadOnlyList<ResourceInformer<T>> Informers => informers;
 
+    /// <summary>The kind's one cache, which the informer of every scope fills.</summary>
+    public ResourceCache<T> Cache => informers[0].Cache;
+
     /// <summary>The informer whose scope holds <paramref name="namespace"/> (the cluster-wide one when there is one).</summary>
     /// <exception cref="InvalidOperationException">No informer watches that namespace (the directory checks first).</exception>
     public ResourceInformer<T> Single(string @namespace) =>

@@ -13,7 +13,7 @@ internal sealed class FunctionMeshDirectory : IFunctionDirectory
 
     // Facts are handed out as the same object while the resource and its ConfigMap are the same objects in the caches,
     // so callers can cache what they derive from them by reference.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<FunctionRef, (FunctionMeshResource Resource, ConfigMapInfo? ConfigMap, FunctionFacts Facts)> _facts = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<FunctionRef, Remembered> _facts = new();
 
     public FunctionMeshDirectory(FunctionMeshCaches caches, KubernetesOptions options)
     {
@@ -24,9 +24,23 @@ internal sealed class FunctionMeshDirectory : IFunctionDirectory
     /// <summary>Bounds the remembered facts (one per resource asked about).</summary>
     private const int MaxRemembered = 20_000;
 
+    /// <remarks>
+    /// Every read of a metric resolves its Function (the HPA's hot path), so the answer is remembered with the versions of
+    /// the two caches it was read from: while neither has changed, nor can the answer, and nothing is looked up. Both
+    /// are read before the look-ups, so a change that lands during them makes the next call look again. Facts read
+    /// while the ConfigMaps were not listed yet (their informer's state counts too) are never served that way.
+    /// </remarks>
     public FunctionFacts Resolve(FunctionRef function)
     {
         ArgumentNullException.ThrowIfNull(function);
+        var componentsVersion = _caches.Components(function.Kind).Cache.Version;
+        var configMapsVersion = _caches.ConfigMaps.Cache.Version;
+        _facts.TryGetValue(function, out var known);
+        if (known is { Settled: true } && known.ComponentsVersion == componentsVersion && known.ConfigMapsVersion == configMapsVersion)
+        {
+            return known.Facts;
+        }
+
         var resource = Find(function);
         if (resource.Error is { } error)
         {
@@ -35,21 +49,26 @@ internal sealed class FunctionMeshDirectory : IFunctionDirectory
 
         var configMaps = _caches.ConfigMaps.Single(function.Namespace);
         var configMap = resource.PulsarConfigMap is { } name && configMaps.Synced ? configMaps.Cache.Get(function.Namespace, name) : null;
-        if (_facts.TryGetValue(function, out var known) && ReferenceEquals(known.Resource, resource) && ReferenceEquals(known.ConfigMap, configMap) && (configMap is not null || resource.PulsarConfigMap is null))
+        var settled = resource.PulsarConfigMap is null || configMaps.Synced;
+        FunctionFacts facts;
+        if (known is { Settled: true } && settled && ReferenceEquals(known.Resource, resource) && ReferenceEquals(known.ConfigMap, configMap))
         {
-            return known.Facts;
+            facts = known.Facts;
+        }
+        else
+        {
+            var (adminUrl, adminProblem) = AdminUrlOf(resource);
+            var (topics, topicsProblem) = TopicsOf(resource);
+            var pending = adminUrl is null && resource.PulsarConfigMap is not null && !configMaps.Synced && configMaps.Error?.StartsWith("forbidden", StringComparison.Ordinal) != true;
+            facts = new FunctionFacts(function, resource.Fqfn, topics, resource.Subscription, adminUrl, adminProblem, topicsProblem, pending);
         }
 
-        var (adminUrl, adminProblem) = AdminUrlOf(resource);
-        var (topics, topicsProblem) = TopicsOf(resource);
-        var pending = adminUrl is null && resource.PulsarConfigMap is not null && !configMaps.Synced && configMaps.Error?.StartsWith("forbidden", StringComparison.Ordinal) != true;
-        var facts = new FunctionFacts(function, resource.Fqfn, topics, resource.Subscription, adminUrl, adminProblem, topicsProblem, pending);
         if (_facts.Count >= MaxRemembered)
         {
             _facts.Clear();
         }
 
-        _facts[function] = (resource, configMap, facts);
+        _facts[function] = new Remembered(resource, configMap, facts, componentsVersion, configMapsVersion, settled);
         return facts;
     }
 
@@ -204,4 +223,8 @@ internal sealed class FunctionMeshDirectory : IFunctionDirectory
         var kind = error?.StartsWith("forbidden", StringComparison.Ordinal) == true ? ScalingErrorKind.PermissionDenied : ScalingErrorKind.Unavailable;
         throw new ScalingException(kind, error ?? $"the {informer.Resource} cache {informer.Scope} has not been listed yet");
     }
+
+    /// <param name="Settled">The ConfigMaps were listed (an informer never un-lists), or the resource names none.</param>
+    private sealed record Remembered(
+        FunctionMeshResource Resource, ConfigMapInfo? ConfigMap, FunctionFacts Facts, long ComponentsVersion, long ConfigMapsVersion, bool Settled);
 }

@@ -208,6 +208,36 @@ public sealed class FunctionMeshDirectoryTests
     }
 
     [Fact]
+    public async Task Resolve_TheSameFactsWhileTheirSourcesAreUnchanged_NewOnesWhenTheResourceOrItsConfigMapChanges()
+    {
+        await using var cluster = await FakeCluster.StartAsync(s =>
+        {
+            Seed(s);
+            s.Apply("functions", FunctionMeshObjects.Function("fm", "waiting", ["t/n/x"], pulsarConfig: "later"));
+        });
+        var waiting = new FunctionRef(ComponentKind.Function, "fm", "waiting");
+        var first = cluster.Directory.Resolve(Enricher);
+        var missing = cluster.Directory.Resolve(waiting);
+
+        // Another resource and another ConfigMap change their caches, not these facts.
+        cluster.Server.Apply("functions", FunctionMeshObjects.Function("fm", "other", ["t/n/y"]));
+        cluster.Server.Apply("configmaps", FunctionMeshObjects.ConfigMap("fm", "unrelated", "http://elsewhere:8080"));
+        await cluster.UntilAsync(() => Throws(() => cluster.Directory.Resolve(new FunctionRef(ComponentKind.Function, "fm", "other"))) is null, "the other Function");
+        Assert.Same(first, cluster.Directory.Resolve(Enricher));
+        Assert.Same(missing, cluster.Directory.Resolve(waiting));
+
+        cluster.Server.Apply("configmaps", FunctionMeshObjects.ConfigMap("fm", "pulsar-config", "http://pulsar-v2:8080"));
+        await cluster.UntilAsync(() => cluster.Directory.Resolve(Enricher).AdminUrl == new Uri("http://pulsar-v2:8080"), "the ConfigMap's change");
+        cluster.Server.Apply("configmaps", FunctionMeshObjects.ConfigMap("fm", "later", "http://pulsar-later:8080"));
+        await cluster.UntilAsync(() => cluster.Directory.Resolve(waiting).AdminUrl == new Uri("http://pulsar-later:8080"), "the ConfigMap that appeared");
+        cluster.Server.Apply("functions", FunctionMeshObjects.Function("fm", "order-enricher", ["persistent://public/default/orders-v2"]));
+        await cluster.UntilAsync(() => cluster.Directory.Resolve(Enricher).Topics!.Key == "persistent://public/default/orders-v2", "the Function's change");
+
+        Assert.Equal("ConfigMap fm/later named by spec.pulsar.pulsarConfig does not exist", missing.AdminUrlProblem);
+        Assert.Equal(new Uri("http://pulsar-broker.pulsar.svc:8080"), first.AdminUrl);
+    }
+
+    [Fact]
     public async Task Resolve_NotFound_HintsAtTheOtherKindAndTheMeshPrefix()
     {
         await using var cluster = await FakeCluster.StartAsync(s =>

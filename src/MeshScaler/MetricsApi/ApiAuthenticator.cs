@@ -23,6 +23,10 @@ internal sealed class ApiAuthenticator(IClusterReviews cluster, ILogger<ApiAuthe
     private const string Unauthenticated = "system:unauthenticated";
     private const string Anonymous = "system:anonymous";
 
+    private const string RemotePrefix = "X-Remote-";
+
+    private Renaming? _renaming;
+
     /// <summary>How long a connection's refused certificate stays refused without a new check (unless the trust changes).</summary>
     private static readonly TimeSpan RefusalKept = TimeSpan.FromMinutes(1);
 
@@ -180,12 +184,15 @@ internal sealed class ApiAuthenticator(IClusterReviews cluster, ILogger<ApiAuthe
     }
 
     /// <summary>The configured identity headers, and kube-apiserver's defaults whatever the configuration says.</summary>
-    private static void RemoveIdentityHeaders(IHeaderDictionary headers, AuthenticationTrust? trust)
+    private void RemoveIdentityHeaders(IHeaderDictionary headers, AuthenticationTrust? trust)
     {
+        // Every identity header kube-apiserver knows starts X-Remote- unless the ConfigMap renames them: when it names
+        // none other (the usual case, decided once per trust), that prefix alone is the test.
+        var renamed = trust is not null && Renames(trust);
         List<string>? identity = null;
         foreach (var (header, _) in headers)
         {
-            if (IsIdentityHeader(header, trust))
+            if (header.StartsWith(RemotePrefix, StringComparison.OrdinalIgnoreCase) || (renamed && IsConfiguredIdentityHeader(header, trust!)))
             {
                 (identity ??= []).Add(header);
             }
@@ -194,19 +201,22 @@ internal sealed class ApiAuthenticator(IClusterReviews cluster, ILogger<ApiAuthe
         identity?.ForEach(h => headers.Remove(h));
     }
 
-    private static bool IsIdentityHeader(string header, AuthenticationTrust? trust)
+    /// <summary>Whether the trust names an identity header outside <c>X-Remote-</c>; remembered for the trust last asked about.</summary>
+    private bool Renames(AuthenticationTrust trust)
     {
-        // Every identity header kube-apiserver knows starts X-Remote- unless the ConfigMap renames them: the cheap test first.
-        if (header.StartsWith("X-Remote-", StringComparison.OrdinalIgnoreCase))
+        if (Volatile.Read(ref _renaming) is { } known && ReferenceEquals(known.Trust, trust))
         {
-            return true;
+            return known.Renames;
         }
 
-        if (trust is null)
-        {
-            return false;
-        }
+        static bool Outside(IReadOnlyList<string> names) => names.Any(n => !n.StartsWith(RemotePrefix, StringComparison.OrdinalIgnoreCase));
+        var renames = Outside(trust.UsernameHeaders) || Outside(trust.GroupHeaders) || Outside(trust.UidHeaders) || Outside(trust.ExtraHeaderPrefixes);
+        Volatile.Write(ref _renaming, new Renaming(trust, renames));
+        return renames;
+    }
 
+    private static bool IsConfiguredIdentityHeader(string header, AuthenticationTrust trust)
+    {
         static bool Named(IReadOnlyList<string> names, string header)
         {
             foreach (var name in names)
@@ -230,6 +240,8 @@ internal sealed class ApiAuthenticator(IClusterReviews cluster, ILogger<ApiAuthe
 
         return Named(trust.UsernameHeaders, header) || Named(trust.GroupHeaders, header) || Named(trust.UidHeaders, header);
     }
+
+    private sealed record Renaming(AuthenticationTrust Trust, bool Renames);
 
     private sealed record CertificateProof(CertificateVerdict Verdict, CertificateSubject? Subject)
     {
