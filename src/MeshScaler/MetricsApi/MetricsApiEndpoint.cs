@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using MeshScaler.Core;
@@ -41,6 +42,9 @@ internal sealed class MetricsApiEndpoint(
     /// Bounded as the triggers are.
     /// </summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ObjectRead> _objectPaths = new(StringComparer.Ordinal);
+
+    private static readonly byte[] Ok = "ok"u8.ToArray();
+    private static readonly byte[] NotReady = "not ready"u8.ToArray();
 
     /// <summary>Longer paths are refused before they are split: no served path comes near it.</summary>
     private const int MaxPathLength = 1024;
@@ -129,10 +133,10 @@ internal sealed class MetricsApiEndpoint(
         switch (path)
         {
             case "/healthz" or "/livez":
-                await WriteTextAsync(context, StatusCodes.Status200OK, "ok");
+                await WriteTextAsync(context, StatusCodes.Status200OK, Ok);
                 return null;
             case "/readyz":
-                await WriteTextAsync(context, readiness.IsReady ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable, readiness.IsReady ? "ok" : "not ready");
+                await WriteTextAsync(context, readiness.IsReady ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable, readiness.IsReady ? Ok : NotReady);
                 return null;
             case "/openapi/v2":
                 await WriteAsync(context, StatusCodes.Status200OK, OpenApiV2());
@@ -595,14 +599,8 @@ internal sealed class MetricsApiEndpoint(
     private Task WriteValueListAsync(HttpContext context, string version, IReadOnlyList<MetricItem> items) =>
         WriteJsonAsync(context, ValueList(version, items).WrittenMemory, context.RequestAborted);
 
-    private static Task WriteJsonAsync(HttpContext context, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
-    {
-        var response = context.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "application/json";
-        response.ContentLength = body.Length;
-        return response.Body.WriteAsync(body, cancellationToken).AsTask();
-    }
+    private static Task WriteJsonAsync(HttpContext context, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
+        WriteBodyAsync(context, StatusCodes.Status200OK, "application/json", body, cancellationToken);
 
     /// <summary>
     /// A MetricValueList in the version's own field names (v1beta2: <c>metric.name</c>, <c>windowSeconds</c>; v1beta1:
@@ -673,18 +671,25 @@ internal sealed class MetricsApiEndpoint(
     /// <summary>A request's text as shown back in an error: bounded, so a huge or odd path does not come back whole.</summary>
     private static string Describe(string text) => text.Length <= 100 ? text : text[..100] + "…";
 
-    private static async Task WriteAsync(HttpContext context, int code, JsonObject body)
-    {
-        context.Response.StatusCode = code;
-        context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
-    }
+    private static Task WriteAsync(HttpContext context, int code, JsonObject body) =>
+        WriteBodyAsync(context, code, "application/json", System.Text.Encoding.UTF8.GetBytes(body.ToJsonString()), context.RequestAborted);
 
-    private static async Task WriteTextAsync(HttpContext context, int code, string text)
+    private static Task WriteTextAsync(HttpContext context, int code, byte[] text) =>
+        WriteBodyAsync(context, code, "text/plain; charset=utf-8", text, context.RequestAborted);
+
+    /// <summary>
+    /// Every body the API writes: whole, with its length, and flushed once, by Kestrel when the request completes, so
+    /// the headers, the body and the end of the stream leave together. A flush here would send them in two rounds
+    /// through Kestrel's output, and on HTTP/2 end the stream with an empty frame of its own.
+    /// </summary>
+    private static async Task WriteBodyAsync(HttpContext context, int code, string contentType, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
-        context.Response.StatusCode = code;
-        context.Response.ContentType = "text/plain; charset=utf-8";
-        await context.Response.WriteAsync(text, context.RequestAborted);
+        var response = context.Response;
+        response.StatusCode = code;
+        response.ContentType = contentType;
+        response.ContentLength = body.Length;
+        await response.StartAsync(cancellationToken);
+        response.BodyWriter.Write(body.Span);
     }
 
     private sealed record DescribedObject(string Kind, string Namespace, string Name, string ApiVersion);
