@@ -302,7 +302,7 @@ public sealed class ReadRefreshTests
             Assert.False(Fresh(at));
         }
 
-        // 5.1 s after the first refresh one whole refresh is back, as with no reads in between; a second is not.
+        // 5.1 s after the bucket emptied one whole refresh is back, as with no reads in between; a second is not.
         Assert.True(Stale(6.1));
         Assert.False(Stale(6.2));
     }

@@ -223,6 +223,7 @@ public sealed class FunctionMeshDirectoryTests
         cluster.Server.Apply("functions", FunctionMeshObjects.Function("fm", "other", ["t/n/y"]));
         cluster.Server.Apply("configmaps", FunctionMeshObjects.ConfigMap("fm", "unrelated", "http://elsewhere:8080"));
         await cluster.UntilAsync(() => Throws(() => cluster.Directory.Resolve(new FunctionRef(ComponentKind.Function, "fm", "other"))) is null, "the other Function");
+        await cluster.UntilAsync(() => cluster.Caches.ConfigMaps.Cache.Get("fm", "unrelated") is not null, "the other ConfigMap");
         Assert.Same(first, cluster.Directory.Resolve(Enricher));
         Assert.Same(missing, cluster.Directory.Resolve(waiting));
 

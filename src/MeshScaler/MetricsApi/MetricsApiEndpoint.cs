@@ -37,9 +37,9 @@ internal sealed class MetricsApiEndpoint(
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(ComponentKind Kind, string Name), FunctionTrigger> _triggers = new();
 
     /// <summary>
-    /// Each Object-metric path served, as parsed and checked the first time (the HPA asks the same path on every sync),
-    /// with the body last written for it. Only what the path alone decides is kept: the value is read anew every time.
-    /// Bounded as the triggers are.
+    /// Each Object-metric path read, as parsed and checked the first time (the HPA asks the same path on every sync), with
+    /// the body last written for it. Only what the path alone decides is kept: the Function is resolved and the value
+    /// read anew every time. Bounded as the triggers are.
     /// </summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ObjectRead> _objectPaths = new(StringComparer.Ordinal);
 
@@ -248,14 +248,25 @@ internal sealed class MetricsApiEndpoint(
             return ApiStatus.NotFound($"the server could not find the metric {metricName} for {resource} {name} matching metricLabelSelector {metricSelector}");
         }
 
-        var read = ObjectRead.Of(version, ns, kind, name, metric, Trigger(ns, kind, name));
-        if (_objectPaths.Count >= TriggerTargets.MaxEntries)
+        // Remembered once it has been read (a path naming no Function is not kept), and kept as it is when it is known:
+        // a read with a query finds it here and keeps its last body.
+        if (!_objectPaths.TryGetValue(path, out var read))
         {
-            _objectPaths.Clear();
+            read = ObjectRead.Of(version, ns, kind, name, metric, Trigger(ns, kind, name));
         }
 
-        _objectPaths[path] = read;
-        await WriteObjectAsync(context, read, await ReadAsync(read, aborted), aborted);
+        var item = await ReadAsync(read, aborted);
+        if (!_objectPaths.ContainsKey(path))
+        {
+            if (_objectPaths.Count >= TriggerTargets.MaxEntries)
+            {
+                _objectPaths.Clear();
+            }
+
+            _objectPaths.TryAdd(path, read);
+        }
+
+        await WriteObjectAsync(context, read, item, aborted);
         return null;
     }
 
@@ -678,9 +689,10 @@ internal sealed class MetricsApiEndpoint(
         WriteBodyAsync(context, code, "text/plain; charset=utf-8", text, context.RequestAborted);
 
     /// <summary>
-    /// Every body the API writes: whole, with its length, and flushed once, by Kestrel when the request completes, so
-    /// the headers, the body and the end of the stream leave together. A flush here would send them in two rounds
-    /// through Kestrel's output, and on HTTP/2 end the stream with an empty frame of its own.
+    /// Every body the API answers itself (a forwarded answer is copied as the adapter sends it): whole, with its length,
+    /// and flushed once, by Kestrel when the request completes, so the headers, the body and the end of the stream leave
+    /// together. A flush here would send them in two rounds through Kestrel's output, and on HTTP/2 end the stream with
+    /// an empty frame of its own.
     /// </summary>
     private static async Task WriteBodyAsync(HttpContext context, int code, string contentType, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
