@@ -455,6 +455,7 @@ internal sealed class MetricsApiEndpoint(
         var items = new List<MetricItem>();
         foreach (var member in members)
         {
+            // Read, never written on its own: the version is not used.
             items.Add(await ReadAsync(ObjectRead.Of(Versions[0], ns, member.Kind, member.Name, metric, Trigger(ns, member.Kind, member.Name)), cancellationToken));
         }
 
