@@ -89,7 +89,7 @@ internal sealed class SubjectRegistry
                 var evictions = Interlocked.Read(ref _evictions);
                 if (state.TopicSubjects is { } known && known.Evictions == evictions)
                 {
-                    return known.Subjects;
+                    return known.Value;
                 }
 
                 var subjects = new TopicSubject[list.Topics.Count];
@@ -98,7 +98,7 @@ internal sealed class SubjectRegistry
                     subjects[i] = Topic(state.Cluster, list.Topics[i]);
                 }
 
-                state.TopicSubjects = new RememberedSubjects(evictions, subjects);
+                state.TopicSubjects = new Remembered<IReadOnlyList<TopicSubject>>(evictions, subjects);
                 return subjects;
 
             case TopicPattern pattern:
@@ -135,11 +135,11 @@ internal sealed class SubjectRegistry
         var evictions = Interlocked.Read(ref _evictions);
         if (state.Runner is { } known && known.Evictions == evictions)
         {
-            return known.Subject;
+            return known.Value;
         }
 
         var runner = RunnerOf(state.Target);
-        state.Runner = new RememberedRunner(evictions, runner);
+        state.Runner = new Remembered<RunnerSubject?>(evictions, runner);
         return runner;
     }
 
@@ -190,8 +190,5 @@ internal sealed class SubjectRegistry
             .Select(kv => Topic(cluster, kv.Key, kv.Value))];
 }
 
-/// <summary>A target's topic subjects as found while <paramref name="Evictions"/> subjects had been evicted.</summary>
-internal sealed record RememberedSubjects(long Evictions, IReadOnlyList<TopicSubject> Subjects);
-
-/// <summary>A target's runner subject (none when it reads no runner metrics) as found while <paramref name="Evictions"/> subjects had been evicted.</summary>
-internal sealed record RememberedRunner(long Evictions, RunnerSubject? Subject);
+/// <summary>What a target found of its subjects (its topics, its runner or none) while <paramref name="Evictions"/> subjects had been evicted.</summary>
+internal sealed record Remembered<T>(long Evictions, T Value);

@@ -12,8 +12,8 @@ internal sealed class TargetState
     private bool? _lastPushed;
     private bool _retired;
     private Evaluation? _lastEvaluation;
-    private RememberedSubjects? _topicSubjects;
-    private RememberedRunner? _runner;
+    private Remembered<IReadOnlyList<TopicSubject>>? _topicSubjects;
+    private Remembered<RunnerSubject?>? _runner;
 
     public TargetState(ScaleTarget target, PulsarClusterRef cluster, DateTimeOffset now)
     {
@@ -39,14 +39,14 @@ internal sealed class TargetState
     public Evaluation? LastEvaluation => Volatile.Read(ref _lastEvaluation);
 
     /// <summary>Its topic subjects as last found (<see cref="SubjectRegistry.KnownTopicsOf"/>); replaced whole.</summary>
-    public RememberedSubjects? TopicSubjects
+    public Remembered<IReadOnlyList<TopicSubject>>? TopicSubjects
     {
         get => Volatile.Read(ref _topicSubjects);
         set => Volatile.Write(ref _topicSubjects, value);
     }
 
     /// <summary>Its runner subject as last found (<see cref="SubjectRegistry.RunnerOf(TargetState)"/>); replaced whole.</summary>
-    public RememberedRunner? Runner
+    public Remembered<RunnerSubject?>? Runner
     {
         get => Volatile.Read(ref _runner);
         set => Volatile.Write(ref _runner, value);

@@ -222,7 +222,7 @@ internal sealed class MetricsApiEndpoint(
                 return ApiStatus.NotFound($"the server could not find the metric {metricName} for {resource} {name} matching metricLabelSelector {metricSelector}");
             }
 
-            await WriteValueListAsync(context, version, [await ReadMeshAsync(ns, name, meshMetric, aborted)]);
+            await WriteValueListAsync(context, version, [await ReadMeshAsync(version, ns, name, meshMetric, aborted)]);
             return null;
         }
 
@@ -444,7 +444,7 @@ internal sealed class MetricsApiEndpoint(
     /// A FunctionMesh's value: its Functions' and Sinks' values summed, each read as that member's own Object metric is
     /// (through the same Engine cache); one member that cannot be read fails the whole, never a partial sum.
     /// </summary>
-    private async Task<MetricItem> ReadMeshAsync(string ns, string name, ObjectMetric metric, CancellationToken cancellationToken)
+    private async Task<MetricItem> ReadMeshAsync(string version, string ns, string name, ObjectMetric metric, CancellationToken cancellationToken)
     {
         var members = functions.MeshMembers(ns, name).Where(m => m.Kind is ComponentKind.Function or ComponentKind.Sink).ToList();
         if (members.Count == 0)
@@ -455,8 +455,7 @@ internal sealed class MetricsApiEndpoint(
         var items = new List<MetricItem>();
         foreach (var member in members)
         {
-            // Read, never written on its own: the version is not used.
-            items.Add(await ReadAsync(ObjectRead.Of(Versions[0], ns, member.Kind, member.Name, metric, Trigger(ns, member.Kind, member.Name)), cancellationToken));
+            items.Add(await ReadAsync(ObjectRead.Of(version, ns, member.Kind, member.Name, metric, Trigger(ns, member.Kind, member.Name)), cancellationToken));
         }
 
         return new MetricItem(
@@ -591,7 +590,7 @@ internal sealed class MetricsApiEndpoint(
         // Without a fetch time the timestamp is the read's own, so such a body is never the same twice: not kept.
         if (item.ObservedAt == DateTimeOffset.MinValue)
         {
-            return WriteJsonAsync(context, ValueList(read.Version, [item]).WrittenMemory, cancellationToken);
+            return WriteValueListAsync(context, read.Version, [item]);
         }
 
         byte[] body;
@@ -732,7 +731,7 @@ internal sealed class MetricsApiEndpoint(
         }
 
         public static ObjectRead Of(string version, string ns, ComponentKind kind, string name, ObjectMetric metric, FunctionTrigger function) =>
-            new(version, new DescribedObject(ObjectMetric.KindName(kind), ns, name, $"{ObjectMetric.Group}/v1alpha1"), kind, metric, function);
+            new(version, new DescribedObject(kind.ToString(), ns, name, $"{ObjectMetric.Group}/v1alpha1"), kind, metric, function);
     }
 
     private sealed record MetricItem(DescribedObject Object, string Metric, double Value, DateTimeOffset ObservedAt, int? WindowSeconds);

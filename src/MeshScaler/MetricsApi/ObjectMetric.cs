@@ -94,14 +94,6 @@ internal sealed record ObjectMetric(string Name, ObjectMetricSource Source, bool
     /// <summary>The metrics of <paramref name="kind"/>, in the order discovery lists them.</summary>
     public static IReadOnlyList<ObjectMetric> For(ComponentKind kind) => ByKind[kind];
 
-    /// <summary>The kind as a described object names it (Enum.ToString costs more on every read).</summary>
-    public static string KindName(ComponentKind kind) => kind switch
-    {
-        ComponentKind.Sink => nameof(ComponentKind.Sink),
-        ComponentKind.Source => nameof(ComponentKind.Source),
-        _ => nameof(ComponentKind.Function),
-    };
-
     /// <summary>The metric <paramref name="name"/> of <paramref name="kind"/>; null when that kind has none of that name.</summary>
     public static ObjectMetric? Find(ComponentKind kind, string name) => ByName[kind].GetValueOrDefault(name);
 }
